@@ -1,0 +1,57 @@
+//! # mpgs
+//!
+//! A client for the Mastercard Payment Gateway (MPGS) REST API: **Create Session** (v58) and
+//! **Create or Update Token** (v38). Every documented field rule is checked before a request
+//! leaves the machine, and every problem is named the gateway's way: a dotted field path and
+//! `INVALID`, `MISSING` or `UNSUPPORTED`.
+//!
+//! ```no_run
+//! use mpgs::{CardDetails, Client, CreateSessionRequest, CreateTokenRequest, VerificationStrategy};
+//!
+//! # fn main() -> Result<(), mpgs::Error> {
+//! let client = Client::builder("TESTMERCHANT")
+//!     .password("your-api-password")
+//!     .region("mtf")
+//!     .build()?;
+//!
+//! let session = client.create_session(&CreateSessionRequest::new().authentication_limit(5))?;
+//! println!("session {:?}", session.id);
+//!
+//! let token = client.create_token(
+//!     &CreateTokenRequest::card(CardDetails::new("5123450000000008").expiry("05", "30"))
+//!         .verification_strategy(VerificationStrategy::Basic),
+//! )?;
+//! println!("token {:?} for {:?}", token.token, token.card.as_ref().and_then(|c| c.number.as_ref()));
+//! # Ok(()) }
+//! ```
+//!
+//! Errors come by stage (see [`Error`]): never sent ([`Error::Config`], [`Error::Validation`]),
+//! answered ([`Error::Gateway`], [`Error::Decode`]), unanswered ([`Error::Transport`], whose
+//! `outcome_unknown` says whether the gateway may have acted on the request).
+#![deny(missing_docs)]
+
+mod client;
+pub mod config;
+pub mod error;
+pub mod model;
+pub mod operation;
+pub mod rules;
+pub mod secret;
+pub mod validate;
+
+pub use client::Client;
+pub use config::{Auth, ClientBuilder, Host, REGIONS};
+pub use error::{Error, ErrorKind, FieldError, GatewayError, Result, Stage, TransportKind};
+pub use model::enums::*;
+pub use model::session::{CreateSessionRequest, Session, SessionLimits};
+pub use model::token::{
+    AchDetails, AchInfo, CardDetails, CardInfo, CreateTokenRequest, Expiry, GiftCardDetails, GiftCardInfo,
+    ProvidedDetails, ResponseControls, SessionRef, SourceOfFunds, Token, TransactionInfo, Usage,
+};
+pub use model::ResponseMeta;
+pub use operation::Operation;
+pub use secret::{mask_pan, CardNumber, SecretString};
+pub use validate::{validate, value_from_text};
+
+/// The crate version (as in `Cargo.toml`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

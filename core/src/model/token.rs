@@ -1,0 +1,512 @@
+//! Create or Update Token (v38, system-generated token).
+
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::enums::{
+    AchAccountType, CardBrand, CardScheme, FundingMethod, GatewayCode, OperationResult, SecCode,
+    SourceOfFundsType, TokenStatus, VerificationStrategy,
+};
+use super::{parsed, text, ResponseMeta};
+use crate::secret::{CardNumber, SecretString};
+use crate::validate::lookup;
+
+/// A Create or Update Token request.
+///
+/// ```
+/// use mpgs::{CardDetails, CreateTokenRequest, VerificationStrategy};
+/// let req = CreateTokenRequest::card(CardDetails::new("5123450000000008").expiry("05", "30"))
+///     .verification_strategy(VerificationStrategy::Basic);
+/// assert_eq!(req.to_json()["sourceOfFunds"]["type"], "CARD");
+/// // Debug never shows the card number in clear:
+/// assert!(format!("{req:?}").contains("512345xxxxxx0008"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateTokenRequest {
+    /// `correlationId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
+    /// `responseControls`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_controls: Option<ResponseControls>,
+    /// `session`: a session whose stored details complete the source of funds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<SessionRef>,
+    /// `sourceOfFunds`.
+    pub source_of_funds: SourceOfFunds,
+    /// `transaction`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub transaction: Option<TransactionInfo>,
+    /// `verificationStrategy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_strategy: Option<VerificationStrategy>,
+}
+
+/// `responseControls`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseControls {
+    /// `responseControls.sensitiveData` (e.g. `UNMASK`, with certificate auth).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitive_data: Option<String>,
+}
+
+/// `session` of a token request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionRef {
+    /// `session.id`.
+    pub id: String,
+    /// `session.version`: the request is rejected if the session changed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// `transaction`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionInfo {
+    /// `transaction.currency` (ISO 4217, 3 upper-case letters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+}
+
+/// `sourceOfFunds`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceOfFunds {
+    /// `sourceOfFunds.type`.
+    #[serde(rename = "type")]
+    pub kind: SourceOfFundsType,
+    /// `sourceOfFunds.token`: an existing token whose details complete the source of funds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
+    /// `sourceOfFunds.provided`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provided: Option<ProvidedDetails>,
+}
+
+/// `sourceOfFunds.provided`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProvidedDetails {
+    /// `sourceOfFunds.provided.ach`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ach: Option<AchDetails>,
+    /// `sourceOfFunds.provided.card`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub card: Option<CardDetails>,
+    /// `sourceOfFunds.provided.giftCard`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<GiftCardDetails>,
+}
+
+/// `sourceOfFunds.provided.card` of a request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CardDetails {
+    /// `number` (9-19 digits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<CardNumber>,
+    /// `expiry`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<Expiry>,
+    /// `securityCode` (3-4 digits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_code: Option<SecretString>,
+}
+
+/// `sourceOfFunds.provided.card.expiry`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Expiry {
+    /// `month`: 1-12 as a string (`"5"` or `"05"`).
+    pub month: String,
+    /// `year`: 2 digits.
+    pub year: String,
+}
+
+impl CardDetails {
+    /// A card with its number.
+    pub fn new(number: impl Into<CardNumber>) -> Self {
+        Self { number: Some(number.into()), ..Self::default() }
+    }
+
+    /// Sets the expiry (`month` 1-12, `year` two digits).
+    pub fn expiry(mut self, month: impl Into<String>, year: impl Into<String>) -> Self {
+        self.expiry = Some(Expiry { month: month.into(), year: year.into() });
+        self
+    }
+
+    /// Sets the security code.
+    pub fn security_code(mut self, code: impl Into<SecretString>) -> Self {
+        self.security_code = Some(code.into());
+        self
+    }
+}
+
+/// `sourceOfFunds.provided.ach` of a request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AchDetails {
+    /// `accountType`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_type: Option<AchAccountType>,
+    /// `bankAccountHolder` (1-28 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bank_account_holder: Option<String>,
+    /// `bankAccountNumber` (1-17 of 0-9 a-z A-Z space - /). A secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bank_account_number: Option<SecretString>,
+    /// `routingNumber` (9 digits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub routing_number: Option<String>,
+    /// `secCode`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sec_code: Option<SecCode>,
+}
+
+impl AchDetails {
+    /// An account by routing number and account number.
+    pub fn new(routing_number: impl Into<String>, bank_account_number: impl Into<SecretString>) -> Self {
+        Self {
+            routing_number: Some(routing_number.into()),
+            bank_account_number: Some(bank_account_number.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Sets `bankAccountHolder`.
+    pub fn holder(mut self, name: impl Into<String>) -> Self {
+        self.bank_account_holder = Some(name.into());
+        self
+    }
+
+    /// Sets `accountType`.
+    pub fn account_type(mut self, t: AchAccountType) -> Self {
+        self.account_type = Some(t);
+        self
+    }
+
+    /// Sets `secCode`.
+    pub fn sec_code(mut self, c: SecCode) -> Self {
+        self.sec_code = Some(c);
+        self
+    }
+}
+
+/// `sourceOfFunds.provided.giftCard` of a request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GiftCardDetails {
+    /// `expectedLocalBrand` (4-50 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_local_brand: Option<String>,
+    /// `number` (9-19 digits).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<CardNumber>,
+    /// `pin` (4-8 digits). A secret.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pin: Option<SecretString>,
+}
+
+impl GiftCardDetails {
+    /// A gift card with its number.
+    pub fn new(number: impl Into<CardNumber>) -> Self {
+        Self { number: Some(number.into()), ..Self::default() }
+    }
+
+    /// Sets the PIN.
+    pub fn pin(mut self, pin: impl Into<SecretString>) -> Self {
+        self.pin = Some(pin.into());
+        self
+    }
+
+    /// Sets `expectedLocalBrand`.
+    pub fn expected_local_brand(mut self, brand: impl Into<String>) -> Self {
+        self.expected_local_brand = Some(brand.into());
+        self
+    }
+}
+
+impl CreateTokenRequest {
+    fn with_source(kind: SourceOfFundsType, provided: Option<ProvidedDetails>) -> Self {
+        Self {
+            correlation_id: None,
+            response_controls: None,
+            session: None,
+            source_of_funds: SourceOfFunds { kind, token: None, provided },
+            transaction: None,
+            verification_strategy: None,
+        }
+    }
+
+    /// Tokenize a card given directly.
+    pub fn card(card: CardDetails) -> Self {
+        Self::with_source(
+            SourceOfFundsType::Card,
+            Some(ProvidedDetails { card: Some(card), ..ProvidedDetails::default() }),
+        )
+    }
+
+    /// Tokenize a bank account (ACH).
+    pub fn ach(ach: AchDetails) -> Self {
+        Self::with_source(
+            SourceOfFundsType::Ach,
+            Some(ProvidedDetails { ach: Some(ach), ..ProvidedDetails::default() }),
+        )
+    }
+
+    /// Tokenize a gift card.
+    pub fn gift_card(card: GiftCardDetails) -> Self {
+        Self::with_source(
+            SourceOfFundsType::GiftCard,
+            Some(ProvidedDetails { gift_card: Some(card), ..ProvidedDetails::default() }),
+        )
+    }
+
+    /// Tokenize the card details stored in a session (e.g. by the hosted payment form).
+    pub fn from_session(session_id: impl Into<String>) -> Self {
+        Self::with_source(SourceOfFundsType::Card, None).session(session_id, None::<String>)
+    }
+
+    /// Sets `session.id` (and `session.version` for optimistic locking).
+    pub fn session(mut self, id: impl Into<String>, version: Option<impl Into<String>>) -> Self {
+        self.session = Some(SessionRef { id: id.into(), version: version.map(Into::into) });
+        self
+    }
+
+    /// Sets `sourceOfFunds.type` (when it is not the one the constructor chose).
+    pub fn source_type(mut self, kind: SourceOfFundsType) -> Self {
+        self.source_of_funds.kind = kind;
+        self
+    }
+
+    /// Sets `sourceOfFunds.token`.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.source_of_funds.token = Some(token.into());
+        self
+    }
+
+    /// Sets `verificationStrategy`.
+    pub fn verification_strategy(mut self, s: VerificationStrategy) -> Self {
+        self.verification_strategy = Some(s);
+        self
+    }
+
+    /// Sets `correlationId`.
+    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+        self.correlation_id = Some(id.into());
+        self
+    }
+
+    /// Sets `transaction.currency`.
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.transaction = Some(TransactionInfo { currency: Some(currency.into()) });
+        self
+    }
+
+    /// Sets `responseControls.sensitiveData`.
+    pub fn sensitive_data(mut self, v: impl Into<String>) -> Self {
+        self.response_controls = Some(ResponseControls { sensitive_data: Some(v.into()) });
+        self
+    }
+
+    /// The body in the gateway's nested shape. Holds secrets in clear: it is what is sent.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+}
+
+/// `sourceOfFunds.provided.card` of an answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CardInfo {
+    /// `brand`.
+    pub brand: Option<CardBrand>,
+    /// `expiry` as the token answer gives it: `MMYY`.
+    pub expiry: Option<String>,
+    /// `fundingMethod`.
+    pub funding_method: Option<FundingMethod>,
+    /// `issuer`.
+    pub issuer: Option<String>,
+    /// `localBrand`.
+    pub local_brand: Option<String>,
+    /// `number`, masked 6.4 unless unmasked numbers were asked for; `Debug` masks it always.
+    pub number: Option<CardNumber>,
+    /// `scheme`.
+    pub scheme: Option<CardScheme>,
+}
+
+impl CardInfo {
+    /// The expiry month (1-12) from `MMYY`.
+    pub fn expiry_month(&self) -> Option<u32> {
+        self.expiry.as_deref().filter(|e| e.len() == 4).and_then(|e| e[..2].parse().ok())
+    }
+
+    /// The two-digit expiry year from `MMYY`.
+    pub fn expiry_year(&self) -> Option<u32> {
+        self.expiry.as_deref().filter(|e| e.len() == 4).and_then(|e| e[2..].parse().ok())
+    }
+}
+
+/// `sourceOfFunds.provided.ach` of an answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AchInfo {
+    /// `accountIdentifier`.
+    pub account_identifier: Option<SecretString>,
+    /// `accountType`.
+    pub account_type: Option<AchAccountType>,
+    /// `bankAccountHolder`.
+    pub bank_account_holder: Option<String>,
+    /// `bankAccountNumber`. A secret.
+    pub bank_account_number: Option<SecretString>,
+    /// `routingNumber`.
+    pub routing_number: Option<String>,
+    /// `secCode`.
+    pub sec_code: Option<SecCode>,
+}
+
+/// `sourceOfFunds.provided.giftCard` of an answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GiftCardInfo {
+    /// `brand`.
+    pub brand: Option<String>,
+    /// `localBrand`.
+    pub local_brand: Option<String>,
+    /// `number`, masked.
+    pub number: Option<CardNumber>,
+    /// `pin`, masked. A secret.
+    pub pin: Option<SecretString>,
+    /// `scheme`.
+    pub scheme: Option<String>,
+}
+
+/// `usage`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Usage {
+    /// `usage.lastUpdated` (`YYYY-MM-DDThh:mm:ss.SSSZ`).
+    pub last_updated: Option<String>,
+    /// `usage.lastUpdatedBy`.
+    pub last_updated_by: Option<String>,
+    /// `usage.lastUsed`.
+    pub last_used: Option<String>,
+}
+
+/// A created or updated token.
+#[derive(Clone, PartialEq)]
+pub struct Token {
+    /// `token`.
+    pub token: Option<String>,
+    /// `status`.
+    pub status: Option<TokenStatus>,
+    /// `repositoryId`.
+    pub repository_id: Option<String>,
+    /// `response.gatewayCode`.
+    pub gateway_code: Option<GatewayCode>,
+    /// `result`.
+    pub result: Option<OperationResult>,
+    /// `verificationStrategy`.
+    pub verification_strategy: Option<VerificationStrategy>,
+    /// `sourceOfFunds.type`.
+    pub source_of_funds_type: Option<SourceOfFundsType>,
+    /// `sourceOfFunds.provided.card`.
+    pub card: Option<CardInfo>,
+    /// `sourceOfFunds.provided.ach`.
+    pub ach: Option<AchInfo>,
+    /// `sourceOfFunds.provided.giftCard`.
+    pub gift_card: Option<GiftCardInfo>,
+    /// `usage`.
+    pub usage: Option<Usage>,
+    /// `correlationId`.
+    pub correlation_id: Option<String>,
+    /// HTTP status, API version, elapsed time, attempts.
+    pub meta: ResponseMeta,
+    /// The whole answer, unknown fields included.
+    pub raw: Value,
+}
+
+fn group<'a>(raw: &'a Value, path: &str) -> Option<&'a Value> {
+    lookup(raw, path).filter(|v| v.is_object())
+}
+
+impl Token {
+    /// Decodes an answer. Never fails: missing or oddly typed fields are `None`.
+    pub fn from_json(raw: Value, meta: ResponseMeta) -> Self {
+        let card = group(&raw, "sourceOfFunds.provided.card").map(|c| CardInfo {
+            brand: parsed(c, "brand"),
+            expiry: text(c, "expiry"),
+            funding_method: parsed(c, "fundingMethod"),
+            issuer: text(c, "issuer"),
+            local_brand: text(c, "localBrand"),
+            number: text(c, "number").map(CardNumber::new),
+            scheme: parsed(c, "scheme"),
+        });
+        let ach = group(&raw, "sourceOfFunds.provided.ach").map(|a| AchInfo {
+            account_identifier: text(a, "accountIdentifier").map(SecretString::new),
+            account_type: parsed(a, "accountType"),
+            bank_account_holder: text(a, "bankAccountHolder"),
+            bank_account_number: text(a, "bankAccountNumber").map(SecretString::new),
+            routing_number: text(a, "routingNumber"),
+            sec_code: parsed(a, "secCode"),
+        });
+        let gift_card = group(&raw, "sourceOfFunds.provided.giftCard").map(|g| GiftCardInfo {
+            brand: text(g, "brand"),
+            local_brand: text(g, "localBrand"),
+            number: text(g, "number").map(CardNumber::new),
+            pin: text(g, "pin").map(SecretString::new),
+            scheme: text(g, "scheme"),
+        });
+        let usage = group(&raw, "usage").map(|u| Usage {
+            last_updated: text(u, "lastUpdated"),
+            last_updated_by: text(u, "lastUpdatedBy"),
+            last_used: text(u, "lastUsed"),
+        });
+        Self {
+            token: text(&raw, "token"),
+            status: parsed(&raw, "status"),
+            repository_id: text(&raw, "repositoryId"),
+            gateway_code: parsed(&raw, "response.gatewayCode"),
+            result: parsed(&raw, "result"),
+            verification_strategy: parsed(&raw, "verificationStrategy"),
+            source_of_funds_type: parsed(&raw, "sourceOfFunds.type"),
+            card,
+            ach,
+            gift_card,
+            usage,
+            correlation_id: text(&raw, "correlationId"),
+            meta,
+            raw,
+        }
+    }
+
+    /// Any field of the answer by dotted name.
+    pub fn get(&self, path: &str) -> Option<&Value> {
+        lookup(&self.raw, path)
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("token", &self.token)
+            .field("status", &self.status)
+            .field("repository_id", &self.repository_id)
+            .field("gateway_code", &self.gateway_code)
+            .field("result", &self.result)
+            .field("source_of_funds_type", &self.source_of_funds_type)
+            .field("card", &self.card)
+            .field("ach", &self.ach)
+            .field("gift_card", &self.gift_card)
+            .field("usage", &self.usage)
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Token {
+    fn drop(&mut self) {
+        crate::secret::zeroize_json(&mut self.raw);
+    }
+}
