@@ -7,10 +7,10 @@ CARGO ?= cargo
 all: build
 
 build:
-	$(CARGO) build --workspace --release
+	$(CARGO) build --workspace --release --bins --examples
 
 demo: build
-	$(CARGO) run --release -q -p mpgs --example quickstart
+	@scripts/demo.sh
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -130,6 +130,18 @@ fn prune(value: &mut Value) {
     }
 }
 
+/// Checks only the per-field rules (types, lengths, characters, enumerations, unsupported
+/// fields), not the compulsory and cross-field ones: for bodies that carry part of a request,
+/// such as an Update Session that stores card details for a later token request.
+pub fn check_fields(op: Operation, body: &Value) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    match body {
+        Value::Object(map) => walk(op, op.rules(), "", map, &mut errors),
+        _ => errors.push(FieldError::new("body", Invalid, "must be a JSON object")),
+    }
+    errors
+}
+
 fn check(op: Operation, body: &Value) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let table = op.rules();

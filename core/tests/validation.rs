@@ -10,9 +10,17 @@ const SESSION_ID: &str = "SESSION0002695081404E6099215K60";
 #[derive(Clone, Copy)]
 enum Spec {
     /// Text of `min..=max` characters; `good` is an allowed character, `bad` a refused one.
-    Text { min: usize, max: usize, good: char, bad: Option<char> },
+    Text {
+        min: usize,
+        max: usize,
+        good: char,
+        bad: Option<char>,
+    },
     Enum(&'static [&'static str]),
-    Int { min: i64, max: i64 },
+    Int {
+        min: i64,
+        max: i64,
+    },
 }
 use Spec::*;
 
@@ -31,12 +39,24 @@ fn rows() -> Vec<(Operation, &'static str, Spec)> {
         (T, "session.version", Text { min: 10, max: 10, good: 'a', bad: Some('é') }),
         (T, "sourceOfFunds.token", Text { min: 1, max: 40, good: 'z', bad: Some('-') }),
         (T, "sourceOfFunds.type", Enum(&["ACH", "CARD", "GIFT_CARD"])),
-        (T, "sourceOfFunds.provided.ach.accountType", Enum(&["CONSUMER_CHECKING", "CONSUMER_SAVINGS", "CORPORATE_CHECKING"])),
+        (
+            T,
+            "sourceOfFunds.provided.ach.accountType",
+            Enum(&["CONSUMER_CHECKING", "CONSUMER_SAVINGS", "CORPORATE_CHECKING"]),
+        ),
         (T, "sourceOfFunds.provided.ach.bankAccountHolder", Text { min: 1, max: 28, good: 'ü', bad: ANY }),
-        (T, "sourceOfFunds.provided.ach.bankAccountNumber", Text { min: 1, max: 17, good: '/', bad: Some('.') }),
+        (
+            T,
+            "sourceOfFunds.provided.ach.bankAccountNumber",
+            Text { min: 1, max: 17, good: '/', bad: Some('.') },
+        ),
         (T, "sourceOfFunds.provided.ach.routingNumber", Text { min: 9, max: 9, good: '7', bad: Some('a') }),
         (T, "sourceOfFunds.provided.ach.secCode", Enum(&["PPD", "TEL", "WEB"])),
-        (T, "sourceOfFunds.provided.giftCard.expectedLocalBrand", Text { min: 4, max: 50, good: ' ', bad: ANY }),
+        (
+            T,
+            "sourceOfFunds.provided.giftCard.expectedLocalBrand",
+            Text { min: 4, max: 50, good: ' ', bad: ANY },
+        ),
         (T, "sourceOfFunds.provided.giftCard.number", Text { min: 9, max: 19, good: '4', bad: Some(' ') }),
         (T, "sourceOfFunds.provided.giftCard.pin", Text { min: 4, max: 8, good: '0', bad: Some('x') }),
         (T, "sourceOfFunds.provided.card.number", Text { min: 9, max: 19, good: '5', bad: Some('-') }),
@@ -147,7 +167,10 @@ fn fields_the_operation_does_not_define_are_unsupported_by_full_path() {
     let body = json!({"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000008", "nickname": "x"}}},
                       "order": {"amount": "1.00"}});
     let errs = errors_of(Operation::CreateToken, &body);
-    assert!(errs.contains(&("sourceOfFunds.provided.card.nickname".into(), ValidationType::Unsupported)), "{errs:?}");
+    assert!(
+        errs.contains(&("sourceOfFunds.provided.card.nickname".into(), ValidationType::Unsupported)),
+        "{errs:?}"
+    );
     assert!(errs.contains(&("order".into(), ValidationType::Unsupported)), "{errs:?}");
     let errs = errors_of(Operation::CreateSession, &json!({"sourceOfFunds": {"type": "CARD"}}));
     assert_eq!(errs, vec![("sourceOfFunds".into(), ValidationType::Unsupported)]);
@@ -179,9 +202,13 @@ fn each_source_type_needs_its_details_unless_a_token_or_session_supplies_them() 
     ] {
         let errs = errors_of(Operation::CreateToken, &json!({"sourceOfFunds": {"type": ty}}));
         assert_eq!(errs, vec![(group.to_owned(), ValidationType::Missing)], "{ty}");
-        assert!(errors_of(Operation::CreateToken, &json!({"sourceOfFunds": {"type": ty, "token": "9123"}})).is_empty());
-        assert!(errors_of(Operation::CreateToken, &json!({"sourceOfFunds": {"type": ty}, "session": {"id": SESSION_ID}}))
+        assert!(errors_of(Operation::CreateToken, &json!({"sourceOfFunds": {"type": ty, "token": "9123"}}))
             .is_empty());
+        assert!(errors_of(
+            Operation::CreateToken,
+            &json!({"sourceOfFunds": {"type": ty}, "session": {"id": SESSION_ID}})
+        )
+        .is_empty());
     }
     let errs = errors_of(
         Operation::CreateToken,
@@ -225,7 +252,10 @@ fn dotted_and_nested_forms_are_validated_alike() {
     assert_eq!(errors_of(Operation::CreateToken, &nested), expect);
     assert_eq!(errors_of(Operation::CreateToken, &dotted), expect);
     let err = validate(Operation::CreateToken, &dotted).unwrap_err();
-    assert_eq!(err.to_string(), "sourceOfFunds.provided.ach.routingNumber: must be exactly 9 digits, got 8 (INVALID)");
+    assert_eq!(
+        err.to_string(),
+        "sourceOfFunds.provided.ach.routingNumber: must be exactly 9 digits, got 8 (INVALID)"
+    );
 }
 
 #[test]
@@ -241,20 +271,33 @@ fn every_problem_is_reported_at_once_the_first_as_primary() {
 
 #[test]
 fn nulls_are_absent_and_a_group_of_the_wrong_type_is_invalid() {
-    assert!(errors_of(Operation::CreateSession, &json!({"correlationId": null, "session": {"authenticationLimit": null}})).is_empty());
+    assert!(errors_of(
+        Operation::CreateSession,
+        &json!({"correlationId": null, "session": {"authenticationLimit": null}})
+    )
+    .is_empty());
     assert_eq!(
         errors_of(Operation::CreateSession, &json!({"session": "abc"})),
         vec![("session".into(), ValidationType::Invalid)]
     );
-    assert_eq!(errors_of(Operation::CreateSession, &json!([1])), vec![("body".into(), ValidationType::Invalid)]);
+    assert_eq!(
+        errors_of(Operation::CreateSession, &json!([1])),
+        vec![("body".into(), ValidationType::Invalid)]
+    );
 }
 
 #[test]
 fn a_dotted_name_given_twice_or_as_value_and_group_is_invalid() {
     let body = json!({"session": {"id": SESSION_ID}, "session.id": SESSION_ID, "sourceOfFunds.type": "CARD"});
-    assert_eq!(errors_of(Operation::CreateToken, &body), vec![("session.id".into(), ValidationType::Invalid)]);
+    assert_eq!(
+        errors_of(Operation::CreateToken, &body),
+        vec![("session.id".into(), ValidationType::Invalid)]
+    );
     let body = json!({"sourceOfFunds": "CARD", "sourceOfFunds.type": "CARD"});
-    assert_eq!(errors_of(Operation::CreateToken, &body), vec![("sourceOfFunds.type".into(), ValidationType::Invalid)]);
+    assert_eq!(
+        errors_of(Operation::CreateToken, &body),
+        vec![("sourceOfFunds.type".into(), ValidationType::Invalid)]
+    );
 }
 
 #[test]

@@ -1,1 +1,378 @@
-pub fn x() {}
+//! # mpgs-sandbox
+//!
+//! A local gateway that speaks the MPGS wire format over real HTTPS on loopback: Create Session,
+//! Update Session, Retrieve Session and Create or Update Token, with the gateway's error
+//! answers and faults on demand. Tests start it in-process:
+//!
+//! ```no_run
+//! let sandbox = mpgs_sandbox::Sandbox::start(mpgs_sandbox::Config::default()).unwrap();
+//! println!("{} trusts {}", sandbox.url(), sandbox.tls().unwrap().ca_path().display());
+//! ```
+
+pub mod cards;
+pub mod faults;
+pub mod gateway;
+pub mod http;
+pub mod tls;
+
+use std::collections::{HashMap, HashSet};
+use std::io::{self, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+pub use faults::{Fault, Faults};
+pub use gateway::{Behaviour, Gateway, TokenManagement, TokenStrategy};
+pub use tls::TlsFiles;
+
+use gateway::Peer;
+use http::{read_request, write_head, write_response, ReadError, Request, Response};
+
+/// The default merchant and its password.
+pub const DEFAULT_MERCHANT: (&str, &str) = ("TESTMERCHANT", "sandbox-password");
+/// How long an idle keep-alive connection is kept.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How to run a sandbox.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address to listen on (port 0 picks a free one).
+    pub listen: SocketAddr,
+    /// Where to write `ca.pem`, `client.pem`, `client.key`; a fresh temp dir when `None`.
+    pub tls_dir: Option<PathBuf>,
+    /// Password merchants (`id`, `password`).
+    pub merchants: Vec<(String, String)>,
+    /// Merchants that authenticate with the client certificate.
+    pub cert_merchants: Vec<String>,
+    /// Serve plain HTTP instead of HTTPS.
+    pub plain_http: bool,
+    /// Token id generation.
+    pub token_strategy: TokenStrategy,
+    /// Token management.
+    pub token_management: TokenManagement,
+    /// Extra delay before every answer.
+    pub latency: Duration,
+    /// Faults for the first requests.
+    pub faults: Vec<(Fault, usize)>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tls_dir: None,
+            merchants: vec![(DEFAULT_MERCHANT.0.to_owned(), DEFAULT_MERCHANT.1.to_owned())],
+            cert_merchants: Vec::new(),
+            plain_http: false,
+            token_strategy: TokenStrategy::RandomWithLuhn,
+            token_management: TokenManagement::UniqueCard,
+            latency: Duration::ZERO,
+            faults: Vec::new(),
+        }
+    }
+}
+
+/// A running sandbox. Stops when dropped.
+pub struct Sandbox {
+    addr: SocketAddr,
+    url: String,
+    tls: Option<TlsFiles>,
+    gateway: Arc<Gateway>,
+    stop: Arc<AtomicBool>,
+    accept: Option<JoinHandle<()>>,
+}
+
+fn fresh_temp_dir() -> PathBuf {
+    let tag: String = cards::random_bytes::<6>().iter().map(|b| format!("{b:02x}")).collect();
+    std::env::temp_dir().join(format!("mpgs-sandbox-{}-{tag}", std::process::id()))
+}
+
+impl Sandbox {
+    /// Binds, writes the TLS files and starts serving on background threads.
+    pub fn start(config: Config) -> io::Result<Self> {
+        let listener = TcpListener::bind(config.listen)?;
+        let addr = listener.local_addr()?;
+        let tls = if config.plain_http {
+            None
+        } else {
+            Some(TlsFiles::generate(&config.tls_dir.clone().unwrap_or_else(fresh_temp_dir))?)
+        };
+        let server_config = tls.as_ref().map(TlsFiles::server_config).transpose()?;
+        let behaviour = Behaviour {
+            merchants: config.merchants.iter().cloned().collect::<HashMap<_, _>>(),
+            cert_merchants: config.cert_merchants.iter().cloned().collect::<HashSet<_>>(),
+            token_strategy: config.token_strategy,
+            token_management: config.token_management,
+        };
+        let gateway = Arc::new(Gateway::new(behaviour, config.latency));
+        for (fault, count) in &config.faults {
+            gateway.faults.push(fault.clone(), *count);
+        }
+        let scheme = if config.plain_http { "http" } else { "https" };
+        let url = match addr {
+            SocketAddr::V4(a) => format!("{scheme}://{a}"),
+            SocketAddr::V6(a) => format!("{scheme}://[{}]:{}", a.ip(), a.port()),
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        let accept = {
+            let (gateway, stop) = (gateway.clone(), stop.clone());
+            std::thread::Builder::new().name("mpgs-sandbox-accept".into()).spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    let (gateway, server_config) = (gateway.clone(), server_config.clone());
+                    let _ = std::thread::Builder::new()
+                        .name("mpgs-sandbox-conn".into())
+                        .spawn(move || serve_connection(stream, server_config, &gateway));
+                }
+            })?
+        };
+        Ok(Self { addr, url, tls, gateway, stop, accept: Some(accept) })
+    }
+
+    /// The base URL (`https://127.0.0.1:PORT`).
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The TLS files (none with plain HTTP).
+    pub fn tls(&self) -> Option<&TlsFiles> {
+        self.tls.as_ref()
+    }
+
+    /// Faults for the next requests.
+    pub fn faults(&self) -> &Faults {
+        &self.gateway.faults
+    }
+
+    /// Changes the delay added before every answer.
+    pub fn set_latency(&self, latency: Duration) {
+        *self.gateway.latency.lock().unwrap_or_else(|e| e.into_inner()) = latency;
+    }
+
+    /// Stops accepting connections.
+    pub fn shutdown(mut self) {
+        self.stop_accepting();
+    }
+
+    fn stop_accepting(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(h) = self.accept.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.stop_accepting();
+    }
+}
+
+/// A connection, plain or TLS.
+enum Conn {
+    Plain(TcpStream),
+    Tls(Box<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>),
+}
+
+impl Conn {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Conn::Plain(s) => s,
+            Conn::Tls(s) => &s.sock,
+        }
+    }
+
+    fn has_client_cert(&self) -> bool {
+        match self {
+            Conn::Plain(_) => false,
+            Conn::Tls(s) => s.conn.peer_certificates().is_some_and(|c| !c.is_empty()),
+        }
+    }
+}
+
+impl Read for Conn {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.read(buf),
+            Conn::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Conn {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Conn::Plain(s) => s.write(buf),
+            Conn::Tls(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Conn::Plain(s) => s.flush(),
+            Conn::Tls(s) => s.flush(),
+        }
+    }
+}
+
+fn serve_connection(tcp: TcpStream, tls: Option<Arc<rustls::ServerConfig>>, gateway: &Gateway) {
+    let _ = tcp.set_nodelay(true);
+    let _ = tcp.set_read_timeout(Some(IDLE_TIMEOUT));
+    let peer_ip = tcp.peer_addr().map(|a| a.ip()).ok();
+    let conn = match tls {
+        None => Conn::Plain(tcp),
+        Some(config) => match rustls::ServerConnection::new(config) {
+            Ok(c) => Conn::Tls(Box::new(rustls::StreamOwned::new(c, tcp))),
+            Err(_) => return,
+        },
+    };
+    let mut reader = BufReader::with_capacity(16 * 1024, conn);
+    loop {
+        let req = match read_request(&mut reader) {
+            Ok(r) => r,
+            Err(ReadError::Bad(status, why)) => {
+                let _ = write_response(reader.get_mut(), &gateway_error(status, why), false);
+                return;
+            }
+            Err(ReadError::Closed | ReadError::Io(_)) => return,
+        };
+        let keep_alive = req.keep_alive;
+        let conn = reader.get_mut();
+        let done = if req.path.starts_with("/_sandbox/") {
+            let loopback = peer_ip.is_some_and(|ip| ip.is_loopback());
+            write_response(conn, &admin(gateway, &req, loopback), keep_alive).is_err()
+        } else {
+            let fault = req
+                .header("x-sandbox-fault")
+                .and_then(|f| f.parse::<Fault>().ok())
+                .or_else(|| gateway.faults.next());
+            let latency = *gateway.latency.lock().unwrap_or_else(|e| e.into_inner());
+            if !latency.is_zero() {
+                std::thread::sleep(latency);
+            }
+            let peer = Peer { client_cert: conn.has_client_cert() };
+            match fault {
+                None => write_response(conn, &gateway.handle(&req, &peer), keep_alive).is_err(),
+                Some(f) => apply_fault(conn, f, gateway, &req, &peer, keep_alive),
+            }
+        };
+        if done || !keep_alive {
+            let _ = reader.get_mut().flush();
+            let _ = reader.get_ref().tcp().shutdown(Shutdown::Both);
+            return;
+        }
+    }
+}
+
+fn gateway_error(status: u16, explanation: &str) -> Response {
+    Response::json(
+        status,
+        &serde_json::json!({"error": {"cause": "INVALID_REQUEST", "explanation": explanation}, "result": "ERROR"}),
+    )
+}
+
+/// Applies a fault; returns true when the connection must close.
+fn apply_fault(
+    conn: &mut Conn,
+    fault: Fault,
+    gateway: &Gateway,
+    req: &Request,
+    peer: &Peer,
+    keep_alive: bool,
+) -> bool {
+    match fault {
+        Fault::Latency(d) => {
+            std::thread::sleep(d);
+            write_response(conn, &gateway.handle(req, peer), keep_alive).is_err()
+        }
+        Fault::Busy { retry_after } => {
+            let mut r = Response::json(
+                503,
+                &serde_json::json!({"error": {"cause": "SERVER_BUSY",
+                    "explanation": "The server did not have enough resources to process the request at the moment."},
+                    "result": "ERROR"}),
+            );
+            r.headers.push(("Retry-After", retry_after.to_string()));
+            write_response(conn, &r, keep_alive).is_err()
+        }
+        Fault::Close => true,
+        Fault::Truncate => {
+            let full = gateway.handle(req, peer);
+            let _ = write_head(conn, &full, full.body.len(), false);
+            let _ = conn.write_all(&full.body[..full.body.len() / 2]);
+            true
+        }
+        Fault::Html500 => {
+            let r = Response {
+                status: 500,
+                headers: vec![("Content-Type", "text/html".to_owned())],
+                body: b"<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>".to_vec(),
+            };
+            let _ = write_response(conn, &r, false);
+            true
+        }
+        Fault::Huge => {
+            const SIZE: usize = 50 * 1024 * 1024;
+            let r = Response::json(201, &serde_json::Value::Null);
+            if write_head(conn, &r, SIZE, false).is_ok() {
+                let chunk = vec![b' '; 64 * 1024];
+                let mut sent = 0;
+                while sent < SIZE && conn.write_all(&chunk).is_ok() {
+                    sent += chunk.len();
+                }
+            }
+            true
+        }
+        Fault::Redirect => {
+            let mut r = Response::json(302, &serde_json::json!({}));
+            r.headers.push(("Location", "https://127.0.0.2/elsewhere".to_owned()));
+            write_response(conn, &r, keep_alive).is_err()
+        }
+        Fault::Stall(d) => {
+            std::thread::sleep(d);
+            true
+        }
+    }
+}
+
+/// `POST /_sandbox/faults` `{"fault": "busy=1", "count": 2}` queues faults; `DELETE` clears
+/// them; `POST /_sandbox/latency` `{"ms": 50}` sets the latency. Loopback peers only.
+fn admin(gateway: &Gateway, req: &Request, loopback: bool) -> Response {
+    if !loopback {
+        return gateway_error(403, "the admin endpoints answer loopback peers only");
+    }
+    let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or(serde_json::Value::Null);
+    match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/_sandbox/faults") => {
+            let Some(fault) =
+                body.get("fault").and_then(|f| f.as_str()).and_then(|f| f.parse::<Fault>().ok())
+            else {
+                return gateway_error(400, "expected {\"fault\": \"busy|close|truncate|html500|huge|redirect|stall[=ms]|latency=ms\", \"count\": N}");
+            };
+            let count = body.get("count").and_then(|c| c.as_u64()).unwrap_or(1) as usize;
+            gateway.faults.push(fault, count);
+            Response::json(200, &serde_json::json!({"pending": gateway.faults.pending()}))
+        }
+        ("DELETE", "/_sandbox/faults") => {
+            gateway.faults.clear();
+            Response::json(200, &serde_json::json!({"pending": 0}))
+        }
+        ("POST", "/_sandbox/latency") => {
+            let ms = body.get("ms").and_then(|m| m.as_u64()).unwrap_or(0);
+            *gateway.latency.lock().unwrap_or_else(|e| e.into_inner()) = Duration::from_millis(ms);
+            Response::json(200, &serde_json::json!({"ms": ms}))
+        }
+        _ => gateway_error(404, "unknown admin endpoint"),
+    }
+}

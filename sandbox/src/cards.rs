@@ -1,0 +1,177 @@
+//! Card facts the sandbox needs: Luhn, a BIN range table, token generation, dates.
+
+/// Random bytes (the sandbox's only source of randomness).
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut b = [0u8; N];
+    getrandom::fill(&mut b).expect("the OS random source");
+    b
+}
+
+/// `n` random decimal digits.
+pub fn random_digits(n: usize) -> String {
+    let mut out = String::with_capacity(n);
+    while out.len() < n {
+        for b in random_bytes::<32>() {
+            if b < 250 && out.len() < n {
+                out.push(char::from(b'0' + b % 10));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a digit string passes the Luhn check.
+pub fn luhn_valid(digits: &str) -> bool {
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && luhn_sum(digits, false).is_multiple_of(10)
+}
+
+fn luhn_sum(digits: &str, double_first: bool) -> u32 {
+    digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            let double = (i % 2 == 1) != double_first;
+            if double {
+                let x = d * 2;
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
+            } else {
+                d
+            }
+        })
+        .sum()
+}
+
+/// The Luhn check digit for `payload`.
+pub fn luhn_check_digit(payload: &str) -> char {
+    let sum = luhn_sum(payload, true);
+    char::from(b'0' + ((10 - sum % 10) % 10) as u8)
+}
+
+/// RANDOM_WITH_LUHN: 16 digits, starting with 9, passing Luhn.
+pub fn random_luhn_token() -> String {
+    let mut t = String::from("9");
+    t.push_str(&random_digits(14));
+    let c = luhn_check_digit(&t);
+    t.push(c);
+    t
+}
+
+/// PRESERVE_6_4: first 6 and last 4 of the number, random middle that does not pass Luhn.
+pub fn preserve_6_4_token(number: &str) -> String {
+    let n = number.len();
+    if n < 11 {
+        return random_luhn_token();
+    }
+    loop {
+        let t = format!("{}{}{}", &number[..6], random_digits(n - 10), &number[n - 4..]);
+        if !luhn_valid(&t) && t != number {
+            return t;
+        }
+    }
+}
+
+/// Brand, scheme and funding method of a card number, from a small BIN range table.
+/// `None` when the number is in no known range.
+pub fn bin_lookup(number: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    let p = |n: usize| number.get(..n).and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
+    let table: &[(bool, (&str, &str, &str))] = &[
+        ((51..=55).contains(&p(2)) || (2221..=2720).contains(&p(4)), ("MASTERCARD", "MASTERCARD", "CREDIT")),
+        (p(1) == 4, ("VISA", "VISA", "DEBIT")),
+        (p(2) == 34 || p(2) == 37, ("AMEX", "AMEX", "CHARGE")),
+        (p(4) == 6011 || p(2) == 65 || (644..=649).contains(&p(3)), ("DISCOVER", "DISCOVER", "CREDIT")),
+        ((3528..=3589).contains(&p(4)), ("JCB", "JCB", "CREDIT")),
+        (p(2) == 36 || (300..=305).contains(&p(3)) || p(2) == 38, ("DINERS_CLUB", "DINERS_CLUB", "CREDIT")),
+        (p(2) == 62, ("CHINA_UNIONPAY", "CHINA_UNIONPAY", "DEBIT")),
+        (p(2) == 50 || (56..=58).contains(&p(2)) || p(2) == 67, ("MAESTRO", "MASTERCARD", "DEBIT")),
+        (p(2) == 60 || p(2) == 81 || p(2) == 82, ("RUPAY", "RUPAY", "DEBIT")),
+        (p(1) == 1, ("UATP", "UATP", "CREDIT")),
+    ];
+    table.iter().find(|(hit, _)| *hit).map(|(_, v)| *v)
+}
+
+/// The gateway's 6.4 mask with lowercase `x`.
+pub fn mask(number: &str) -> String {
+    mpgs::mask_pan(number)
+}
+
+/// Now as `YYYY-MM-DDThh:mm:ss.SSSZ` (UTC).
+pub fn now_iso8601() -> String {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    iso8601(d.as_secs(), d.subsec_millis())
+}
+
+/// Formats seconds since the epoch (civil-from-days, proleptic Gregorian).
+pub fn iso8601(secs: u64, millis: u32) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn luhn_accepts_the_public_test_cards() {
+        for c in ["5123450000000008", "4508750015741019", "4005555555000009"] {
+            assert!(luhn_valid(c), "{c}");
+        }
+        assert!(!luhn_valid("5123450000000009"));
+    }
+
+    #[test]
+    fn random_tokens_are_16_digits_starting_with_9_and_pass_luhn() {
+        for _ in 0..200 {
+            let t = random_luhn_token();
+            assert_eq!(t.len(), 16);
+            assert!(t.starts_with('9'));
+            assert!(luhn_valid(&t), "{t}");
+        }
+    }
+
+    #[test]
+    fn preserve_6_4_tokens_keep_the_ends_and_fail_luhn() {
+        for _ in 0..200 {
+            let t = preserve_6_4_token("5123450000000008");
+            assert_eq!(&t[..6], "512345");
+            assert_eq!(&t[12..], "0008");
+            assert!(!luhn_valid(&t));
+        }
+    }
+
+    #[test]
+    fn dates_format_like_the_gateway() {
+        assert_eq!(iso8601(1_611_911_390, 837), "2021-01-29T09:09:50.837Z");
+        assert_eq!(iso8601(0, 0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso8601(951_782_400, 5), "2000-02-29T00:00:00.005Z");
+    }
+
+    #[test]
+    fn bin_table_knows_the_test_cards() {
+        assert_eq!(bin_lookup("5123450000000008").map(|b| b.0), Some("MASTERCARD"));
+        assert_eq!(bin_lookup("4508750015741019").map(|b| b.0), Some("VISA"));
+        assert_eq!(bin_lookup("9999990000000000"), None);
+    }
+}

@@ -1,0 +1,85 @@
+//! Faults on demand: for the next N requests, by flag, by admin endpoint or per request header.
+
+use std::collections::VecDeque;
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// One fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer normally, after this much extra delay.
+    Latency(Duration),
+    /// 503 `SERVER_BUSY` with `Retry-After: N` seconds.
+    Busy {
+        /// Seconds in `Retry-After`.
+        retry_after: u32,
+    },
+    /// Read the request, then close the connection without answering.
+    Close,
+    /// Announce a full JSON body, send half of it, close.
+    Truncate,
+    /// A 500 HTML page, as a load balancer would send.
+    Html500,
+    /// A 201 with a 50 MB body.
+    Huge,
+    /// A 302 redirect to another host.
+    Redirect,
+    /// Read the request and say nothing for this long, then close.
+    Stall(Duration),
+}
+
+impl FromStr for Fault {
+    type Err = String;
+
+    /// `latency=MS`, `busy[=RETRY_AFTER_S]`, `close`, `truncate`, `html500`, `huge`, `redirect`,
+    /// `stall[=MS]`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (name, arg) = match s.split_once('=') {
+            Some((n, a)) => (n, Some(a)),
+            None => (s, None),
+        };
+        let num = |default: u64| -> Result<u64, String> {
+            arg.map_or(Ok(default), |a| a.parse().map_err(|_| format!("bad number in fault {s:?}")))
+        };
+        Ok(match name {
+            "latency" => Fault::Latency(Duration::from_millis(num(100)?)),
+            "busy" => Fault::Busy { retry_after: num(0)? as u32 },
+            "close" => Fault::Close,
+            "truncate" => Fault::Truncate,
+            "html500" => Fault::Html500,
+            "huge" => Fault::Huge,
+            "redirect" => Fault::Redirect,
+            "stall" => Fault::Stall(Duration::from_millis(num(30_000)?)),
+            _ => return Err(format!("unknown fault {name:?}")),
+        })
+    }
+}
+
+/// The queue of faults applied to the next requests, one each.
+#[derive(Debug, Default)]
+pub struct Faults {
+    queue: Mutex<VecDeque<Fault>>,
+}
+
+impl Faults {
+    /// Applies `fault` to the next `count` requests (after those already queued).
+    pub fn push(&self, fault: Fault, count: usize) {
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        q.extend(std::iter::repeat_n(fault, count));
+    }
+
+    /// Forgets every queued fault.
+    pub fn clear(&self) {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
+    /// How many requests still get a fault.
+    pub fn pending(&self) -> usize {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).len()
+    }
+
+    pub(crate) fn next(&self) -> Option<Fault> {
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
+    }
+}

@@ -1,0 +1,503 @@
+//! What the sandbox answers: routes, authentication, sessions, tokens. Field rules come from
+//! the `mpgs` core, so the sandbox and the client judge a body alike.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use base64::Engine as _;
+use mpgs::validate::{self, lookup};
+use mpgs::{Error, FieldError, Operation};
+use serde_json::{json, Map, Value};
+
+use crate::cards::{self, bin_lookup, luhn_valid, mask, now_iso8601, random_bytes, random_digits};
+use crate::faults::Faults;
+use crate::http::{Request, Response};
+
+/// API versions the sandbox serves (the real gateway's range at the time of writing).
+pub const SUPPORTED_VERSIONS: std::ops::RangeInclusive<u32> = 1..=100;
+/// `session.authenticationLimit` when the request does not set one.
+pub const DEFAULT_AUTHENTICATION_LIMIT: u64 = 5;
+/// `repositoryId` of every token.
+pub const REPOSITORY_ID: &str = "SANDBOXREPO";
+
+/// How token ids are generated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenStrategy {
+    /// 16 digits, starts with 9, passes Luhn.
+    RandomWithLuhn,
+    /// First 6 and last 4 of the card, random middle, fails Luhn.
+    Preserve64,
+}
+
+/// Whether a card already stored gets its old token back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenManagement {
+    /// The same card returns the same token.
+    UniqueCard,
+    /// Every request makes a new token.
+    UniqueToken,
+}
+
+struct StoredSession {
+    merchant: String,
+    version_prefix: String,
+    updates: u32,
+    update_status: &'static str,
+    authentication_limit: u64,
+    source_of_funds: Value,
+}
+
+impl StoredSession {
+    fn version(&self) -> String {
+        format!("{}{:02}", self.version_prefix, self.updates % 100)
+    }
+}
+
+struct StoredToken {
+    merchant: String,
+    source_of_funds: Value,
+}
+
+/// Settings of the gateway behaviour.
+#[derive(Clone, Debug)]
+pub struct Behaviour {
+    pub merchants: HashMap<String, String>,
+    pub cert_merchants: HashSet<String>,
+    pub token_strategy: TokenStrategy,
+    pub token_management: TokenManagement,
+}
+
+/// The in-memory gateway.
+pub struct Gateway {
+    pub(crate) behaviour: Behaviour,
+    pub(crate) latency: Mutex<Duration>,
+    pub(crate) faults: Faults,
+    sessions: Mutex<HashMap<String, StoredSession>>,
+    tokens: Mutex<HashMap<String, StoredToken>>,
+    by_instrument: Mutex<HashMap<(String, String), String>>,
+}
+
+/// What the connection knows about the caller.
+pub struct Peer {
+    /// A client certificate signed by the sandbox CA was presented.
+    pub client_cert: bool,
+}
+
+fn error(status: u16, explanation: &str) -> Response {
+    Response::json(
+        status,
+        &json!({"error": {"cause": "INVALID_REQUEST", "explanation": explanation}, "result": "ERROR"}),
+    )
+}
+
+fn field_error(e: &FieldError) -> Response {
+    Response::json(
+        400,
+        &json!({"error": {"cause": "INVALID_REQUEST", "explanation": format!("{} {}", e.field, e.explanation),
+                 "field": e.field, "validationType": e.validation_type.as_str()}, "result": "ERROR"}),
+    )
+}
+
+fn invalid(field: &str, explanation: &str) -> Response {
+    field_error(&FieldError {
+        field: field.to_owned(),
+        validation_type: mpgs::ValidationType::Invalid,
+        explanation: explanation.to_owned(),
+    })
+}
+
+fn missing(field: &str, explanation: &str) -> Response {
+    field_error(&FieldError {
+        field: field.to_owned(),
+        validation_type: mpgs::ValidationType::Missing,
+        explanation: explanation.to_owned(),
+    })
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Deep-merges `over` into `base` (values in `over` win).
+fn merge(base: &mut Value, over: &Value) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (k, v) in o {
+                match b.get_mut(k) {
+                    Some(existing) if existing.is_object() && v.is_object() => merge(existing, v),
+                    _ => {
+                        b.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (b, o) => *b = o.clone(),
+    }
+}
+
+fn s<'a>(v: &'a Value, path: &str) -> Option<&'a str> {
+    lookup(v, path).and_then(Value::as_str)
+}
+
+impl Gateway {
+    pub(crate) fn new(behaviour: Behaviour, latency: Duration) -> Self {
+        Self {
+            behaviour,
+            latency: Mutex::new(latency),
+            faults: Faults::default(),
+            sessions: Mutex::default(),
+            tokens: Mutex::default(),
+            by_instrument: Mutex::default(),
+        }
+    }
+
+    /// Answers one API request.
+    pub fn handle(&self, req: &Request, peer: &Peer) -> Response {
+        let path = req.path.split('?').next().unwrap_or_default();
+        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        let ["api", "rest", "version", version, "merchant", merchant, rest @ ..] = parts.as_slice() else {
+            return error(404, "Unsupported resource");
+        };
+        match version.parse::<u32>() {
+            Ok(v) if SUPPORTED_VERSIONS.contains(&v) => {}
+            _ => return error(404, &format!("Unsupported value for 'version = {version}'")),
+        }
+        let authenticated = match self.authenticate(req, peer, merchant) {
+            Some(m) => m,
+            None => return error(401, "Invalid credentials."),
+        };
+        if authenticated != *merchant {
+            return error(400, "Authenticated entity not authorised to perform operation for target entity");
+        }
+        let body = if req.body.iter().all(u8::is_ascii_whitespace) {
+            Value::Object(Map::new())
+        } else {
+            match serde_json::from_slice::<Value>(&req.body) {
+                Ok(v @ Value::Object(_)) => v,
+                Ok(_) => return error(400, "Request body must be a JSON object"),
+                Err(e) => return error(400, &format!("Unable to parse the request body as JSON: {e}")),
+            }
+        };
+        match (req.method.as_str(), rest) {
+            ("POST", ["session"]) => self.create_session(merchant, body),
+            ("PUT", ["session", id]) => self.update_session(merchant, id, body),
+            ("GET", ["session", id]) => self.retrieve_session(merchant, id),
+            ("POST", ["token"]) => self.create_token(merchant, body),
+            (_, ["session"] | ["session", _] | ["token"]) => {
+                error(405, "Unsupported HTTP method for this resource")
+            }
+            _ => error(404, "Unsupported resource"),
+        }
+    }
+
+    fn authenticate(&self, req: &Request, peer: &Peer, url_merchant: &str) -> Option<String> {
+        if let Some(auth) = req.header("authorization") {
+            let encoded = auth.strip_prefix("Basic ").or_else(|| auth.strip_prefix("basic "))?;
+            let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+            let decoded = String::from_utf8(decoded).ok()?;
+            let (user, password) = decoded.split_once(':')?;
+            let id = user.strip_prefix("merchant.")?;
+            return (self.behaviour.merchants.get(id)? == password).then(|| id.to_owned());
+        }
+        (peer.client_cert && self.behaviour.cert_merchants.contains(url_merchant))
+            .then(|| url_merchant.to_owned())
+    }
+
+    fn create_session(&self, merchant: &str, body: Value) -> Response {
+        let body = match validate::prepare(Operation::CreateSession, body) {
+            Ok(b) => b,
+            Err(e) => return validation_answer(e),
+        };
+        let id = format!("SESSION{}E{}K{}", random_digits(13), random_digits(7), random_digits(2));
+        let prefix: String = random_bytes::<4>().iter().map(|b| format!("{b:02x}")).collect();
+        let key = base64::engine::general_purpose::STANDARD.encode(random_bytes::<32>());
+        let stored = StoredSession {
+            merchant: merchant.to_owned(),
+            version_prefix: prefix,
+            updates: 1,
+            update_status: "NO_UPDATE",
+            authentication_limit: lookup(&body, "session.authenticationLimit")
+                .and_then(Value::as_u64)
+                .unwrap_or(DEFAULT_AUTHENTICATION_LIMIT),
+            source_of_funds: Value::Object(Map::new()),
+        };
+        let mut answer = json!({
+            "merchant": merchant,
+            "result": "SUCCESS",
+            "session": {
+                "aes256Key": key,
+                "authenticationLimit": stored.authentication_limit,
+                "id": id,
+                "updateStatus": stored.update_status,
+                "version": stored.version(),
+            },
+        });
+        if let Some(c) = body.get("correlationId") {
+            answer["correlationId"] = c.clone();
+        }
+        lock(&self.sessions).insert(id, stored);
+        Response::json(201, &answer)
+    }
+
+    fn update_session(&self, merchant: &str, id: &str, body: Value) -> Response {
+        if let Some(e) = validate::check_fields(Operation::CreateToken, &body).first() {
+            return field_error(e);
+        }
+        let mut sessions = lock(&self.sessions);
+        let Some(session) = sessions.get_mut(id).filter(|s| s.merchant == merchant) else {
+            return invalid("session.id", "Session not found");
+        };
+        if let Some(v) = s(&body, "session.version") {
+            if v != session.version() {
+                return invalid("session.version", "Session version does not match");
+            }
+        }
+        if let Some(sof) = body.get("sourceOfFunds") {
+            merge(&mut session.source_of_funds, sof);
+        }
+        session.updates += 1;
+        session.update_status = "SUCCESS";
+        let mut answer = session_view(id, session);
+        if let Some(c) = body.get("correlationId") {
+            answer["correlationId"] = c.clone();
+        }
+        Response::json(200, &answer)
+    }
+
+    fn retrieve_session(&self, merchant: &str, id: &str) -> Response {
+        let sessions = lock(&self.sessions);
+        match sessions.get(id).filter(|s| s.merchant == merchant) {
+            Some(session) => Response::json(200, &session_view(id, session)),
+            None => invalid("session.id", "Session not found"),
+        }
+    }
+
+    fn create_token(&self, merchant: &str, body: Value) -> Response {
+        let body = match validate::prepare(Operation::CreateToken, body) {
+            Ok(b) => b,
+            Err(e) => return validation_answer(e),
+        };
+        let kind = s(&body, "sourceOfFunds.type").unwrap_or("CARD").to_owned();
+        // Precedence: request > session > token.
+        let mut provided = Value::Object(Map::new());
+        if let Some(t) = s(&body, "sourceOfFunds.token") {
+            match lock(&self.tokens).get(t).filter(|t| t.merchant == merchant) {
+                Some(stored) => {
+                    merge(&mut provided, stored.source_of_funds.get("provided").unwrap_or(&Value::Null))
+                }
+                None => return invalid("sourceOfFunds.token", "Token not found"),
+            }
+        }
+        if let Some(id) = s(&body, "session.id") {
+            let sessions = lock(&self.sessions);
+            let Some(session) = sessions.get(id).filter(|s| s.merchant == merchant) else {
+                return invalid("session.id", "Session not found");
+            };
+            if let Some(v) = s(&body, "session.version") {
+                if v != session.version() {
+                    return invalid("session.version", "Session version does not match the stored version");
+                }
+            }
+            if session.update_status != "SUCCESS" {
+                return invalid("session.id", "Session has not been updated: it holds no payment details");
+            }
+            if let Some(p) = session.source_of_funds.get("provided") {
+                merge(&mut provided, p);
+            }
+        }
+        if let Some(p) = lookup(&body, "sourceOfFunds.provided") {
+            merge(&mut provided, p);
+        }
+        let strategy = s(&body, "verificationStrategy").unwrap_or("NONE").to_owned();
+        let group = match kind.as_str() {
+            "ACH" => "ach",
+            "GIFT_CARD" => "giftCard",
+            _ => "card",
+        };
+        let details = provided.get(group).cloned().unwrap_or(Value::Object(Map::new()));
+        let (instrument, gateway_code, view) = match group {
+            "card" => match self.card(&details, &strategy) {
+                Ok(x) => x,
+                Err(r) => return r,
+            },
+            "ach" => match ach(&details) {
+                Ok(x) => x,
+                Err(r) => return r,
+            },
+            _ => match gift_card(&details) {
+                Ok(x) => x,
+                Err(r) => return r,
+            },
+        };
+        let mut answer = json!({
+            "repositoryId": REPOSITORY_ID,
+            "response": {"gatewayCode": gateway_code},
+            "result": "SUCCESS",
+            "sourceOfFunds": {"provided": {group: view}, "type": kind},
+            "verificationStrategy": strategy,
+        });
+        if let Some(c) = body.get("correlationId") {
+            answer["correlationId"] = c.clone();
+        }
+        if gateway_code.starts_with("EXTERNAL_VERIFICATION_")
+            && gateway_code != "EXTERNAL_VERIFICATION_SUCCESSFUL"
+        {
+            answer["result"] = json!("FAILURE");
+            return Response::json(201, &answer);
+        }
+        let now = now_iso8601();
+        let key = (merchant.to_owned(), instrument.clone());
+        let token = {
+            let existing = match self.behaviour.token_management {
+                TokenManagement::UniqueCard => lock(&self.by_instrument).get(&key).cloned(),
+                TokenManagement::UniqueToken => None,
+            };
+            existing.unwrap_or_else(|| self.new_token(group, &instrument))
+        };
+        lock(&self.tokens).insert(
+            token.clone(),
+            StoredToken {
+                merchant: merchant.to_owned(),
+                source_of_funds: json!({"type": kind, "provided": {group: details}}),
+            },
+        );
+        lock(&self.by_instrument).insert(key, token.clone());
+        answer["status"] = json!("VALID");
+        answer["token"] = json!(token);
+        answer["usage"] = json!({"lastUpdated": now, "lastUpdatedBy": merchant, "lastUsed": now});
+        Response::json(201, &answer)
+    }
+
+    fn new_token(&self, group: &str, instrument: &str) -> String {
+        loop {
+            let t = match (self.behaviour.token_strategy, group) {
+                (TokenStrategy::Preserve64, "card" | "giftCard") => cards::preserve_6_4_token(instrument),
+                _ => cards::random_luhn_token(),
+            };
+            if !lock(&self.tokens).contains_key(&t) {
+                return t;
+            }
+        }
+    }
+
+    /// Checks a card for `strategy`; returns (instrument key, gateway code, masked view).
+    fn card(&self, card: &Value, strategy: &str) -> Result<(String, &'static str, Value), Response> {
+        const NUMBER: &str = "sourceOfFunds.provided.card.number";
+        let Some(number) = s(card, "number") else {
+            return Err(missing(NUMBER, "Card number is required"));
+        };
+        let month = s(card, "expiry.month");
+        let year = s(card, "expiry.year");
+        let expiry = month.zip(year).map(|(m, y)| format!("{:0>2}{y}", m));
+        if strategy != "NONE" && expiry.is_none() {
+            return Err(missing(
+                "sourceOfFunds.provided.card.expiry",
+                "Card expiry is required for verification",
+            ));
+        }
+        let bin = bin_lookup(number);
+        let code = match strategy {
+            "BASIC" => {
+                if !luhn_valid(number) || bin.is_none() {
+                    return Err(invalid(NUMBER, "Card number failed basic verification (Luhn or BIN range)"));
+                }
+                "BASIC_VERIFICATION_SUCCESSFUL"
+            }
+            "ACQUIRER" => acquirer_code(expiry.as_deref().unwrap_or_default(), s(card, "securityCode")),
+            _ => "NO_VERIFICATION_PERFORMED",
+        };
+        let (brand, scheme, funding) = bin.unwrap_or(("UNKNOWN", "OTHER", "UNKNOWN"));
+        let mut view =
+            json!({"brand": brand, "fundingMethod": funding, "number": mask(number), "scheme": scheme});
+        if let Some(e) = expiry {
+            view["expiry"] = json!(e);
+        }
+        if s(card, "securityCode").is_some() {
+            view["securityCode"] = json!("xxx");
+        }
+        Ok((number.to_owned(), code, view))
+    }
+}
+
+/// ACQUIRER verification outcome, after the gateway's published test-card conventions: the
+/// expiry date picks the acquirer's answer, and security code 101 is a CSC mismatch.
+pub fn acquirer_code(expiry_mmyy: &str, security_code: Option<&str>) -> &'static str {
+    if security_code == Some("101") {
+        return "EXTERNAL_VERIFICATION_DECLINED_INVALID_CSC";
+    }
+    match expiry_mmyy {
+        "0539" => "EXTERNAL_VERIFICATION_DECLINED",
+        "0427" => "EXTERNAL_VERIFICATION_DECLINED_EXPIRED_CARD",
+        "0828" | "0137" => "EXTERNAL_VERIFICATION_PROCESSING_ERROR",
+        "0237" => "EXTERNAL_VERIFICATION_BLOCKED",
+        _ => "EXTERNAL_VERIFICATION_SUCCESSFUL",
+    }
+}
+
+fn ach(ach: &Value) -> Result<(String, &'static str, Value), Response> {
+    let Some(account) = s(ach, "bankAccountNumber") else {
+        return Err(missing(
+            "sourceOfFunds.provided.ach.bankAccountNumber",
+            "Bank account number is required",
+        ));
+    };
+    let Some(routing) = s(ach, "routingNumber") else {
+        return Err(missing("sourceOfFunds.provided.ach.routingNumber", "Routing number is required"));
+    };
+    let digits: String = account.chars().filter(char::is_ascii_digit).collect();
+    let last4 = &digits[digits.len().saturating_sub(4)..];
+    let mut view = json!({
+        "accountIdentifier": format!("{routing}{}{last4}", "x".repeat(19usize.saturating_sub(routing.len() + last4.len()))),
+        "bankAccountNumber": format!("{}{last4}", "x".repeat(digits.len().max(9) - last4.len())),
+        "routingNumber": routing,
+    });
+    for f in ["accountType", "bankAccountHolder", "secCode"] {
+        if let Some(v) = ach.get(f) {
+            view[f] = v.clone();
+        }
+    }
+    Ok((format!("{routing}/{account}"), "NO_VERIFICATION_PERFORMED", view))
+}
+
+fn gift_card(card: &Value) -> Result<(String, &'static str, Value), Response> {
+    let Some(number) = s(card, "number") else {
+        return Err(missing("sourceOfFunds.provided.giftCard.number", "Gift card number is required"));
+    };
+    let mut view = json!({
+        "brand": "LOCAL_BRAND_ONLY",
+        "localBrand": s(card, "expectedLocalBrand").unwrap_or("SANDBOX_GIFT"),
+        "number": mask(number),
+        "scheme": "OTHER",
+    });
+    if let Some(pin) = s(card, "pin") {
+        view["pin"] = json!("x".repeat(pin.len()));
+    }
+    Ok((number.to_owned(), "NO_VERIFICATION_PERFORMED", view))
+}
+
+fn validation_answer(e: Error) -> Response {
+    match e.field_errors().first() {
+        Some(f) => field_error(f),
+        None => error(400, &e.to_string()),
+    }
+}
+
+fn session_view(id: &str, session: &StoredSession) -> Value {
+    let mut view = json!({
+        "merchant": session.merchant,
+        "session": {"id": id, "updateStatus": session.update_status, "version": session.version(),
+                    "authenticationLimit": session.authentication_limit},
+    });
+    if let Some(card) = lookup(&session.source_of_funds, "provided.card") {
+        let mut masked = card.clone();
+        if let Some(n) = s(card, "number") {
+            masked["number"] = json!(mask(n));
+        }
+        if card.get("securityCode").is_some() {
+            masked["securityCode"] = json!("xxx");
+        }
+        view["sourceOfFunds"] = json!({"provided": {"card": masked}});
+    }
+    view
+}

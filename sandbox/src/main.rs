@@ -1,0 +1,105 @@
+//! `mpgs-sandbox`: run the local gateway.
+
+use std::io::Write;
+use std::time::Duration;
+
+use mpgs_sandbox::{Config, Fault, Sandbox, TokenManagement, TokenStrategy};
+
+const USAGE: &str =
+    "usage: mpgs-sandbox [--listen 127.0.0.1:PORT] [--tls-dir DIR] [--merchant ID:PASSWORD]...
+       [--cert-merchant ID]... [--plain-http] [--token-strategy random-luhn|preserve-6-4]
+       [--token-management unique-card|unique-token] [--latency-ms N] [--fault KIND[=ARG][xCOUNT]]...";
+
+fn parse(args: &[String]) -> Result<Config, String> {
+    let mut c = Config::default();
+    let mut merchants = Vec::new();
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--listen" => c.listen = value()?.parse().map_err(|e| format!("--listen: {e}"))?,
+            "--tls-dir" => c.tls_dir = Some(value()?.into()),
+            "--merchant" => {
+                let v = value()?;
+                let (id, pw) = v.split_once(':').ok_or("--merchant takes ID:PASSWORD")?;
+                mpgs::validate::check_merchant_id(id).map_err(|e| format!("--merchant: {e}"))?;
+                merchants.push((id.to_owned(), pw.to_owned()));
+            }
+            "--cert-merchant" => {
+                let id = value()?;
+                mpgs::validate::check_merchant_id(&id).map_err(|e| format!("--cert-merchant: {e}"))?;
+                c.cert_merchants.push(id);
+            }
+            "--plain-http" => c.plain_http = true,
+            "--token-strategy" => {
+                c.token_strategy = match value()?.as_str() {
+                    "random-luhn" => TokenStrategy::RandomWithLuhn,
+                    "preserve-6-4" => TokenStrategy::Preserve64,
+                    v => return Err(format!("--token-strategy: unknown {v:?}")),
+                }
+            }
+            "--token-management" => {
+                c.token_management = match value()?.as_str() {
+                    "unique-card" => TokenManagement::UniqueCard,
+                    "unique-token" => TokenManagement::UniqueToken,
+                    v => return Err(format!("--token-management: unknown {v:?}")),
+                }
+            }
+            "--latency-ms" => {
+                c.latency = Duration::from_millis(value()?.parse().map_err(|e| format!("--latency-ms: {e}"))?)
+            }
+            "--fault" => {
+                let v = value()?;
+                let (kind, count) = match v.rsplit_once('x') {
+                    Some((k, n)) if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() => {
+                        (k.to_owned(), n.parse().unwrap_or(1))
+                    }
+                    _ => (v.clone(), 1),
+                };
+                c.faults.push((kind.parse::<Fault>()?, count));
+            }
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    if !merchants.is_empty() {
+        c.merchants = merchants;
+    }
+    Ok(c)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = match parse(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("mpgs-sandbox: {e}");
+            }
+            eprintln!("{USAGE}");
+            std::process::exit(if e.is_empty() { 0 } else { 2 });
+        }
+    };
+    let sandbox = match Sandbox::start(config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("mpgs-sandbox: cannot start: {e}");
+            std::process::exit(1);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "mpgs-sandbox listening on {}", sandbox.url());
+    match sandbox.tls() {
+        Some(t) => {
+            let _ = writeln!(out, "mpgs-sandbox tls-dir {}", t.dir.display());
+        }
+        None => {
+            let _ = writeln!(out, "mpgs-sandbox plain-http (no TLS files)");
+        }
+    }
+    let _ = out.flush();
+    drop(out);
+    loop {
+        std::thread::park();
+    }
+}

@@ -1,0 +1,403 @@
+//! The `mpgs` client against the sandbox over real TLS on 127.0.0.1.
+
+use std::time::{Duration, Instant};
+
+use mpgs::{
+    AchDetails, CardDetails, Client, CreateSessionRequest, CreateTokenRequest, Error, ErrorKind, GatewayCode,
+    GiftCardDetails, TokenStatus, UpdateStatus, ValidationType, VerificationStrategy,
+};
+use mpgs_sandbox::{Config, Fault, Sandbox, TokenManagement, TokenStrategy};
+use serde_json::json;
+
+const CARD: &str = "5123450000000008";
+
+fn sandbox(f: impl FnOnce(&mut Config)) -> Sandbox {
+    let mut c = Config { cert_merchants: vec!["CERTMERCHANT".into()], ..Config::default() };
+    f(&mut c);
+    Sandbox::start(c).expect("sandbox starts")
+}
+
+fn client(s: &Sandbox) -> Client {
+    builder(s).build().expect("client builds")
+}
+
+fn builder(s: &Sandbox) -> mpgs::ClientBuilder {
+    Client::builder("TESTMERCHANT")
+        .password("sandbox-password")
+        .base_url(s.url())
+        .add_ca_file(s.tls().unwrap().ca_path())
+}
+
+fn cert_client(s: &Sandbox) -> Client {
+    let t = s.tls().unwrap();
+    Client::builder("CERTMERCHANT")
+        .certificate_files(t.client_cert_path(), t.client_key_path())
+        .base_url(s.url())
+        .add_ca_file(t.ca_path())
+        .build()
+        .unwrap()
+}
+
+fn card_request() -> CreateTokenRequest {
+    CreateTokenRequest::card(CardDetails::new(CARD).expiry("5", "30").security_code("100"))
+        .verification_strategy(VerificationStrategy::Basic)
+}
+
+#[test]
+fn creates_a_session_with_password_auth() {
+    let s = sandbox(|_| {});
+    let session = client(&s)
+        .create_session(&CreateSessionRequest::new().authentication_limit(7).correlation_id("till-7"))
+        .unwrap();
+    let id = session.id.clone().unwrap();
+    assert_eq!(id.len(), 31);
+    assert!(id.starts_with("SESSION"));
+    assert_eq!(session.aes256_key.as_ref().unwrap().expose().len(), 44);
+    let version = session.version.clone().unwrap();
+    assert_eq!(version.len(), 10);
+    assert!(
+        version.ends_with("01") && version.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    );
+    assert_eq!(session.update_status, Some(UpdateStatus::NoUpdate));
+    assert_eq!(session.authentication_limit, Some(7));
+    assert_eq!(session.correlation_id.as_deref(), Some("till-7"));
+    assert_eq!(session.merchant.as_deref(), Some("TESTMERCHANT"));
+    assert_eq!(session.meta.http_status, 201);
+    assert_eq!(session.meta.api_version, 58);
+    assert_eq!(session.meta.attempts, 1);
+    assert!(!format!("{session:?}").contains(session.aes256_key.as_ref().unwrap().expose()));
+}
+
+#[test]
+fn an_empty_session_body_gets_the_default_limit() {
+    let s = sandbox(|_| {});
+    let session = client(&s).create_session_json(json!(null)).unwrap();
+    assert_eq!(session.authentication_limit, Some(5));
+}
+
+#[test]
+fn creates_a_session_and_a_token_with_certificate_auth() {
+    let s = sandbox(|_| {});
+    let c = cert_client(&s);
+    let session = c.create_session(&CreateSessionRequest::new()).unwrap();
+    assert_eq!(session.merchant.as_deref(), Some("CERTMERCHANT"));
+    let token = c.create_token(&card_request()).unwrap();
+    assert_eq!(token.status, Some(TokenStatus::Valid));
+}
+
+#[test]
+fn tokenizes_a_card_with_basic_verification() {
+    let s = sandbox(|_| {});
+    let t = client(&s).create_token(&card_request().correlation_id("c-1")).unwrap();
+    let token = t.token.clone().unwrap();
+    assert_eq!(token.len(), 16);
+    assert!(token.starts_with('9'));
+    assert_eq!(t.gateway_code, Some(GatewayCode::BasicVerificationSuccessful));
+    assert_eq!(t.repository_id.as_deref(), Some("SANDBOXREPO"));
+    let card = t.card.as_ref().unwrap();
+    assert_eq!(card.number.as_ref().unwrap().expose(), "512345xxxxxx0008");
+    assert_eq!(card.expiry.as_deref(), Some("0530"));
+    assert_eq!((card.expiry_month(), card.expiry_year()), (Some(5), Some(30)));
+    assert_eq!(card.brand.as_ref().map(|b| b.as_str()), Some("MASTERCARD"));
+    assert_eq!(t.correlation_id.as_deref(), Some("c-1"));
+    assert_eq!(t.meta.api_version, 38);
+    let usage = t.usage.as_ref().unwrap();
+    assert_eq!(usage.last_updated.as_ref().unwrap().len(), 24);
+    assert_eq!(usage.last_updated_by.as_deref(), Some("TESTMERCHANT"));
+}
+
+#[test]
+fn tokenizes_ach_and_gift_cards_masked() {
+    let s = sandbox(|_| {});
+    let c = client(&s);
+    let t = c
+        .create_token(&CreateTokenRequest::ach(AchDetails::new("011000015", "1234567890").holder("Ann Lee")))
+        .unwrap();
+    let ach = t.ach.as_ref().unwrap();
+    assert_eq!(ach.routing_number.as_deref(), Some("011000015"));
+    assert!(!t.raw.to_string().contains("1234567890"));
+    let t = c
+        .create_token(&CreateTokenRequest::gift_card(GiftCardDetails::new("6000000000000004").pin("1234")))
+        .unwrap();
+    assert_eq!(t.gift_card.as_ref().unwrap().number.as_ref().unwrap().expose(), "600000xxxxxx0004");
+    assert!(!t.raw.to_string().contains("6000000000000004"));
+}
+
+#[test]
+fn unique_card_returns_the_same_token_twice_and_unique_token_a_new_one() {
+    let s = sandbox(|_| {});
+    let c = client(&s);
+    let a = c.create_token(&card_request()).unwrap().token.clone();
+    let b = c.create_token(&card_request()).unwrap().token.clone();
+    assert_eq!(a, b);
+    let s = sandbox(|c| c.token_management = TokenManagement::UniqueToken);
+    let c = client(&s);
+    let a = c.create_token(&card_request()).unwrap().token.clone();
+    let b = c.create_token(&card_request()).unwrap().token.clone();
+    assert_ne!(a, b);
+}
+
+#[test]
+fn preserve_6_4_tokens_keep_the_cards_ends() {
+    let s = sandbox(|c| c.token_strategy = TokenStrategy::Preserve64);
+    let t = client(&s).create_token(&card_request()).unwrap().token.clone().unwrap();
+    assert_eq!((&t[..6], &t[12..], t.len()), ("512345", "0008", 16));
+    assert_ne!(t, CARD);
+}
+
+const TESTMERCHANT_AUTH: &str = "Basic bWVyY2hhbnQuVEVTVE1FUkNIQU5UOnNhbmRib3gtcGFzc3dvcmQ=";
+
+/// A raw request to the sandbox (what the client would never send, or the hosted form's part).
+fn raw(s: &Sandbox, method: &str, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let ca = ureq::tls::Certificate::from_pem(&std::fs::read(s.tls().unwrap().ca_path()).unwrap()).unwrap();
+    let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&[ca])).build();
+    let config = ureq::Agent::config_builder().tls_config(tls).http_status_as_error(false).build();
+    let agent = ureq::Agent::new_with_config(config);
+    let url = format!("{}{path}", s.url());
+    let req = ureq::http::Request::builder()
+        .method(method)
+        .uri(&url)
+        .header("Authorization", TESTMERCHANT_AUTH)
+        .body(body.to_string())
+        .unwrap();
+    let mut r = agent.run(req).unwrap();
+    let status = r.status().as_u16();
+    (status, serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap())
+}
+
+/// The hosted payment form's part: PUT card details into the session.
+fn put_card(s: &Sandbox, session_id: &str, body: serde_json::Value) -> serde_json::Value {
+    let (status, answer) =
+        raw(s, "PUT", &format!("/api/rest/version/58/merchant/TESTMERCHANT/session/{session_id}"), body);
+    assert_eq!(status, 200, "{answer}");
+    answer
+}
+
+#[test]
+fn tokenizes_the_card_a_session_holds() {
+    let s = sandbox(|_| {});
+    let c = client(&s);
+    let session = c.create_session(&CreateSessionRequest::new()).unwrap();
+    let id = session.id.clone().unwrap();
+    let updated = put_card(
+        &s,
+        &id,
+        json!({"sourceOfFunds": {"provided": {"card": {"number": CARD, "expiry": {"month": "5", "year": "30"}}}}}),
+    );
+    assert_eq!(updated["session"]["updateStatus"], "SUCCESS");
+    let version = updated["session"]["version"].as_str().unwrap().to_owned();
+    assert!(version.ends_with("02"));
+    let t = c.create_token(&CreateTokenRequest::from_session(&id).session(&id, Some(version))).unwrap();
+    assert_eq!(t.card.as_ref().unwrap().number.as_ref().unwrap().expose(), "512345xxxxxx0008");
+    // A stale version is refused.
+    let stale = session.version.clone();
+    let err = c.create_token(&CreateTokenRequest::from_session(&id).session(&id, stale)).unwrap_err();
+    let Error::Gateway(g) = err else { panic!("{err}") };
+    assert_eq!((g.http_status, g.field.as_deref()), (400, Some("session.version")));
+}
+
+#[test]
+fn a_session_never_updated_cannot_supply_a_card() {
+    let s = sandbox(|_| {});
+    let c = client(&s);
+    let id = c.create_session(&CreateSessionRequest::new()).unwrap().id.clone().unwrap();
+    let err = c.create_token(&CreateTokenRequest::from_session(&id)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Gateway);
+}
+
+#[test]
+fn bad_credentials_are_an_authentication_error_with_status_401() {
+    let s = sandbox(|_| {});
+    let c = builder(&s).password("wrong").build().unwrap();
+    let err = c.create_session(&CreateSessionRequest::new()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Authentication);
+    let Error::Gateway(g) = err else { unreachable!() };
+    assert_eq!(g.http_status, 401);
+    assert_eq!(g.cause.as_ref().map(|c| c.as_str()), Some("INVALID_REQUEST"));
+    assert_eq!(g.explanation.as_deref(), Some("Invalid credentials."));
+}
+
+#[test]
+fn the_gateway_rejects_what_the_client_cannot_know() {
+    let s = sandbox(|_| {});
+    let body = json!({"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "4111111111111112", "expiry": {"month": "1", "year": "30"}}}},
+                      "verificationStrategy": "BASIC"});
+    let err = client(&s).create_token_json(body).unwrap_err();
+    let Error::Gateway(g) = err else { panic!("{err}") };
+    assert_eq!(g.http_status, 400);
+    assert_eq!(g.field.as_deref(), Some("sourceOfFunds.provided.card.number"));
+    assert_eq!(g.validation_type, Some(ValidationType::Invalid));
+    assert!(!g.to_string_lossy().contains("4111111111111112"));
+}
+
+trait Lossy {
+    fn to_string_lossy(&self) -> String;
+}
+impl Lossy for mpgs::GatewayError {
+    fn to_string_lossy(&self) -> String {
+        format!("{self:?} {}", Error::Gateway(Box::new(self.clone())))
+    }
+}
+
+#[test]
+fn invalid_requests_never_leave_the_machine() {
+    let s = sandbox(|c| c.faults = vec![(Fault::Close, 100)]);
+    let err = client(&s)
+        .create_token_json(json!({"sourceOfFunds.type": "CARD", "sourceOfFunds.provided.card.number": "12"}))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Validation);
+    assert_eq!(s.faults().pending(), 100, "nothing reached the sandbox");
+}
+
+#[test]
+fn an_unsupported_version_is_a_404_gateway_error() {
+    let s = sandbox(|_| {});
+    let err = builder(&s)
+        .session_api_version(999)
+        .build()
+        .unwrap()
+        .create_session(&CreateSessionRequest::new())
+        .unwrap_err();
+    let Error::Gateway(g) = err else { panic!("{err}") };
+    assert_eq!(g.http_status, 404);
+    assert_eq!(g.explanation.as_deref(), Some("Unsupported value for 'version = 999'"));
+}
+
+#[test]
+fn a_newer_api_version_is_used_in_the_path() {
+    let s = sandbox(|_| {});
+    let session = builder(&s)
+        .session_api_version(100)
+        .build()
+        .unwrap()
+        .create_session(&CreateSessionRequest::new())
+        .unwrap();
+    assert_eq!(session.meta.api_version, 100);
+}
+
+#[test]
+fn a_merchant_other_than_the_authenticated_one_is_refused() {
+    let s = sandbox(|c| c.merchants.push(("OTHER".into(), "pw".into())));
+    let (status, answer) = raw(&s, "POST", "/api/rest/version/58/merchant/OTHER/session", json!({}));
+    assert_eq!(status, 400);
+    assert_eq!(
+        answer["error"]["explanation"],
+        "Authenticated entity not authorised to perform operation for target entity"
+    );
+    assert_eq!(answer["result"], "ERROR");
+}
+
+#[test]
+fn the_sandbox_answers_malformed_bodies_like_the_gateway() {
+    let s = sandbox(|_| {});
+    let (status, answer) = raw(
+        &s,
+        "POST",
+        "/api/rest/version/38/merchant/TESTMERCHANT/token",
+        json!({"sourceOfFunds": {"type": 7}}),
+    );
+    assert_eq!(status, 400);
+    assert_eq!(answer["error"]["field"], "sourceOfFunds.type");
+    assert_eq!(answer["error"]["validationType"], "INVALID");
+    assert_eq!(answer["error"]["cause"], "INVALID_REQUEST");
+    let (status, answer) = raw(
+        &s,
+        "POST",
+        "/api/rest/version/58/merchant/TESTMERCHANT/session",
+        json!({"session": {"authenticationLimit": 26}}),
+    );
+    assert_eq!((status, answer["error"]["field"].as_str()), (400, Some("session.authenticationLimit")));
+    let (status, answer) = raw(&s, "POST", "/api/rest/version/38/merchant/TESTMERCHANT/token", json!({}));
+    assert_eq!((status, answer["error"]["validationType"].as_str()), (400, Some("MISSING")));
+}
+
+#[test]
+fn server_busy_is_retried_and_then_succeeds() {
+    let s = sandbox(|c| c.faults = vec![(Fault::Busy { retry_after: 0 }, 2)]);
+    let session = client(&s).create_session(&CreateSessionRequest::new()).unwrap();
+    assert_eq!(session.meta.attempts, 3);
+}
+
+#[test]
+fn server_busy_past_the_retries_is_a_gateway_error() {
+    let s = sandbox(|c| c.faults = vec![(Fault::Busy { retry_after: 0 }, 5)]);
+    let err =
+        builder(&s).max_retries(1).build().unwrap().create_session(&CreateSessionRequest::new()).unwrap_err();
+    let Error::Gateway(g) = err else { panic!("{err}") };
+    assert_eq!((g.http_status, g.attempts), (503, 2));
+}
+
+#[test]
+fn a_closed_port_is_a_connect_error_with_a_known_outcome() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let c = Client::builder("TESTMERCHANT")
+        .password("p")
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .max_retries(2)
+        .build()
+        .unwrap();
+    let err = c.create_session(&CreateSessionRequest::new()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connect);
+    assert!(!err.outcome_unknown());
+    let Error::Transport { attempts, .. } = err else { unreachable!() };
+    assert_eq!(attempts, 3);
+}
+
+#[test]
+fn a_connection_closed_after_sending_has_an_unknown_outcome_and_is_not_retried() {
+    let s = sandbox(|c| c.faults = vec![(Fault::Close, 1)]);
+    let err = client(&s).create_session(&CreateSessionRequest::new()).unwrap_err();
+    assert!(err.outcome_unknown(), "{err}");
+    assert_eq!(err.kind(), ErrorKind::Io);
+    assert_eq!(s.faults().pending(), 0);
+    let Error::Transport { attempts, .. } = err else { unreachable!() };
+    assert_eq!(attempts, 1);
+}
+
+#[test]
+fn a_stalled_answer_times_out_within_the_bound() {
+    let s = sandbox(|c| c.faults = vec![(Fault::Stall(Duration::from_secs(10)), 1)]);
+    let c = builder(&s).timeout(Duration::from_millis(800)).build().unwrap();
+    let start = Instant::now();
+    let err = c.create_session(&CreateSessionRequest::new()).unwrap_err();
+    assert!(start.elapsed() < Duration::from_millis(1800), "{:?}", start.elapsed());
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert!(err.outcome_unknown());
+}
+
+#[test]
+fn answers_that_are_not_the_gateways_json_are_decode_errors() {
+    for (fault, status) in [(Fault::Html500, 500), (Fault::Huge, 201), (Fault::Redirect, 302)] {
+        let s = sandbox(|c| c.faults = vec![(fault.clone(), 1)]);
+        let err = client(&s).create_session(&CreateSessionRequest::new()).unwrap_err();
+        assert_eq!((err.kind(), err.http_status()), (ErrorKind::Decode, Some(status)), "{fault:?}: {err}");
+    }
+    let s = sandbox(|c| c.faults = vec![(Fault::Truncate, 1)]);
+    let err = client(&s).create_session(&CreateSessionRequest::new()).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Decode | ErrorKind::Io), "{err}");
+}
+
+#[test]
+fn an_untrusted_server_certificate_is_a_tls_error() {
+    let s = sandbox(|_| {});
+    let c = Client::builder("TESTMERCHANT").password("p").base_url(s.url()).build().unwrap();
+    let err = c.create_session(&CreateSessionRequest::new()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
+    assert!(!err.outcome_unknown());
+}
+
+#[test]
+fn one_client_serves_many_threads() {
+    let s = sandbox(|_| {});
+    let c = client(&s);
+    std::thread::scope(|scope| {
+        for _ in 0..8 {
+            let c = c.clone();
+            scope.spawn(move || {
+                for _ in 0..25 {
+                    c.create_session(&CreateSessionRequest::new()).unwrap();
+                }
+            });
+        }
+    });
+}
