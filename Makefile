@@ -15,8 +15,10 @@ demo: build
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps -q
 
 rust-test:
 	$(CARGO) test --workspace
 
-test: lint rust-test
+# The demo runs last, so that `make demo` stays true at every commit.
+test: lint rust-test demo

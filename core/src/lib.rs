@@ -48,7 +48,7 @@ pub use model::token::{
     AchDetails, AchInfo, CardDetails, CardInfo, CreateTokenRequest, Expiry, GiftCardDetails, GiftCardInfo,
     ProvidedDetails, ResponseControls, SessionRef, SourceOfFunds, Token, TransactionInfo, Usage,
 };
-pub use model::ResponseMeta;
+pub use model::{Raw, ResponseMeta};
 pub use operation::Operation;
 pub use secret::{mask_pan, CardNumber, SecretString};
 pub use validate::{validate, value_from_text};

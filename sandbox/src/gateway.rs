@@ -170,7 +170,7 @@ impl Gateway {
         if authenticated != *merchant {
             return error(400, "Authenticated entity not authorised to perform operation for target entity");
         }
-        let body = if req.body.iter().all(u8::is_ascii_whitespace) {
+        let body = if req.method == "GET" || req.body.iter().all(u8::is_ascii_whitespace) {
             Value::Object(Map::new())
         } else {
             match serde_json::from_slice::<Value>(&req.body) {

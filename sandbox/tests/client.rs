@@ -149,17 +149,27 @@ const TESTMERCHANT_AUTH: &str = "Basic bWVyY2hhbnQuVEVTVE1FUkNIQU5UOnNhbmRib3gtc
 
 /// A raw request to the sandbox (what the client would never send, or the hosted form's part).
 fn raw(s: &Sandbox, method: &str, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+    raw_text(s, method, path, &body.to_string(), &[])
+}
+
+fn raw_text(
+    s: &Sandbox,
+    method: &str,
+    path: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+) -> (u16, serde_json::Value) {
     let ca = ureq::tls::Certificate::from_pem(&std::fs::read(s.tls().unwrap().ca_path()).unwrap()).unwrap();
     let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&[ca])).build();
     let config = ureq::Agent::config_builder().tls_config(tls).http_status_as_error(false).build();
     let agent = ureq::Agent::new_with_config(config);
     let url = format!("{}{path}", s.url());
-    let req = ureq::http::Request::builder()
-        .method(method)
-        .uri(&url)
-        .header("Authorization", TESTMERCHANT_AUTH)
-        .body(body.to_string())
-        .unwrap();
+    let mut req =
+        ureq::http::Request::builder().method(method).uri(&url).header("Authorization", TESTMERCHANT_AUTH);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let req = req.body(body.to_owned()).unwrap();
     let mut r = agent.run(req).unwrap();
     let status = r.status().as_u16();
     (status, serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap())
@@ -400,4 +410,68 @@ fn one_client_serves_many_threads() {
             });
         }
     });
+}
+
+#[test]
+fn malformed_json_is_a_400_in_the_gateways_shape() {
+    let s = sandbox(|_| {});
+    let (status, answer) =
+        raw_text(&s, "POST", "/api/rest/version/38/merchant/TESTMERCHANT/token", "{\"sourceOfFunds\": ", &[]);
+    assert_eq!(
+        (status, answer["error"]["cause"].as_str(), answer["result"].as_str()),
+        (400, Some("INVALID_REQUEST"), Some("ERROR"))
+    );
+}
+
+#[test]
+fn a_session_can_be_retrieved_with_its_card_masked() {
+    let s = sandbox(|_| {});
+    let id = client(&s).create_session(&CreateSessionRequest::new()).unwrap().id.clone().unwrap();
+    put_card(
+        &s,
+        &id,
+        json!({"sourceOfFunds": {"provided": {"card": {"number": CARD, "securityCode": "100"}}}}),
+    );
+    let (status, answer) =
+        raw(&s, "GET", &format!("/api/rest/version/58/merchant/TESTMERCHANT/session/{id}"), json!(null));
+    assert_eq!(status, 200);
+    assert_eq!(answer["sourceOfFunds"]["provided"]["card"]["number"], "512345xxxxxx0008");
+    assert_eq!(answer["sourceOfFunds"]["provided"]["card"]["securityCode"], "xxx");
+    assert_eq!(answer["session"]["updateStatus"], "SUCCESS");
+}
+
+#[test]
+fn faults_can_be_queued_by_the_admin_endpoint_and_asked_for_per_request() {
+    let s = sandbox(|_| {});
+    let (status, answer) = raw(&s, "POST", "/_sandbox/faults", json!({"fault": "busy", "count": 2}));
+    assert_eq!((status, answer["pending"].as_u64()), (200, Some(2)));
+    let (status, _) = raw(&s, "POST", "/api/rest/version/58/merchant/TESTMERCHANT/session", json!({}));
+    assert_eq!(status, 503);
+    raw(&s, "DELETE", "/_sandbox/faults", json!(null));
+    assert_eq!(s.faults().pending(), 0);
+    let (status, answer) = raw_text(
+        &s,
+        "POST",
+        "/api/rest/version/58/merchant/TESTMERCHANT/session",
+        "{}",
+        &[("X-Sandbox-Fault", "busy=3")],
+    );
+    assert_eq!((status, answer["error"]["cause"].as_str()), (503, Some("SERVER_BUSY")));
+}
+
+#[test]
+fn acquirer_verification_follows_the_test_card_expiry_table() {
+    let s = sandbox(|_| {});
+    let c = client(&s);
+    for (month, year, code) in [
+        ("1", "39", GatewayCode::ExternalVerificationSuccessful),
+        ("5", "39", GatewayCode::ExternalVerificationDeclined),
+        ("4", "27", GatewayCode::ExternalVerificationDeclinedExpiredCard),
+    ] {
+        let req = CreateTokenRequest::card(CardDetails::new(CARD).expiry(month, year))
+            .verification_strategy(VerificationStrategy::Acquirer);
+        let t = c.create_token(&req).unwrap();
+        assert_eq!(t.gateway_code, Some(code.clone()), "{month}/{year}");
+        assert_eq!(t.token.is_some(), code == GatewayCode::ExternalVerificationSuccessful);
+    }
 }

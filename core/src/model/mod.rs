@@ -23,6 +23,48 @@ pub struct ResponseMeta {
     pub attempts: u32,
 }
 
+/// The whole answer as JSON, unknown fields included. Derefs to `serde_json::Value`; its strings
+/// (which may hold the session's AES key) are overwritten when it is dropped, and `Debug` does
+/// not print it.
+#[derive(Clone, Default, PartialEq)]
+pub struct Raw(Value);
+
+impl Raw {
+    /// Wraps an answer.
+    pub fn new(v: Value) -> Self {
+        Self(v)
+    }
+
+    /// A field by dotted name.
+    pub fn get_path(&self, path: &str) -> Option<&Value> {
+        lookup(&self.0, path)
+    }
+
+    /// A copy of the JSON value.
+    pub fn to_value(&self) -> Value {
+        self.0.clone()
+    }
+}
+
+impl std::ops::Deref for Raw {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Raw {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Raw(..)")
+    }
+}
+
+impl Drop for Raw {
+    fn drop(&mut self) {
+        crate::secret::zeroize_json(&mut self.0);
+    }
+}
+
 pub(crate) fn text(v: &Value, path: &str) -> Option<String> {
     lookup(v, path).and_then(Value::as_str).map(str::to_owned)
 }

@@ -6,9 +6,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::enums::{OperationResult, UpdateStatus};
-use super::{parsed, text, unsigned, ResponseMeta};
+use super::{parsed, text, unsigned, Raw, ResponseMeta};
 use crate::secret::SecretString;
-use crate::validate::lookup;
 
 /// A Create Session request. Every field is optional; the gateway accepts an empty body.
 ///
@@ -85,7 +84,7 @@ pub struct Session {
     /// it was created with.
     pub meta: ResponseMeta,
     /// The whole answer, unknown fields included.
-    pub raw: Value,
+    pub raw: Raw,
 }
 
 impl Session {
@@ -102,13 +101,13 @@ impl Session {
             correlation_id: text(&raw, "correlationId"),
             line_of_business: text(&raw, "lineOfBusiness"),
             meta,
-            raw,
+            raw: Raw::new(raw),
         }
     }
 
     /// Any field of the answer by dotted name.
     pub fn get(&self, path: &str) -> Option<&Value> {
-        lookup(&self.raw, path)
+        self.raw.get_path(path)
     }
 }
 
@@ -124,11 +123,5 @@ impl fmt::Debug for Session {
             .field("aes256_key", &self.aes256_key)
             .field("meta", &self.meta)
             .finish_non_exhaustive()
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        crate::secret::zeroize_json(&mut self.raw);
     }
 }

@@ -9,7 +9,7 @@ use super::enums::{
     AchAccountType, CardBrand, CardScheme, FundingMethod, GatewayCode, OperationResult, SecCode,
     SourceOfFundsType, TokenStatus, VerificationStrategy,
 };
-use super::{parsed, text, ResponseMeta};
+use super::{parsed, text, Raw, ResponseMeta};
 use crate::secret::{CardNumber, SecretString};
 use crate::validate::lookup;
 
@@ -424,7 +424,7 @@ pub struct Token {
     /// HTTP status, API version, elapsed time, attempts.
     pub meta: ResponseMeta,
     /// The whole answer, unknown fields included.
-    pub raw: Value,
+    pub raw: Raw,
 }
 
 fn group<'a>(raw: &'a Value, path: &str) -> Option<&'a Value> {
@@ -477,13 +477,13 @@ impl Token {
             usage,
             correlation_id: text(&raw, "correlationId"),
             meta,
-            raw,
+            raw: Raw::new(raw),
         }
     }
 
     /// Any field of the answer by dotted name.
     pub fn get(&self, path: &str) -> Option<&Value> {
-        lookup(&self.raw, path)
+        self.raw.get_path(path)
     }
 }
 
@@ -502,11 +502,5 @@ impl fmt::Debug for Token {
             .field("usage", &self.usage)
             .field("meta", &self.meta)
             .finish_non_exhaustive()
-    }
-}
-
-impl Drop for Token {
-    fn drop(&mut self) {
-        crate::secret::zeroize_json(&mut self.raw);
     }
 }
