@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: all build demo test lint rust-test
+.PHONY: all build demo test lint rust-test sandbox-rate
 
 all: build
 
@@ -22,3 +22,7 @@ rust-test:
 
 # The demo runs last, so that `make demo` stays true at every commit.
 test: lint rust-test demo
+
+# Sandbox throughput with wrk (Debian package `wrk`), one connection and 16.
+sandbox-rate: build
+	@bench/sandbox-rate.sh 5

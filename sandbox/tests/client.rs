@@ -475,3 +475,26 @@ fn acquirer_verification_follows_the_test_card_expiry_table() {
         assert_eq!(t.token.is_some(), code == GatewayCode::ExternalVerificationSuccessful);
     }
 }
+
+#[test]
+fn retry_after_is_honoured_before_the_retry() {
+    let s = sandbox(|c| c.faults = vec![(Fault::Busy { retry_after: 1 }, 1)]);
+    let start = Instant::now();
+    let session = client(&s).create_session(&CreateSessionRequest::new()).unwrap();
+    assert!(start.elapsed() >= Duration::from_secs(1), "{:?}", start.elapsed());
+    assert_eq!(session.meta.attempts, 2);
+}
+
+#[test]
+fn a_retry_that_would_overrun_the_timeout_is_not_made() {
+    let s = sandbox(|c| c.faults = vec![(Fault::Busy { retry_after: 30 }, 1)]);
+    let start = Instant::now();
+    let err = builder(&s)
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap()
+        .create_session(&CreateSessionRequest::new())
+        .unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(2));
+    assert_eq!(err.http_status(), Some(503));
+}
