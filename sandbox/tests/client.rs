@@ -498,3 +498,23 @@ fn a_retry_that_would_overrun_the_timeout_is_not_made() {
     assert!(start.elapsed() < Duration::from_secs(2));
     assert_eq!(err.http_status(), Some(503));
 }
+
+#[test]
+fn details_come_from_the_request_then_the_session_then_an_existing_token() {
+    let s = sandbox(|c| c.token_management = TokenManagement::UniqueToken);
+    let c = client(&s);
+    let masked = |t: &mpgs::Token| t.card.as_ref().unwrap().number.as_ref().unwrap().expose().to_owned();
+    // A token for card A.
+    let a = c.create_token(&card_request()).unwrap().token.clone().unwrap();
+    let from_token = c.create_token(&CreateTokenRequest::card(CardDetails::default()).token(&a)).unwrap();
+    assert_eq!(masked(&from_token), "512345xxxxxx0008");
+    // A session holding card B beats the token.
+    let id = c.create_session(&CreateSessionRequest::new()).unwrap().id.clone().unwrap();
+    put_card(&s, &id, json!({"sourceOfFunds": {"provided": {"card": {"number": "4508750015741019"}}}}));
+    let req = CreateTokenRequest::from_session(&id).token(&a);
+    assert_eq!(masked(&c.create_token(&req).unwrap()), "450875xxxxxx1019");
+    // Card C in the request beats both.
+    let mut req = CreateTokenRequest::card(CardDetails::new("4005555555000009")).token(&a);
+    req.session = Some(mpgs::SessionRef { id: id.clone(), version: None });
+    assert_eq!(masked(&c.create_token(&req).unwrap()), "400555xxxxxx0009");
+}
