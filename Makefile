@@ -2,15 +2,31 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: all build demo test lint rust-test sandbox-rate
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: all build demo test lint rust-test sandbox-rate python python-test
 
 all: build
 
 build:
 	$(CARGO) build --workspace --release --bins --examples
 
-demo: build
-	@scripts/demo.sh
+demo: build python
+	@PY=$(PY) scripts/demo.sh
+
+# A virtualenv with the build and test tools, and the `mpgs` package built from python/.
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q "maturin>=1.5,<2" pytest mypy
+
+python: $(PY)
+	$(PY) -m pip install -q --force-reinstall --no-deps ./python
+
+python-test: python
+	$(CARGO) build -q -p mpgs-sandbox
+	$(PY) -m pytest tests/python -q
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -21,7 +37,7 @@ rust-test:
 	$(CARGO) test --workspace
 
 # The demo runs last, so that `make demo` stays true at every commit.
-test: lint rust-test demo
+test: lint rust-test python-test demo
 
 # Sandbox throughput with wrk (Debian package `wrk`), one connection and 16.
 sandbox-rate: build

@@ -7,3 +7,5 @@ trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT
 echo "== sandbox gateway at $MPGS_BASE_URL (CA $MPGS_CA_FILE)"
 echo "== Rust (examples/quickstart.rs)"
 target/release/examples/quickstart
+echo "== Python (examples/quickstart.py)"
+"${PY:-.venv/bin/python}" examples/quickstart.py

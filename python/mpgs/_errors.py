@@ -1,0 +1,89 @@
+"""Exceptions, by stage, mirroring the core's error type."""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any, Optional, Tuple
+
+
+class FieldError:
+    """One field problem: a dotted path, INVALID / MISSING / UNSUPPORTED, and why."""
+
+    __slots__ = ("field", "validation_type", "explanation")
+
+    def __init__(self, field: str, validation_type: str, explanation: str) -> None:
+        self.field = field
+        self.validation_type = validation_type
+        self.explanation = explanation
+
+    def __repr__(self) -> str:
+        return f"FieldError({self.field!r}, {self.validation_type!r}, {self.explanation!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FieldError) and (self.field, self.validation_type, self.explanation) == (
+            other.field,
+            other.validation_type,
+            other.explanation,
+        )
+
+
+class Error(Exception):
+    """Base of every mpgs error."""
+
+
+class ConfigError(Error, ValueError):
+    """A bad setting; nothing was sent."""
+
+
+class ValidationError(Error, ValueError):
+    """The request breaks the gateway's field rules; nothing was sent."""
+
+    errors: Tuple[FieldError, ...] = ()
+
+    @property
+    def field(self) -> Optional[str]:
+        return self.errors[0].field if self.errors else None
+
+    @property
+    def validation_type(self) -> Optional[str]:
+        return self.errors[0].validation_type if self.errors else None
+
+    @property
+    def explanation(self) -> Optional[str]:
+        return self.errors[0].explanation if self.errors else None
+
+
+class GatewayError(Error):
+    """The gateway answered with an error (``{"error": {...}, "result": "ERROR"}``)."""
+
+    http_status: int = 0
+    cause: Optional[str] = None
+    explanation: Optional[str] = None
+    field: Optional[str] = None
+    validation_type: Optional[str] = None
+    support_code: Optional[str] = None
+    result: Optional[str] = None
+    raw: Any = None
+    attempts: int = 1
+
+
+class AuthenticationError(GatewayError):
+    """HTTP 401: the credentials or certificate were refused."""
+
+
+class DecodeError(Error):
+    """The answer was not the gateway's JSON (or too large, or a redirect)."""
+
+    http_status: int = 0
+
+
+class TransportError(Error):
+    """No answer. ``outcome_unknown`` is False only if the request cannot have reached the gateway."""
+
+    kind: str = "io"
+    outcome_unknown: bool = True
+    attempts: int = 1
+
+
+class TimeoutError(TransportError, builtins.TimeoutError):  # noqa: A001 - mirrors the builtin on purpose
+    """The call ran past its timeout."""

@@ -1,0 +1,504 @@
+//! `mpgs._native`: the Python binding's native half. Converts Python values to and from the
+//! core's types and releases the GIL for every network call; every rule lives in `mpgs` (core).
+
+use std::time::Duration;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::{Map, Number, Value};
+
+/// Python value → JSON (dicts, lists/tuples, str, bool, int, float, None).
+fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
+    if depth > 32 {
+        return Err(PyTypeError::new_err("request body is nested too deeply"));
+    }
+    if obj.is_none() {
+        Ok(Value::Null)
+    } else if let Ok(b) = obj.cast::<PyBool>() {
+        Ok(Value::Bool(b.is_true()))
+    } else if obj.cast::<PyInt>().is_ok() {
+        match obj.extract::<i64>() {
+            Ok(i) => Ok(Value::from(i)),
+            Err(_) => {
+                Ok(obj.extract::<u64>().map(Value::from).unwrap_or_else(|_| Value::from(f64::INFINITY)))
+            }
+        }
+    } else if let Ok(f) = obj.cast::<PyFloat>() {
+        Ok(Number::from_f64(f.value()).map_or(Value::Null, Value::Number))
+    } else if let Ok(s) = obj.cast::<PyString>() {
+        Ok(Value::String(s.extract::<String>()?))
+    } else if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (k, v) in d.iter() {
+            let key = k
+                .cast::<PyString>()
+                .map_err(|_| PyTypeError::new_err("request body keys must be str"))?
+                .extract::<String>()?;
+            map.insert(key, to_json(&v, depth + 1)?);
+        }
+        Ok(Value::Object(map))
+    } else if let Ok(l) = obj.cast::<PyList>() {
+        l.iter().map(|v| to_json(&v, depth + 1)).collect::<PyResult<Vec<_>>>().map(Value::Array)
+    } else if let Ok(t) = obj.cast::<PyTuple>() {
+        t.iter().map(|v| to_json(&v, depth + 1)).collect::<PyResult<Vec<_>>>().map(Value::Array)
+    } else if obj.hasattr("value")? {
+        // An enum member (`mpgs.VerificationStrategy.BASIC`) is sent as its value.
+        to_json(&obj.getattr("value")?, depth + 1)
+    } else {
+        Err(PyTypeError::new_err(format!(
+            "request values must be dict, list, str, int, float, bool or None, got {}",
+            obj.get_type().name()?
+        )))
+    }
+}
+
+/// JSON → Python value.
+fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match v {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any(),
+            (_, Some(u)) => u.into_pyobject(py)?.into_any(),
+            _ => n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
+        },
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(a) => {
+            PyList::new(py, a.iter().map(|x| to_py(py, x)).collect::<PyResult<Vec<_>>>()?)?.into_any()
+        }
+        Value::Object(m) => {
+            let d = PyDict::new(py);
+            for (k, x) in m {
+                d.set_item(k, to_py(py, x)?)?;
+            }
+            d.into_any()
+        }
+    })
+}
+
+/// Raises the `mpgs` exception that mirrors the core error's stage and kind.
+fn raise(py: Python<'_>, e: mpgs::Error) -> PyErr {
+    match build_exception(py, &e) {
+        Ok(err) => err,
+        Err(err) => err,
+    }
+}
+
+fn build_exception(py: Python<'_>, e: &mpgs::Error) -> PyResult<PyErr> {
+    use mpgs::ErrorKind as K;
+    let errors = py.import("mpgs._errors")?;
+    let class = match e.kind() {
+        K::Config => "ConfigError",
+        K::Validation => "ValidationError",
+        K::Authentication => "AuthenticationError",
+        K::Gateway => "GatewayError",
+        K::Decode => "DecodeError",
+        K::Timeout => "TimeoutError",
+        _ => "TransportError",
+    };
+    let exc = errors.getattr(class)?.call1((e.to_string(),))?;
+    match e {
+        mpgs::Error::Validation(list) => {
+            let field_error = errors.getattr("FieldError")?;
+            let items = list
+                .iter()
+                .map(|f| field_error.call1((&f.field, f.validation_type.as_str(), &f.explanation)))
+                .collect::<PyResult<Vec<_>>>()?;
+            exc.setattr("errors", PyTuple::new(py, items)?)?;
+        }
+        mpgs::Error::Gateway(g) => {
+            exc.setattr("http_status", g.http_status)?;
+            exc.setattr("cause", g.cause.as_ref().map(|c| c.as_str().to_owned()))?;
+            exc.setattr("explanation", &g.explanation)?;
+            exc.setattr("field", &g.field)?;
+            exc.setattr("validation_type", g.validation_type.as_ref().map(|v| v.as_str().to_owned()))?;
+            exc.setattr("support_code", &g.support_code)?;
+            exc.setattr("result", &g.result)?;
+            exc.setattr("raw", to_py(py, &g.raw)?)?;
+            exc.setattr("attempts", g.attempts)?;
+        }
+        mpgs::Error::Decode { http_status, .. } => exc.setattr("http_status", *http_status)?,
+        mpgs::Error::Transport { kind, outcome_unknown, attempts, .. } => {
+            exc.setattr("kind", kind.as_str())?;
+            exc.setattr("outcome_unknown", *outcome_unknown)?;
+            exc.setattr("attempts", *attempts)?;
+        }
+        _ => {}
+    }
+    Ok(PyErr::from_value(exc))
+}
+
+/// Wraps an enumerated value in its `mpgs` str enum, or leaves it a plain `str` when the
+/// gateway sent a value this version does not know.
+fn enum_value<'py>(
+    py: Python<'py>,
+    enum_name: &str,
+    value: Option<&str>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let Some(v) = value else { return Ok(None) };
+    Ok(Some(py.import("mpgs._enums")?.getattr("coerce")?.call1((enum_name, v))?))
+}
+
+#[pyclass(frozen, module = "mpgs._native")]
+struct NativeClient {
+    inner: mpgs::Client,
+}
+
+#[pymethods]
+impl NativeClient {
+    #[new]
+    #[pyo3(signature = (merchant_id, password=None, cert_file=None, key_file=None, base_url=None, region=None,
+                        ca_file=None, connect_timeout=10.0, timeout=45.0, max_retries=2,
+                        session_api_version=58, token_api_version=38))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        merchant_id: &str,
+        password: Option<String>,
+        cert_file: Option<std::path::PathBuf>,
+        key_file: Option<std::path::PathBuf>,
+        base_url: Option<String>,
+        region: Option<String>,
+        ca_file: Option<std::path::PathBuf>,
+        connect_timeout: f64,
+        timeout: f64,
+        max_retries: u32,
+        session_api_version: u32,
+        token_api_version: u32,
+    ) -> PyResult<Self> {
+        let secs = |name: &str, v: f64| {
+            Duration::try_from_secs_f64(v).map_err(|_| mpgs::Error::Config {
+                message: format!("{name} must be a positive number of seconds, got {v}"),
+            })
+        };
+        let build = || -> mpgs::Result<mpgs::Client> {
+            let mut b = mpgs::Client::builder(merchant_id)
+                .binding("python")
+                .connect_timeout(secs("connect_timeout", connect_timeout)?)
+                .timeout(secs("timeout", timeout)?)
+                .max_retries(max_retries)
+                .session_api_version(session_api_version)
+                .token_api_version(token_api_version);
+            b = match (password, cert_file, key_file) {
+                (Some(p), None, None) => b.password(p),
+                (None, Some(c), Some(k)) => b.certificate_files(c, k),
+                _ => {
+                    return Err(mpgs::Error::Config {
+                        message: "give either password= or both cert_file= and key_file=".into(),
+                    })
+                }
+            };
+            b = match (base_url, region) {
+                (Some(u), None) => b.base_url(u),
+                (None, Some(r)) => b.region(r),
+                _ => return Err(mpgs::Error::Config { message: "give either base_url= or region=".into() }),
+            };
+            if let Some(ca) = ca_file {
+                b = b.add_ca_file(ca);
+            }
+            b.build()
+        };
+        build().map(|inner| Self { inner }).map_err(|e| raise(py, e))
+    }
+
+    #[getter]
+    fn merchant_id(&self) -> &str {
+        self.inner.merchant_id()
+    }
+
+    #[getter]
+    fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    #[pyo3(signature = (body=None, authentication_limit=None, correlation_id=None))]
+    fn create_session(
+        &self,
+        py: Python<'_>,
+        body: Option<&Bound<'_, PyAny>>,
+        authentication_limit: Option<&Bound<'_, PyAny>>,
+        correlation_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Session> {
+        let mut json = match body {
+            Some(b) => to_json(b, 0)?,
+            None => Value::Object(Map::new()),
+        };
+        if authentication_limit.is_some() || correlation_id.is_some() {
+            let Value::Object(map) = &mut json else {
+                return Err(PyTypeError::new_err("body must be a dict"));
+            };
+            if let Some(v) = authentication_limit {
+                map.insert("session.authenticationLimit".into(), to_json(v, 0)?);
+            }
+            if let Some(v) = correlation_id {
+                map.insert("correlationId".into(), to_json(v, 0)?);
+            }
+        }
+        let client = self.inner.clone();
+        let result = py.detach(move || client.create_session_json(json));
+        result.map(|inner| Session { inner }).map_err(|e| raise(py, e))
+    }
+
+    fn create_token(&self, py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<Token> {
+        let json = to_json(body, 0)?;
+        let client = self.inner.clone();
+        let result = py.detach(move || client.create_token_json(json));
+        result.map(|inner| Token { inner }).map_err(|e| raise(py, e))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Client(merchant_id={:?}, base_url={:?})", self.inner.merchant_id(), self.inner.base_url())
+    }
+}
+
+/// Validates a Create Session body offline.
+#[pyfunction]
+fn validate_create_session(py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<()> {
+    mpgs::validate(mpgs::Operation::CreateSession, &to_json(body, 0)?).map_err(|e| raise(py, e))
+}
+
+/// Validates a Create or Update Token body offline.
+#[pyfunction]
+fn validate_create_token(py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<()> {
+    mpgs::validate(mpgs::Operation::CreateToken, &to_json(body, 0)?).map_err(|e| raise(py, e))
+}
+
+#[pyclass(frozen, module = "mpgs._native")]
+struct Session {
+    inner: mpgs::Session,
+}
+
+#[pymethods]
+impl Session {
+    #[getter]
+    fn id(&self) -> Option<&str> {
+        self.inner.id.as_deref()
+    }
+    #[getter]
+    fn aes256_key(&self) -> Option<&str> {
+        self.inner.aes256_key.as_ref().map(|k| k.expose())
+    }
+    #[getter]
+    fn version(&self) -> Option<&str> {
+        self.inner.version.as_deref()
+    }
+    #[getter]
+    fn update_status<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        enum_value(py, "UpdateStatus", self.inner.update_status.as_ref().map(|s| s.as_str()))
+    }
+    #[getter]
+    fn authentication_limit(&self) -> Option<u32> {
+        self.inner.authentication_limit
+    }
+    #[getter]
+    fn merchant(&self) -> Option<&str> {
+        self.inner.merchant.as_deref()
+    }
+    #[getter]
+    fn result<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        enum_value(py, "Result", self.inner.result.as_ref().map(|s| s.as_str()))
+    }
+    #[getter]
+    fn correlation_id(&self) -> Option<&str> {
+        self.inner.correlation_id.as_deref()
+    }
+    #[getter]
+    fn api_version(&self) -> u32 {
+        self.inner.meta.api_version
+    }
+    #[getter]
+    fn http_status(&self) -> u16 {
+        self.inner.meta.http_status
+    }
+    #[getter]
+    fn elapsed(&self) -> f64 {
+        self.inner.meta.elapsed.as_secs_f64()
+    }
+    #[getter]
+    fn attempts(&self) -> u32 {
+        self.inner.meta.attempts
+    }
+    #[getter]
+    fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.raw)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Session(id={:?}, version={:?}, update_status={:?})",
+            self.inner.id.as_deref().unwrap_or(""),
+            self.inner.version.as_deref().unwrap_or(""),
+            self.inner.update_status.as_ref().map_or("", |s| s.as_str())
+        )
+    }
+}
+
+#[pyclass(frozen, module = "mpgs._native")]
+struct Token {
+    inner: mpgs::Token,
+}
+
+#[pymethods]
+impl Token {
+    #[getter]
+    fn token(&self) -> Option<&str> {
+        self.inner.token.as_deref()
+    }
+    #[getter]
+    fn status<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        enum_value(py, "TokenStatus", self.inner.status.as_ref().map(|s| s.as_str()))
+    }
+    #[getter]
+    fn repository_id(&self) -> Option<&str> {
+        self.inner.repository_id.as_deref()
+    }
+    #[getter]
+    fn gateway_code<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        enum_value(py, "GatewayCode", self.inner.gateway_code.as_ref().map(|s| s.as_str()))
+    }
+    #[getter]
+    fn verification_strategy<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        enum_value(py, "VerificationStrategy", self.inner.verification_strategy.as_ref().map(|s| s.as_str()))
+    }
+    #[getter]
+    fn result<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        enum_value(py, "Result", self.inner.result.as_ref().map(|s| s.as_str()))
+    }
+    #[getter]
+    fn correlation_id(&self) -> Option<&str> {
+        self.inner.correlation_id.as_deref()
+    }
+    #[getter]
+    fn http_status(&self) -> u16 {
+        self.inner.meta.http_status
+    }
+    #[getter]
+    fn api_version(&self) -> u32 {
+        self.inner.meta.api_version
+    }
+    #[getter]
+    fn attempts(&self) -> u32 {
+        self.inner.meta.attempts
+    }
+    #[getter]
+    fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.raw)
+    }
+    /// `sourceOfFunds.provided.card`, or None.
+    #[getter]
+    fn card(&self, py: Python<'_>) -> PyResult<Option<CardInfo>> {
+        let Some(c) = &self.inner.card else { return Ok(None) };
+        Ok(Some(CardInfo {
+            brand: enum_value(py, "CardBrand", c.brand.as_ref().map(|x| x.as_str()))?.map(Bound::unbind),
+            expiry: c.expiry.clone(),
+            funding_method: enum_value(py, "FundingMethod", c.funding_method.as_ref().map(|x| x.as_str()))?
+                .map(Bound::unbind),
+            number: c.number.as_ref().map(|n| n.masked()),
+            scheme: enum_value(py, "CardScheme", c.scheme.as_ref().map(|x| x.as_str()))?.map(Bound::unbind),
+            issuer: c.issuer.clone(),
+            local_brand: c.local_brand.clone(),
+        }))
+    }
+    /// `sourceOfFunds.provided.ach`, or None.
+    #[getter]
+    fn ach(&self) -> Option<AchInfo> {
+        self.inner.ach.as_ref().map(|a| AchInfo {
+            account_type: a.account_type.as_ref().map(|x| x.as_str().to_owned()),
+            bank_account_holder: a.bank_account_holder.clone(),
+            routing_number: a.routing_number.clone(),
+            sec_code: a.sec_code.as_ref().map(|x| x.as_str().to_owned()),
+        })
+    }
+    /// `sourceOfFunds.provided.giftCard`, or None.
+    #[getter]
+    fn gift_card(&self) -> Option<GiftCardInfo> {
+        self.inner.gift_card.as_ref().map(|g| GiftCardInfo {
+            brand: g.brand.clone(),
+            local_brand: g.local_brand.clone(),
+            number: g.number.as_ref().map(|n| n.masked()),
+            scheme: g.scheme.clone(),
+        })
+    }
+    /// `usage`, or None.
+    #[getter]
+    fn usage(&self) -> Option<Usage> {
+        self.inner.usage.as_ref().map(|u| Usage {
+            last_updated: u.last_updated.clone(),
+            last_updated_by: u.last_updated_by.clone(),
+            last_used: u.last_used.clone(),
+        })
+    }
+    fn __repr__(&self) -> String {
+        let card = self.inner.card.as_ref().and_then(|c| c.number.as_ref()).map(|n| n.masked());
+        format!(
+            "Token(token={:?}, status={:?}, card={:?})",
+            self.inner.token.as_deref().unwrap_or(""),
+            self.inner.status.as_ref().map_or("", |s| s.as_str()),
+            card.unwrap_or_default()
+        )
+    }
+}
+
+/// `sourceOfFunds.provided.card` of a token answer. `number` is masked 6.4.
+#[pyclass(frozen, get_all, module = "mpgs._native")]
+struct CardInfo {
+    brand: Option<Py<PyAny>>,
+    expiry: Option<String>,
+    funding_method: Option<Py<PyAny>>,
+    number: Option<String>,
+    scheme: Option<Py<PyAny>>,
+    issuer: Option<String>,
+    local_brand: Option<String>,
+}
+
+#[pymethods]
+impl CardInfo {
+    fn __repr__(&self) -> String {
+        format!(
+            "CardInfo(number={:?}, expiry={:?})",
+            self.number.as_deref().unwrap_or(""),
+            self.expiry.as_deref().unwrap_or("")
+        )
+    }
+}
+
+/// `sourceOfFunds.provided.ach` of a token answer (the account number is not exposed).
+#[pyclass(frozen, get_all, module = "mpgs._native")]
+struct AchInfo {
+    account_type: Option<String>,
+    bank_account_holder: Option<String>,
+    routing_number: Option<String>,
+    sec_code: Option<String>,
+}
+
+/// `sourceOfFunds.provided.giftCard` of a token answer. `number` is masked 6.4.
+#[pyclass(frozen, get_all, module = "mpgs._native")]
+struct GiftCardInfo {
+    brand: Option<String>,
+    local_brand: Option<String>,
+    number: Option<String>,
+    scheme: Option<String>,
+}
+
+/// `usage` of a token answer.
+#[pyclass(frozen, get_all, module = "mpgs._native")]
+struct Usage {
+    last_updated: Option<String>,
+    last_updated_by: Option<String>,
+    last_used: Option<String>,
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", mpgs::VERSION)?;
+    m.add_class::<NativeClient>()?;
+    m.add_class::<Session>()?;
+    m.add_class::<Token>()?;
+    m.add_class::<CardInfo>()?;
+    m.add_class::<AchInfo>()?;
+    m.add_class::<GiftCardInfo>()?;
+    m.add_class::<Usage>()?;
+    m.add_function(wrap_pyfunction!(validate_create_session, m)?)?;
+    m.add_function(wrap_pyfunction!(validate_create_token, m)?)?;
+    Ok(())
+}
