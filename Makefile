@@ -5,7 +5,7 @@ CARGO ?= cargo
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: all build demo test lint rust-test sandbox-rate python python-test
+.PHONY: all build demo test lint rust-test sandbox-rate python python-test python-sdist-test
 
 all: build
 
@@ -27,6 +27,8 @@ python: $(PY)
 python-test: python
 	$(CARGO) build -q -p mpgs-sandbox
 	$(PY) -m pytest tests/python -q
+	cd /tmp && $(abspath $(PY)) -m mypy.stubtest mpgs._native
+	$(PY) -m mypy --strict examples/quickstart.py
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -37,7 +39,16 @@ rust-test:
 	$(CARGO) test --workspace
 
 # The demo runs last, so that `make demo` stays true at every commit.
-test: lint rust-test python-test demo
+# The sdist of a workspace member must build and install on its own, stubs included.
+python-sdist-test: $(PY)
+	rm -rf target/sdist target/sdist-venv
+	$(VENV)/bin/maturin sdist -q -m python/Cargo.toml -o target/sdist
+	tar tzf target/sdist/mpgs-*.tar.gz | grep -q 'mpgs/_native.pyi'
+	python3 -m venv target/sdist-venv
+	target/sdist-venv/bin/pip install -q target/sdist/mpgs-*.tar.gz
+	cd /tmp && $(abspath target/sdist-venv/bin/python) -c "import mpgs; mpgs.validate_create_session({}); print('sdist install ok', mpgs.__version__)"
+
+test: lint rust-test python-test python-sdist-test demo
 
 # Sandbox throughput with wrk (Debian package `wrk`), one connection and 16.
 sandbox-rate: build
