@@ -42,7 +42,7 @@ rust-test:
 # The sdist of a workspace member must build and install on its own, stubs included.
 python-sdist-test: $(PY)
 	rm -rf target/sdist target/sdist-venv
-	$(VENV)/bin/maturin sdist -q -m python/Cargo.toml -o target/sdist
+	$(VENV)/bin/maturin sdist -m python/Cargo.toml -o target/sdist
 	tar tzf target/sdist/mpgs-*.tar.gz | grep -q 'mpgs/_native.pyi'
 	python3 -m venv target/sdist-venv
 	target/sdist-venv/bin/pip install -q target/sdist/mpgs-*.tar.gz
