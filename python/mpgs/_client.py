@@ -52,6 +52,10 @@ class Client:
             token_api_version=token_api_version,
         )
         self._merchant_id = merchant_id
+        self._paths = {
+            op: f"/api/rest/version/{v}/merchant/{merchant_id}/{op}"
+            for op, v in (("session", session_api_version), ("token", token_api_version))
+        }
 
     def _client(self) -> _native.NativeClient:
         if self._native is None:
@@ -67,26 +71,28 @@ class Client:
     ) -> _native.Session:
         """Create Session. ``body`` is nested or dotted JSON; keywords set the common fields."""
         start = time.perf_counter()
-        path = f"/api/rest/version/{{v}}/merchant/{self._merchant_id}/session"
         try:
             s = self._client().create_session(body, authentication_limit=authentication_limit, correlation_id=correlation_id)
         except Exception as e:
-            _log.info("POST %s -> %s in %.1f ms", path, type(e).__name__, (time.perf_counter() - start) * 1000)
+            self._log("session", type(e).__name__, start)
             raise
-        _log.info("POST %s -> %d in %.1f ms", path.format(v=s.api_version), s.http_status, (time.perf_counter() - start) * 1000)
+        self._log("session", str(s.http_status), start)
         return s
 
     def create_token(self, body: Mapping[str, Any]) -> _native.Token:
         """Create or Update Token. ``body`` is nested or dotted JSON."""
         start = time.perf_counter()
-        path = f"/api/rest/version/{{v}}/merchant/{self._merchant_id}/token"
         try:
             t = self._client().create_token(body)
         except Exception as e:
-            _log.info("POST %s -> %s in %.1f ms", path, type(e).__name__, (time.perf_counter() - start) * 1000)
+            self._log("token", type(e).__name__, start)
             raise
-        _log.info("POST %s -> %d in %.1f ms", path.format(v=t.api_version), t.http_status, (time.perf_counter() - start) * 1000)
+        self._log("token", str(t.http_status), start)
         return t
+
+    def _log(self, op: str, outcome: str, start: float) -> None:
+        """Method, path, status (or error class) and elapsed time; never bodies or credentials."""
+        _log.info("POST %s -> %s in %.1f ms", self._paths[op], outcome, (time.perf_counter() - start) * 1000)
 
     def close(self) -> None:
         """Drops the connections and credentials; the client cannot be used afterwards."""

@@ -225,3 +225,20 @@ def test_no_repr_str_or_log_line_holds_a_secret(sandbox: Any, caplog: pytest.Log
     for text in seen:
         for secret in SECRETS:
             assert secret not in text, (secret, text)
+
+
+def test_unknown_enum_values_stay_plain_strings() -> None:
+    from mpgs import _enums
+
+    assert _enums.coerce("TokenStatus", "VALID") is mpgs.TokenStatus.VALID
+    newer = _enums.coerce("TokenStatus", "SUSPENDED")
+    assert newer == "SUSPENDED" and type(newer) is str
+
+
+def test_failed_calls_are_logged_with_their_path_and_error_class(sandbox: Any, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="mpgs")
+    bad = mpgs.Client("TESTMERCHANT", password="wrong", base_url=sandbox.url, ca_file=sandbox.ca)
+    with pytest.raises(mpgs.AuthenticationError):
+        bad.create_session()
+    assert any(r.getMessage().startswith("POST /api/rest/version/58/merchant/TESTMERCHANT/session -> AuthenticationError in ")
+               for r in caplog.records)
