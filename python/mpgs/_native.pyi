@@ -1,11 +1,11 @@
-from typing import Any, Mapping, Optional, Union, final
+from typing import Any, Dict, List, Mapping, Optional, Union, final
 
 from ._enums import CardBrand, CardScheme, FundingMethod, GatewayCode, Result, TokenStatus, UpdateStatus, VerificationStrategy
 
 __version__: str
 __all__ = [
     "__version__", "NativeClient", "Session", "Token", "CardInfo", "AchInfo", "GiftCardInfo", "Usage",
-    "validate_create_session", "validate_create_token",
+    "validate_create_session", "validate_create_token", "enum_values",
 ]
 
 @final
@@ -149,3 +149,4 @@ class Token:
 
 def validate_create_session(body: Mapping[str, Any]) -> None: ...
 def validate_create_token(body: Mapping[str, Any]) -> None: ...
+def enum_values() -> Dict[str, List[str]]: ...

@@ -264,6 +264,22 @@ fn validate_create_token(py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<()
     mpgs::validate(mpgs::Operation::CreateToken, &to_json(body, 0)?).map_err(|e| raise(py, e))
 }
 
+/// The core's enumerations, `{name: [values]}`: the Python str enums are checked against it.
+#[pyfunction]
+fn enum_values(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("Result", mpgs::OperationResult::VALUES)?;
+    d.set_item("UpdateStatus", mpgs::UpdateStatus::VALUES)?;
+    d.set_item("SourceOfFundsType", mpgs::SourceOfFundsType::VALUES)?;
+    d.set_item("VerificationStrategy", mpgs::VerificationStrategy::VALUES)?;
+    d.set_item("TokenStatus", mpgs::TokenStatus::VALUES)?;
+    d.set_item("GatewayCode", mpgs::GatewayCode::VALUES)?;
+    d.set_item("CardBrand", mpgs::CardBrand::VALUES)?;
+    d.set_item("CardScheme", mpgs::CardScheme::VALUES)?;
+    d.set_item("FundingMethod", mpgs::FundingMethod::VALUES)?;
+    Ok(d)
+}
+
 #[pyclass(frozen, module = "mpgs._native")]
 struct Session {
     inner: mpgs::Session,
@@ -500,5 +516,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Usage>()?;
     m.add_function(wrap_pyfunction!(validate_create_session, m)?)?;
     m.add_function(wrap_pyfunction!(validate_create_token, m)?)?;
+    m.add_function(wrap_pyfunction!(enum_values, m)?)?;
     Ok(())
 }

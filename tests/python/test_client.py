@@ -242,3 +242,12 @@ def test_failed_calls_are_logged_with_their_path_and_error_class(sandbox: Any, c
         bad.create_session()
     assert any(r.getMessage().startswith("POST /api/rest/version/58/merchant/TESTMERCHANT/session -> AuthenticationError in ")
                for r in caplog.records)
+
+
+def test_python_enums_match_the_cores_enumerations() -> None:
+    from mpgs import _enums, _native
+
+    core = _native.enum_values()
+    assert set(core) == set(_enums._BY_NAME)
+    for name, values in core.items():
+        assert [m.value for m in _enums._BY_NAME[name]] == values, name
