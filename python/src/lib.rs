@@ -220,21 +220,12 @@ impl NativeClient {
         authentication_limit: Option<&Bound<'_, PyAny>>,
         correlation_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Session> {
-        let mut json = match body {
-            Some(b) => to_json(b, 0)?,
-            None => Value::Object(Map::new()),
-        };
-        if authentication_limit.is_some() || correlation_id.is_some() {
-            let Value::Object(map) = &mut json else {
-                return Err(PyTypeError::new_err("body must be a dict"));
-            };
-            if let Some(v) = authentication_limit {
-                map.insert("session.authenticationLimit".into(), to_json(v, 0)?);
-            }
-            if let Some(v) = correlation_id {
-                map.insert("correlationId".into(), to_json(v, 0)?);
-            }
-        }
+        let json = mpgs::CreateSessionRequest::body_with(
+            body.map(|b| to_json(b, 0)).transpose()?.unwrap_or(Value::Null),
+            authentication_limit.map(|v| to_json(v, 0)).transpose()?,
+            correlation_id.map(|v| to_json(v, 0)).transpose()?,
+        )
+        .map_err(|e| raise(py, e))?;
         let client = self.inner.clone();
         let result = py.detach(move || client.create_session_json(json));
         result.map(|inner| Session { inner }).map_err(|e| raise(py, e))

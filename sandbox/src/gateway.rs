@@ -84,7 +84,8 @@ pub struct Peer {
     pub client_cert: bool,
 }
 
-fn error(status: u16, explanation: &str) -> Response {
+/// An `INVALID_REQUEST` answer in the gateway's shape.
+pub(crate) fn error(status: u16, explanation: &str) -> Response {
     Response::json(
         status,
         &json!({"error": {"cause": "INVALID_REQUEST", "explanation": explanation}, "result": "ERROR"}),

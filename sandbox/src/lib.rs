@@ -242,7 +242,7 @@ fn serve_connection(tcp: TcpStream, tls: Option<Arc<rustls::ServerConfig>>, gate
         let req = match read_request(&mut reader) {
             Ok(r) => r,
             Err(ReadError::Bad(status, why)) => {
-                let _ = write_response(reader.get_mut(), &gateway_error(status, why), false);
+                let _ = write_response(reader.get_mut(), &gateway::error(status, why), false);
                 return;
             }
             Err(ReadError::Closed | ReadError::Io(_)) => return,
@@ -273,13 +273,6 @@ fn serve_connection(tcp: TcpStream, tls: Option<Arc<rustls::ServerConfig>>, gate
             return;
         }
     }
-}
-
-fn gateway_error(status: u16, explanation: &str) -> Response {
-    Response::json(
-        status,
-        &serde_json::json!({"error": {"cause": "INVALID_REQUEST", "explanation": explanation}, "result": "ERROR"}),
-    )
 }
 
 /// Applies a fault; returns true when the connection must close.
@@ -350,7 +343,7 @@ fn apply_fault(
 /// them; `POST /_sandbox/latency` `{"ms": 50}` sets the latency. Loopback peers only.
 fn admin(gateway: &Gateway, req: &Request, loopback: bool) -> Response {
     if !loopback {
-        return gateway_error(403, "the admin endpoints answer loopback peers only");
+        return gateway::error(403, "the admin endpoints answer loopback peers only");
     }
     let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or(serde_json::Value::Null);
     match (req.method.as_str(), req.path.as_str()) {
@@ -358,7 +351,7 @@ fn admin(gateway: &Gateway, req: &Request, loopback: bool) -> Response {
             let Some(fault) =
                 body.get("fault").and_then(|f| f.as_str()).and_then(|f| f.parse::<Fault>().ok())
             else {
-                return gateway_error(400, "expected {\"fault\": \"busy|close|truncate|html500|huge|redirect|stall[=ms]|latency=ms\", \"count\": N}");
+                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|huge|redirect|stall[=ms]|latency=ms\", \"count\": N}");
             };
             let count = body.get("count").and_then(|c| c.as_u64()).unwrap_or(1) as usize;
             gateway.faults.push(fault, count);
@@ -373,6 +366,6 @@ fn admin(gateway: &Gateway, req: &Request, loopback: bool) -> Response {
             *gateway.latency.lock().unwrap_or_else(|e| e.into_inner()) = Duration::from_millis(ms);
             Response::json(200, &serde_json::json!({"ms": ms}))
         }
-        _ => gateway_error(404, "unknown admin endpoint"),
+        _ => gateway::error(404, "unknown admin endpoint"),
     }
 }

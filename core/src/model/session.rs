@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::enums::{OperationResult, UpdateStatus};
 use super::{parsed, text, unsigned, Raw, ResponseMeta};
 use crate::secret::SecretString;
+use crate::validate;
 
 /// A Create Session request. Every field is optional; the gateway accepts an empty body.
 ///
@@ -56,6 +57,29 @@ impl CreateSessionRequest {
     /// The body in the gateway's nested shape.
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    /// A body (nested or dotted JSON; `null` for none) with `session.authenticationLimit` and
+    /// `correlationId` set from loosely typed values, as bindings receive them. Values of the
+    /// wrong type are kept, so that validation names the field.
+    pub fn body_with(
+        body: Value,
+        authentication_limit: Option<Value>,
+        correlation_id: Option<Value>,
+    ) -> crate::Result<Value> {
+        let mut map = match body {
+            Value::Null => serde_json::Map::new(),
+            Value::Object(m) => m,
+            // Not an object: the same "must be a JSON object" error as every other entry point.
+            other => return validate::expand_dotted(other),
+        };
+        if let Some(v) = authentication_limit {
+            map.insert("session.authenticationLimit".into(), v);
+        }
+        if let Some(v) = correlation_id {
+            map.insert("correlationId".into(), v);
+        }
+        Ok(Value::Object(map))
     }
 }
 
