@@ -7,5 +7,11 @@ trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT
 echo "== sandbox gateway at $MPGS_BASE_URL (CA $MPGS_CA_FILE)"
 echo "== Rust (examples/quickstart.rs)"
 target/release/examples/quickstart
+echo "== C (examples/pos.c, built with pkg-config against the install in target/c/stage)"
+mkdir -p target/c/bin
+export PKG_CONFIG_PATH=target/c/stage/lib/pkgconfig
+# shellcheck disable=SC2046 # pkg-config prints several words on purpose
+cc examples/pos.c $(pkg-config --cflags --libs mpgs) -o target/c/bin/pos
+LD_LIBRARY_PATH=target/c/stage/lib target/c/bin/pos
 echo "== Python (examples/quickstart.py)"
 "${PY:-.venv/bin/python}" examples/quickstart.py

@@ -30,12 +30,16 @@ pub fn prepare(op: Operation, body: Value) -> Result<Value> {
 
 /// Parses JSON text for `op` and prepares it. Empty text is an empty body.
 pub fn prepare_text(op: Operation, text: &str) -> Result<Value> {
+    prepare(op, parse_body(text)?)
+}
+
+/// Parses a request body given as JSON text; blank text is an empty body. The error names
+/// `body` and says where the JSON breaks. The body is not checked yet: see [`prepare`].
+pub fn parse_body(text: &str) -> Result<Value> {
     if text.trim().is_empty() {
-        return prepare(op, Value::Object(Map::new()));
+        return Ok(Value::Object(Map::new()));
     }
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| Error::field("body", Invalid, format!("is not valid JSON: {e}")))?;
-    prepare(op, value)
+    serde_json::from_str(text).map_err(|e| Error::field("body", Invalid, format!("is not valid JSON: {e}")))
 }
 
 /// Checks a merchant id (`{merchantId}`: 1-40 of `0-9 a-z A-Z - _`).

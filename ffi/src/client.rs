@@ -1,0 +1,287 @@
+//! `mpgs_config` (a builder the caller fills in) and `mpgs_client` (immutable, shared by threads),
+//! and the two operations.
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use mpgs_core::{Client, ClientBuilder};
+use serde_json::Value;
+
+use crate::boundary::{arg_mut, arg_opt_str, arg_out, arg_ref, arg_str, ffi_export, free, give};
+use crate::error::{mpgs_error, Failure};
+use crate::mpgs_status;
+use crate::request::mpgs_request;
+use crate::response::{mpgs_session, mpgs_token};
+
+/// Client settings. Fill it in with the `mpgs_config_set_*` functions, then make any number of
+/// clients from it with `mpgs_client_new`. Release it with `mpgs_config_free`.
+pub struct mpgs_config {
+    builder: ClientBuilder,
+}
+
+/// A client: immutable, safe to share between threads (`const mpgs_client *`). Release it with
+/// `mpgs_client_free` once no thread uses it.
+pub struct mpgs_client {
+    inner: Client,
+}
+
+/// Starts the settings for merchant `merchant_id` (1-40 of `0-9 a-z A-Z - _`, checked by
+/// `mpgs_client_new`). Defaults: connect timeout 10 s, whole-call timeout 45 s, 2 retries, API
+/// versions 58 (Create Session) and 38 (Create or Update Token). Writes `*config_out` on success.
+#[no_mangle]
+pub extern "C" fn mpgs_config_new(
+    merchant_id: *const c_char,
+    config_out: *mut *mut mpgs_config,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let merchant_id = arg_str(merchant_id, "merchant_id")?;
+        let out = arg_out(config_out, "config_out")?;
+        give(out, mpgs_config { builder: Client::builder(merchant_id).binding("c") });
+        Ok(())
+    })
+}
+
+/// Applies one setting to the builder in `config`.
+fn update(config: *mut mpgs_config, f: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Result<(), Failure> {
+    let config = arg_mut(config, "config")?;
+    let builder = std::mem::replace(&mut config.builder, Client::builder(""));
+    config.builder = f(builder);
+    Ok(())
+}
+
+/// Authenticates with the API password (HTTP Basic as `merchant.<merchantId>`). The library keeps
+/// its own copy (zeroed when released); the caller may wipe `password` at once.
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_password(
+    config: *mut mpgs_config,
+    password: *const c_char,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let password = arg_str(password, "password")?;
+        update(config, |b| b.password(password))
+    })
+}
+
+/// Authenticates with a client certificate: `cert_file` holds the PEM certificate chain (leaf
+/// first), `key_file` its PEM private key. A file that cannot be read is reported by
+/// `mpgs_client_new` as `MPGS_STATUS_CONFIG`.
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_certificate_files(
+    config: *mut mpgs_config,
+    cert_file: *const c_char,
+    key_file: *const c_char,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let cert_file = arg_str(cert_file, "cert_file")?;
+        let key_file = arg_str(key_file, "key_file")?;
+        update(config, |b| b.certificate_files(cert_file, key_file))
+    })
+}
+
+/// The gateway's base URL (`https://na.gateway.mastercard.com`, a bank's own host). `http://` is
+/// accepted for loopback hosts only.
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_base_url(
+    config: *mut mpgs_config,
+    base_url: *const c_char,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let base_url = arg_str(base_url, "base_url")?;
+        update(config, |b| b.base_url(base_url))
+    })
+}
+
+/// A region preset instead of a base URL: `na`, `eu`, `ap`, `in`, `cn`, `ksa` or `mtf` (the test
+/// environment). Certificate authentication uses the region's `pki.` host.
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_region(
+    config: *mut mpgs_config,
+    region: *const c_char,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let region = arg_str(region, "region")?;
+        update(config, |b| b.region(region))
+    })
+}
+
+/// Trusts the CA certificates in PEM file `ca_file` as well as the public roots (for a private
+/// test host). TLS is always verified.
+#[no_mangle]
+pub extern "C" fn mpgs_config_add_ca_file(
+    config: *mut mpgs_config,
+    ca_file: *const c_char,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let ca_file = arg_str(ca_file, "ca_file")?;
+        update(config, |b| b.add_ca_file(ca_file))
+    })
+}
+
+/// The connect timeout, in milliseconds (default 10000).
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_connect_timeout_ms(
+    config: *mut mpgs_config,
+    milliseconds: u32,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        update(config, |b| b.connect_timeout(Duration::from_millis(milliseconds.into())))
+    })
+}
+
+/// The timeout of a whole call, retries included, in milliseconds (default 45000).
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_timeout_ms(
+    config: *mut mpgs_config,
+    milliseconds: u32,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, { update(config, |b| b.timeout(Duration::from_millis(milliseconds.into()))) })
+}
+
+/// How many times a request that cannot have been processed (connect failure, `SERVER_BUSY`) is
+/// sent again (default 2).
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_max_retries(
+    config: *mut mpgs_config,
+    retries: u32,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, { update(config, |b| b.max_retries(retries)) })
+}
+
+/// The API version in Create Session's path (default 58).
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_session_api_version(
+    config: *mut mpgs_config,
+    version: u32,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, { update(config, |b| b.session_api_version(version)) })
+}
+
+/// The API version in Create or Update Token's path (default 38).
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_token_api_version(
+    config: *mut mpgs_config,
+    version: u32,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, { update(config, |b| b.token_api_version(version)) })
+}
+
+/// Releases settings (clients made from them live on). NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn mpgs_config_free(config: *mut mpgs_config) {
+    ffi_export!(returns(), { free(config) })
+}
+
+/// Checks every setting and makes a client; `config` is left as it was and may be reused or
+/// released. Errors: `MPGS_STATUS_CONFIG` (no credentials, no host, unreadable file, bad PEM),
+/// `MPGS_STATUS_VALIDATION` (a bad merchant id). Writes `*client_out` on success.
+#[no_mangle]
+pub extern "C" fn mpgs_client_new(
+    config: *const mpgs_config,
+    client_out: *mut *mut mpgs_client,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let config = arg_ref(config, "config")?;
+        let out = arg_out(client_out, "client_out")?;
+        let inner = config.builder.clone().build()?;
+        give(out, mpgs_client { inner });
+        Ok(())
+    })
+}
+
+/// Releases a client. No other thread may be using it. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn mpgs_client_free(client: *mut mpgs_client) {
+    ffi_export!(returns(), { free(client) })
+}
+
+/// Parses JSON text (NULL or blank is an empty body when `empty_ok`).
+fn body(json: *const c_char, empty_ok: bool) -> Result<Value, Failure> {
+    let text = if empty_ok { arg_opt_str(json, "json")?.unwrap_or("") } else { arg_str(json, "json")? };
+    Ok(mpgs_core::validate::parse_body(text)?)
+}
+
+/// Create Session. `json` is the request in the gateway's documented shape (nested objects or
+/// dotted names); NULL means an empty body. Every field rule is checked before anything is sent.
+/// Writes `*session_out` on success; release it with `mpgs_session_free`.
+#[no_mangle]
+pub extern "C" fn mpgs_client_create_session(
+    client: *const mpgs_client,
+    json: *const c_char,
+    session_out: *mut *mut mpgs_session,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let client = arg_ref(client, "client")?;
+        let out = arg_out(session_out, "session_out")?;
+        let body = body(json, true)?;
+        give(out, mpgs_session::new(client.inner.create_session_json(body)?));
+        Ok(())
+    })
+}
+
+/// Create or Update Token. `json` is the request in the gateway's documented shape (nested
+/// objects or dotted names). Every field rule is checked before anything is sent. Writes
+/// `*token_out` on success; release it with `mpgs_token_free`.
+#[no_mangle]
+pub extern "C" fn mpgs_client_create_token(
+    client: *const mpgs_client,
+    json: *const c_char,
+    token_out: *mut *mut mpgs_token,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let client = arg_ref(client, "client")?;
+        let out = arg_out(token_out, "token_out")?;
+        let body = body(json, false)?;
+        give(out, mpgs_token::new(client.inner.create_token_json(body)?));
+        Ok(())
+    })
+}
+
+/// Create Session from a request handle made with `mpgs_request_new(MPGS_OPERATION_CREATE_SESSION)`
+/// (`MPGS_STATUS_INVALID_ARGUMENT` for a request of the other operation).
+#[no_mangle]
+pub extern "C" fn mpgs_client_create_session_with(
+    client: *const mpgs_client,
+    request: *const mpgs_request,
+    session_out: *mut *mut mpgs_session,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let client = arg_ref(client, "client")?;
+        let body = arg_ref(request, "request")?.body_for(mpgs_core::Operation::CreateSession)?;
+        let out = arg_out(session_out, "session_out")?;
+        give(out, mpgs_session::new(client.inner.create_session_json(body)?));
+        Ok(())
+    })
+}
+
+/// Create or Update Token from a request handle made with
+/// `mpgs_request_new(MPGS_OPERATION_CREATE_TOKEN)`.
+#[no_mangle]
+pub extern "C" fn mpgs_client_create_token_with(
+    client: *const mpgs_client,
+    request: *const mpgs_request,
+    token_out: *mut *mut mpgs_token,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let client = arg_ref(client, "client")?;
+        let body = arg_ref(request, "request")?.body_for(mpgs_core::Operation::CreateToken)?;
+        let out = arg_out(token_out, "token_out")?;
+        give(out, mpgs_token::new(client.inner.create_token_json(body)?));
+        Ok(())
+    })
+}

@@ -1,0 +1,170 @@
+//! `libmpgs`: the C ABI of the `mpgs` client. A thin adapter: every rule lives in the core crate;
+//! this crate converts C values and calls it. The header `include/mpgs.h` is generated from this
+//! crate by cbindgen (`make header`); its preamble (in `cbindgen.toml`) states the ownership and
+//! threading contract.
+//!
+//! Every export's body runs inside [`boundary::ffi_export!`], which catches panics and, with the
+//! `arg_*` helpers, turns NULL pointers and invalid UTF-8 into `MPGS_STATUS_INVALID_ARGUMENT`.
+#![allow(non_camel_case_types)]
+// C callers cannot see `unsafe`; every pointer is checked by `boundary::arg_*` before use.
+#![allow(clippy::not_unsafe_ptr_arg_deref)]
+
+mod boundary;
+mod client;
+mod error;
+mod request;
+mod response;
+mod text;
+
+use std::ffi::c_char;
+
+use boundary::ffi_export;
+
+pub use client::{mpgs_client, mpgs_config};
+pub use error::{mpgs_error, mpgs_field_error};
+pub use request::mpgs_request;
+pub use response::{mpgs_session, mpgs_token};
+
+/// What a call returned. The numbers are stable: never renumbered, new ones only appended.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mpgs_status {
+    /// Success.
+    Ok = 0,
+    /// A NULL pointer where a value is required, a string that is not UTF-8, or an index out of
+    /// range. The message names the argument. Nothing was sent.
+    InvalidArgument = 1,
+    /// A bad setting (no credentials, an unknown region, an `http://` URL to a remote host, a
+    /// file that cannot be read). Nothing was sent.
+    Config = 2,
+    /// The request breaks the gateway's field rules; every problem is in the field error list.
+    /// Nothing was sent.
+    Validation = 3,
+    /// The gateway answered with an error (other than 401).
+    Gateway = 4,
+    /// The gateway refused the credentials or certificate (HTTP 401).
+    Authentication = 5,
+    /// The answer was not the gateway's JSON, was too large, or was a redirect.
+    Decode = 6,
+    /// Could not connect (refused, unreachable, name not found). Retried; not processed.
+    Connect = 7,
+    /// The TLS handshake failed (untrusted certificate, wrong host name).
+    Tls = 8,
+    /// The call ran past its timeout; see `mpgs_error_outcome_unknown`.
+    Timeout = 9,
+    /// The connection failed while the request or answer was under way; see
+    /// `mpgs_error_outcome_unknown`.
+    Io = 10,
+    /// The field asked for is not in the answer.
+    NotFound = 11,
+    /// A bug in libmpgs (a Rust panic, caught at the boundary). Please report it.
+    Internal = 12,
+}
+
+impl mpgs_status {
+    /// The status with this number, if this version defines it.
+    pub fn from_number(n: u32) -> Option<Self> {
+        const ALL: [mpgs_status; 13] = [
+            mpgs_status::Ok,
+            mpgs_status::InvalidArgument,
+            mpgs_status::Config,
+            mpgs_status::Validation,
+            mpgs_status::Gateway,
+            mpgs_status::Authentication,
+            mpgs_status::Decode,
+            mpgs_status::Connect,
+            mpgs_status::Tls,
+            mpgs_status::Timeout,
+            mpgs_status::Io,
+            mpgs_status::NotFound,
+            mpgs_status::Internal,
+        ];
+        ALL.into_iter().find(|s| *s as u32 == n)
+    }
+}
+
+/// Where a call failed.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mpgs_stage {
+    /// Not known (an internal error).
+    Unknown = 0,
+    /// Nothing left the machine (bad argument, configuration or validation).
+    NotSent = 1,
+    /// The gateway answered (gateway, authentication and decode errors).
+    Answered = 2,
+    /// No answer came (connect, TLS, timeout and I/O errors).
+    Unanswered = 3,
+}
+
+/// The two gateway operations.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mpgs_operation {
+    /// Create Session (API version 58 by default).
+    CreateSession = 1,
+    /// Create or Update Token (API version 38 by default).
+    CreateToken = 2,
+}
+
+impl mpgs_operation {
+    /// The core's operation for a number a C program passed (`None` when it names none).
+    pub(crate) fn from_number(n: u32) -> Option<mpgs_core::Operation> {
+        match n {
+            1 => Some(mpgs_core::Operation::CreateSession),
+            2 => Some(mpgs_core::Operation::CreateToken),
+            _ => None,
+        }
+    }
+}
+
+/// Major version of this header; equals `mpgs_version()`'s first number.
+pub const MPGS_VERSION_MAJOR: u32 = 0;
+/// Minor version of this header.
+pub const MPGS_VERSION_MINOR: u32 = 1;
+/// Patch version of this header.
+pub const MPGS_VERSION_PATCH: u32 = 0;
+
+static VERSION: &[u8] = concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes();
+
+/// The library's version, `"MAJOR.MINOR.PATCH"`. Static: never free it.
+#[no_mangle]
+pub extern "C" fn mpgs_version() -> *const c_char {
+    ffi_export!(returns VERSION.as_ptr().cast(), { VERSION.as_ptr().cast() })
+}
+
+/// The name of a status (`"MPGS_STATUS_VALIDATION"`), for logs; `"MPGS_STATUS_UNKNOWN"` for a
+/// number this version does not define. Static: never free it. (Takes the number, not the enum,
+/// so that any value a C program passes is defined behaviour.)
+#[no_mangle]
+pub extern "C" fn mpgs_status_name(status: u32) -> *const c_char {
+    ffi_export!(returns c"MPGS_STATUS_UNKNOWN".as_ptr(), {
+        match mpgs_status::from_number(status) {
+            None => c"MPGS_STATUS_UNKNOWN",
+            Some(mpgs_status::Ok) => c"MPGS_STATUS_OK",
+            Some(mpgs_status::InvalidArgument) => c"MPGS_STATUS_INVALID_ARGUMENT",
+            Some(mpgs_status::Config) => c"MPGS_STATUS_CONFIG",
+            Some(mpgs_status::Validation) => c"MPGS_STATUS_VALIDATION",
+            Some(mpgs_status::Gateway) => c"MPGS_STATUS_GATEWAY",
+            Some(mpgs_status::Authentication) => c"MPGS_STATUS_AUTHENTICATION",
+            Some(mpgs_status::Decode) => c"MPGS_STATUS_DECODE",
+            Some(mpgs_status::Connect) => c"MPGS_STATUS_CONNECT",
+            Some(mpgs_status::Tls) => c"MPGS_STATUS_TLS",
+            Some(mpgs_status::Timeout) => c"MPGS_STATUS_TIMEOUT",
+            Some(mpgs_status::Io) => c"MPGS_STATUS_IO",
+            Some(mpgs_status::NotFound) => c"MPGS_STATUS_NOT_FOUND",
+            Some(mpgs_status::Internal) => c"MPGS_STATUS_INTERNAL",
+        }
+        .as_ptr()
+    })
+}
+
+/// Releases a string this library returned as owned (`char *`). It is zeroed first. NULL is a
+/// no-op.
+#[no_mangle]
+pub extern "C" fn mpgs_string_free(string: *mut c_char) {
+    ffi_export!(returns(), { text::free_owned(string) })
+}
+
+#[cfg(test)]
+mod tests;

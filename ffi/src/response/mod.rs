@@ -1,0 +1,58 @@
+//! Response handles: `mpgs_session` and `mpgs_token`, with accessors for the documented fields,
+//! a generic accessor by dotted name, the HTTP status and the whole answer as JSON.
+//!
+//! A response belongs to one thread at a time. Every `const char *` an accessor returns is
+//! borrowed from the response: valid until the response is freed, NULL when the field is absent.
+
+mod session;
+mod token;
+
+use std::ffi::c_char;
+use std::sync::OnceLock;
+
+use mpgs_core::{Raw, ResponseMeta};
+use serde_json::Value;
+
+use crate::boundary::{arg_out, arg_str};
+use crate::error::Failure;
+use crate::text::{owned, CText};
+
+pub use session::mpgs_session;
+pub use token::mpgs_token;
+
+/// What both kinds of response share: the exchange's facts and the whole answer.
+struct Common {
+    meta: ResponseMeta,
+    json: OnceLock<CText>,
+}
+
+impl Common {
+    fn new(meta: &ResponseMeta) -> Self {
+        Self { meta: meta.clone(), json: OnceLock::new() }
+    }
+
+    /// The whole answer as JSON text, made on first use.
+    fn json(&self, raw: &Raw) -> *const c_char {
+        self.json.get_or_init(|| CText::new(&serde_json::to_string(&**raw).unwrap_or_default())).as_ptr()
+    }
+}
+
+/// The generic accessor: field `name` (dotted) of `raw` as owned text in `*value_out`. Strings
+/// come as they are; numbers, booleans, objects and arrays as JSON text.
+fn get(raw: &Raw, name: *const c_char, value_out: *mut *mut c_char) -> Result<(), Failure> {
+    let name = arg_str(name, "name")?;
+    let out = arg_out(value_out, "value_out")?;
+    let value = raw
+        .get_path(name)
+        .filter(|v| !v.is_null())
+        .ok_or_else(|| Failure::NotFound(format!("`{name}` is not in the answer")))?;
+    let text = match value {
+        Value::String(s) => owned(s),
+        other => owned(&serde_json::to_string(other).unwrap_or_default()),
+    };
+    if text.is_null() {
+        return Err(Failure::argument(format!("`{name}` cannot be copied")));
+    }
+    *out = text;
+    Ok(())
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# make install PREFIX=DIR: libmpgs.so (with its SONAME links), libmpgs.a, the headers and
+# lib/pkgconfig/mpgs.pc, from the release build in target/release.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+prefix=${1:?usage: install-c.sh PREFIX}
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+soname=$(readelf -d target/release/libmpgs.so | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+[ -n "$soname" ] || { echo "target/release/libmpgs.so has no SONAME" >&2; exit 1; }
+mkdir -p "$prefix/lib/pkgconfig" "$prefix/include"
+install -m 0755 target/release/libmpgs.so "$prefix/lib/libmpgs.so.$version"
+ln -sfn "libmpgs.so.$version" "$prefix/lib/$soname"
+ln -sfn "$soname" "$prefix/lib/libmpgs.so"
+install -m 0644 target/release/libmpgs.a "$prefix/lib/libmpgs.a"
+install -m 0644 include/mpgs.h include/mpgs.hpp "$prefix/include/"
+# Libs.private: what a static link of the Rust standard library needs
+# (cargo rustc -p mpgs-ffi --crate-type staticlib -- --print native-static-libs).
+prefix_abs=$(cd "$prefix" && pwd)
+cat >"$prefix/lib/pkgconfig/mpgs.pc" <<PC
+prefix=$prefix_abs
+libdir=\${prefix}/lib
+includedir=\${prefix}/include
+
+Name: mpgs
+Description: Mastercard Payment Gateway client (Create Session, Create or Update Token)
+Version: $version
+Cflags: -I\${includedir}
+Libs: -L\${libdir} -lmpgs
+Libs.private: -lpthread -ldl -lm -lrt -lutil -lgcc_s
+PC
+echo "installed libmpgs $version ($soname) into $prefix_abs"

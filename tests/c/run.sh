@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# make c-test: builds the C and C++ tests against the staged install (target/c/stage, made by
+# `make install`) and runs them against the sandbox over TLS: linked to libmpgs.so, to
+# libmpgs.a, under valgrind, and built with -fsanitize=address,undefined.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+stage=target/c/stage
+bin=target/c/bin
+mkdir -p "$bin"
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+export PKG_CONFIG_PATH="$stage/lib/pkgconfig"
+strict=(-Wall -Wextra -Werror -pedantic -g)
+read -ra cflags <<<"$(pkg-config --cflags mpgs)"
+read -ra libs <<<"$(pkg-config --libs mpgs)"
+read -ra private <<<"$(pkg-config --static --libs-only-l mpgs | sed 's/-lmpgs//')"
+static=("$stage/lib/libmpgs.a" "${private[@]}")
+test_src=(tests/c/test_mpgs.c -DEXPECTED_VERSION="\"$version\"")
+
+echo "== header: C11 and C++17, twice in one unit, two units"
+gcc -std=c11 "${strict[@]}" "${cflags[@]}" tests/c/header_unit_a.c tests/c/header_unit_b.c "${libs[@]}" -o "$bin/header_c"
+g++ -std=c++17 "${strict[@]}" "${cflags[@]}" -x c++ tests/c/header_unit_a.c -x c++ tests/c/header_unit_b.c \
+  "${libs[@]}" -o "$bin/header_cpp"
+g++ -std=c++17 "${strict[@]}" -fsyntax-only "${cflags[@]}" -x c++ include/mpgs.hpp
+
+echo "== build tests and the POS example"
+gcc -std=c11 "${strict[@]}" "${cflags[@]}" "${test_src[@]}" "${libs[@]}" -lpthread -o "$bin/test_so"
+gcc -std=c11 "${strict[@]}" "${cflags[@]}" "${test_src[@]}" "${static[@]}" -o "$bin/test_a"
+gcc -std=c11 "${strict[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+  "${cflags[@]}" "${test_src[@]}" "${static[@]}" -o "$bin/test_asan"
+g++ -std=c++17 "${strict[@]}" "${cflags[@]}" tests/c/test_wrapper.cpp "${libs[@]}" -o "$bin/test_wrapper"
+cc -std=c11 "${strict[@]}" examples/pos.c $(pkg-config --cflags --libs mpgs) -o "$bin/pos"
+
+# The .so test resolves libmpgs through its SONAME in the install; the .a test has no libmpgs.
+export LD_LIBRARY_PATH="$stage/lib"
+ldd "$bin/test_so" | grep >/dev/null "libmpgs.so.* => .*$stage/lib/libmpgs.so" || { echo "test_so is not linked to the staged libmpgs.so" >&2; exit 1; }
+if ldd "$bin/test_a" | grep >/dev/null libmpgs; then echo "test_a is linked to libmpgs.so" >&2; exit 1; fi
+
+set -- # scripts/sandbox.sh reads "$@" as sandbox flags
+source scripts/sandbox.sh
+trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT
+
+"$bin/header_c"
+"$bin/header_cpp"
+echo "== C, libmpgs.so";  "$bin/test_so"
+echo "== C, libmpgs.a";   "$bin/test_a"
+echo "== C, ASan+UBSan";  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 "$bin/test_asan"
+echo "== C++ wrapper";    "$bin/test_wrapper"
+vg=(valgrind -q --suppressions=tests/c/valgrind.supp --show-possibly-lost=no --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1)
+echo "== C under valgrind (${MPGS_VALGRIND_CALLS:-100} calls per thread)"
+MPGS_TEST_CALLS=${MPGS_VALGRIND_CALLS:-100} "${vg[@]}" "$bin/test_so"
+echo "== C++ wrapper under valgrind"
+"${vg[@]}" "$bin/test_wrapper"
+echo "c tests: all passed"

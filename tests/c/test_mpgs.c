@@ -1,0 +1,567 @@
+/*
+ * libmpgs against the sandbox gateway over TLS on 127.0.0.1.
+ *
+ * Reads what tests/c/run.sh exports from scripts/sandbox.sh: MPGS_BASE_URL, MPGS_CA_FILE,
+ * MPGS_MERCHANT_ID, MPGS_PASSWORD, MPGS_CERT_MERCHANT_ID, MPGS_CLIENT_CERT, MPGS_CLIENT_KEY;
+ * MPGS_TEST_CALLS sets the calls per thread of the thread test (default 100).
+ * Exits non-zero when a check fails, printing each failure.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "mpgs.h"
+#include "mpgs.h" /* twice: the include guard must hold */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#ifndef EXPECTED_VERSION
+#error "build with -DEXPECTED_VERSION=\"x.y.z\" (the version in Cargo.toml)"
+#endif
+
+static int failures;
+static int checks;
+
+#define CHECK(cond)                                                              \
+    do {                                                                         \
+        checks++;                                                                \
+        if (!(cond)) {                                                           \
+            failures++;                                                          \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+        }                                                                        \
+    } while (0)
+
+#define CHECK_STATUS(got, want)                                                        \
+    do {                                                                               \
+        mpgs_status got_ = (got);                                                      \
+        checks++;                                                                      \
+        if (got_ != (want)) {                                                          \
+            failures++;                                                                \
+            fprintf(stderr, "%s:%d: %s returned %s, wanted %s\n", __FILE__, __LINE__, #got, \
+                    mpgs_status_name(got_), mpgs_status_name(want));                   \
+        }                                                                              \
+    } while (0)
+
+static const char *env(const char *name) {
+    const char *v = getenv(name);
+    if (v == NULL || *v == '\0') {
+        fprintf(stderr, "%s is not set: run through tests/c/run.sh\n", name);
+        exit(2);
+    }
+    return v;
+}
+
+static int streq(const char *a, const char *b) {
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+static int contains(const char *haystack, const char *needle) {
+    return haystack != NULL && strstr(haystack, needle) != NULL;
+}
+
+/* Prints an error the way a test log should show it, then frees it. */
+static void drop_error(mpgs_error *e) {
+    mpgs_error_free(e);
+}
+
+static const char *CARD_TOKEN_JSON =
+    "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {"
+    "\"number\": \"5123450000000008\", \"expiry\": {\"month\": \"5\", \"year\": \"30\"},"
+    " \"securityCode\": \"123\"}}}, \"verificationStrategy\": \"BASIC\"}";
+
+static mpgs_client *password_client(void) {
+    mpgs_config *config = NULL;
+    mpgs_client *client = NULL;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_config_new(env("MPGS_MERCHANT_ID"), &config, &err), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, env("MPGS_PASSWORD"), &err), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_base_url(config, env("MPGS_BASE_URL"), &err), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_add_ca_file(config, env("MPGS_CA_FILE"), &err), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_timeout_ms(config, 20000, &err), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, &err), MPGS_STATUS_OK);
+    CHECK(err == NULL);
+    mpgs_config_free(config);
+    return client;
+}
+
+static mpgs_client *certificate_client(void) {
+    mpgs_config *config = NULL;
+    mpgs_client *client = NULL;
+    CHECK_STATUS(mpgs_config_new(env("MPGS_CERT_MERCHANT_ID"), &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_certificate_files(config, env("MPGS_CLIENT_CERT"), env("MPGS_CLIENT_KEY"), NULL),
+                 MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_base_url(config, env("MPGS_BASE_URL"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_add_ca_file(config, env("MPGS_CA_FILE"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, NULL), MPGS_STATUS_OK);
+    mpgs_config_free(config);
+    return client;
+}
+
+static void test_version(void) {
+    char want[64];
+    snprintf(want, sizeof want, "%d.%d.%d", MPGS_VERSION_MAJOR, MPGS_VERSION_MINOR, MPGS_VERSION_PATCH);
+    CHECK(streq(mpgs_version(), want));
+    CHECK(streq(mpgs_version(), EXPECTED_VERSION));
+    CHECK(streq(mpgs_status_name(MPGS_STATUS_OK), "MPGS_STATUS_OK"));
+    CHECK(streq(mpgs_status_name(MPGS_STATUS_VALIDATION), "MPGS_STATUS_VALIDATION"));
+    CHECK(streq(mpgs_status_name(999), "MPGS_STATUS_UNKNOWN"));
+}
+
+static void test_free_null_is_a_no_op(void) {
+    mpgs_config_free(NULL);
+    mpgs_client_free(NULL);
+    mpgs_request_free(NULL);
+    mpgs_session_free(NULL);
+    mpgs_token_free(NULL);
+    mpgs_error_free(NULL);
+    mpgs_string_free(NULL);
+    CHECK(mpgs_session_id(NULL) == NULL);
+    CHECK(mpgs_token_http_status(NULL) == 0);
+    CHECK(mpgs_error_message(NULL) == NULL);
+}
+
+static void test_bad_arguments_name_the_argument(void) {
+    mpgs_config *config = (mpgs_config *)0x1; /* must stay untouched on failure */
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_config_new(NULL, &config, &err), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(config == (mpgs_config *)0x1);
+    CHECK(err != NULL);
+    CHECK(mpgs_error_status(err) == MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(mpgs_error_stage(err) == MPGS_STAGE_NOT_SENT);
+    CHECK(contains(mpgs_error_message(err), "merchant_id"));
+    drop_error(err);
+
+    err = NULL;
+    CHECK_STATUS(mpgs_config_new("TESTMERCHANT", NULL, &err), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(contains(mpgs_error_message(err), "config_out"));
+    drop_error(err);
+
+    err = NULL;
+    CHECK_STATUS(mpgs_config_new("TEST\xff\xfeMERCHANT", &config, &err), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(contains(mpgs_error_message(err), "merchant_id"));
+    CHECK(contains(mpgs_error_message(err), "UTF-8"));
+    drop_error(err);
+
+    /* A NULL error pointer is allowed: the status alone comes back. */
+    CHECK_STATUS(mpgs_config_new(NULL, &config, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+
+    mpgs_session *session = (mpgs_session *)0x1;
+    err = NULL;
+    CHECK_STATUS(mpgs_client_create_session(NULL, NULL, &session, &err), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(contains(mpgs_error_message(err), "client"));
+    CHECK(session == (mpgs_session *)0x1);
+    drop_error(err);
+
+    mpgs_request *request = NULL;
+    err = NULL;
+    CHECK_STATUS(mpgs_request_new(7, &request, &err), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(contains(mpgs_error_message(err), "operation"));
+    CHECK(request == NULL);
+    drop_error(err);
+
+    mpgs_field_error fe;
+    CHECK_STATUS(mpgs_error_field_error(NULL, 0, &fe), MPGS_STATUS_INVALID_ARGUMENT);
+}
+
+static void test_config_errors(void) {
+    mpgs_config *config = NULL;
+    mpgs_client *client = NULL;
+    mpgs_error *err = NULL;
+
+    /* No credentials. */
+    CHECK_STATUS(mpgs_config_new("TESTMERCHANT", &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_region(config, "mtf", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, &err), MPGS_STATUS_CONFIG);
+    CHECK(client == NULL);
+    CHECK(mpgs_error_stage(err) == MPGS_STAGE_NOT_SENT);
+    drop_error(err);
+
+    /* Plain HTTP to a remote host is refused. */
+    err = NULL;
+    CHECK_STATUS(mpgs_config_set_password(config, "secret-password", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_base_url(config, "http://gateway.example.com", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, &err), MPGS_STATUS_CONFIG);
+    CHECK(!contains(mpgs_error_message(err), "secret-password"));
+    drop_error(err);
+
+    /* An unreadable certificate file. */
+    err = NULL;
+    CHECK_STATUS(mpgs_config_set_certificate_files(config, "/nonexistent/cert.pem", "/nonexistent/key.pem", NULL),
+                 MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_region(config, "eu", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, &err), MPGS_STATUS_CONFIG);
+    CHECK(contains(mpgs_error_message(err), "/nonexistent/cert.pem"));
+    drop_error(err);
+    mpgs_config_free(config);
+
+    /* A merchant id the gateway's rules refuse. */
+    err = NULL;
+    CHECK_STATUS(mpgs_config_new("BAD MERCHANT/../x", &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, "p", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_region(config, "mtf", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, &err), MPGS_STATUS_VALIDATION);
+    CHECK(streq(mpgs_error_field(err), "merchantId"));
+    CHECK(streq(mpgs_error_validation_type(err), "INVALID"));
+    drop_error(err);
+    mpgs_config_free(config);
+}
+
+/* Every bad field is listed, each with its validation type, before anything is sent. */
+static void test_validation_lists_every_field(void) {
+    const char *body =
+        "{\"sourceOfFunds\": {\"type\": \"ACH\", \"provided\": {\"ach\": {"
+        "\"routingNumber\": \"12345678\", \"bankAccountNumber\": \"1234\", \"accountType\": \"SAVINGS\","
+        "\"secCode\": \"WEB\", \"nickname\": \"x\"}}},"
+        " \"verificationStrategy\": \"basic\", \"correlationId\": \"\", \"session\": {\"version\": \"0123456789\"}}";
+    const char *want[][2] = {
+        {"sourceOfFunds.provided.ach.routingNumber", "INVALID"},
+        {"sourceOfFunds.provided.ach.accountType", "INVALID"},
+        {"sourceOfFunds.provided.ach.nickname", "UNSUPPORTED"},
+        {"session.id", "MISSING"},
+        {"verificationStrategy", "INVALID"},
+        {"correlationId", "INVALID"},
+    };
+    size_t n_want = sizeof want / sizeof want[0];
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_validate(MPGS_OPERATION_CREATE_TOKEN, body, &err), MPGS_STATUS_VALIDATION);
+    CHECK(err != NULL);
+    if (err == NULL) return;
+    CHECK(mpgs_error_stage(err) == MPGS_STAGE_NOT_SENT);
+    CHECK(mpgs_error_http_status(err) == 0);
+    CHECK(!mpgs_error_outcome_unknown(err));
+    size_t count = mpgs_error_field_error_count(err);
+    for (size_t w = 0; w < n_want; w++) {
+        int found = 0;
+        for (size_t i = 0; i < count; i++) {
+            mpgs_field_error fe;
+            CHECK_STATUS(mpgs_error_field_error(err, i, &fe), MPGS_STATUS_OK);
+            if (streq(fe.field, want[w][0]) && streq(fe.validation_type, want[w][1])) {
+                found = 1;
+                CHECK(fe.explanation != NULL && fe.explanation[0] != '\0');
+            }
+        }
+        if (!found) fprintf(stderr, "missing field error %s %s\n", want[w][0], want[w][1]);
+        CHECK(found);
+    }
+    mpgs_field_error fe;
+    fe.field = NULL;
+    CHECK_STATUS(mpgs_error_field_error(err, count, &fe), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(fe.field == NULL);
+    /* The first field error is the primary one. */
+    CHECK(mpgs_error_field(err) != NULL);
+    CHECK(!contains(mpgs_error_message(err), "1234\""));
+    drop_error(err);
+
+    /* Not JSON at all. */
+    err = NULL;
+    CHECK_STATUS(mpgs_validate(MPGS_OPERATION_CREATE_TOKEN, "{\"sourceOfFunds\": ", &err), MPGS_STATUS_VALIDATION);
+    CHECK(streq(mpgs_error_field(err), "body"));
+    drop_error(err);
+
+    /* NULL is an empty body for Create Session, and an empty session request is valid. */
+    CHECK_STATUS(mpgs_validate(MPGS_OPERATION_CREATE_SESSION, NULL, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_validate(MPGS_OPERATION_CREATE_TOKEN, NULL, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mpgs_validate(MPGS_OPERATION_CREATE_SESSION, "{\"session\": {\"authenticationLimit\": 26}}", NULL),
+                 MPGS_STATUS_VALIDATION);
+
+    /* The same rules through a request handle with dotted setters. */
+    mpgs_request *req = NULL;
+    CHECK_STATUS(mpgs_request_new(MPGS_OPERATION_CREATE_TOKEN, &req, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "sourceOfFunds.type", "CARD", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "sourceOfFunds.provided.card.number", "51234500000000089999999", NULL),
+                 MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "sourceOfFunds.provided.card.expiry.month", "13", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "sourceOfFunds.provided.card.expiry.year", "30", NULL), MPGS_STATUS_OK);
+    err = NULL;
+    CHECK_STATUS(mpgs_request_validate(req, &err), MPGS_STATUS_VALIDATION);
+    CHECK(mpgs_error_field_error_count(err) == 2);
+    CHECK(!contains(mpgs_error_message(err), "51234500000000089999999"));
+    drop_error(err);
+    CHECK_STATUS(mpgs_request_set(req, "sourceOfFunds.provided.card.number", "5123450000000008", NULL),
+                 MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "sourceOfFunds.provided.card.expiry.month", "5", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_validate(req, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, NULL, "x", NULL), MPGS_STATUS_INVALID_ARGUMENT);
+    mpgs_request_free(req);
+
+    /* An integer field set from text. */
+    CHECK_STATUS(mpgs_request_new(MPGS_OPERATION_CREATE_SESSION, &req, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "session.authenticationLimit", "7", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_validate(req, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "session.authenticationLimit", "seven", NULL), MPGS_STATUS_OK);
+    err = NULL;
+    CHECK_STATUS(mpgs_request_validate(req, &err), MPGS_STATUS_VALIDATION);
+    CHECK(streq(mpgs_error_field(err), "session.authenticationLimit"));
+    drop_error(err);
+    CHECK_STATUS(mpgs_request_unset(req, "session.authenticationLimit", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_validate(req, NULL), MPGS_STATUS_OK);
+    mpgs_request_free(req);
+}
+
+static void check_session(const mpgs_session *s) {
+    CHECK(s != NULL);
+    if (s == NULL) return;
+    CHECK(mpgs_session_id(s) != NULL && strlen(mpgs_session_id(s)) == 31);
+    CHECK(mpgs_session_aes256_key(s) != NULL && strlen(mpgs_session_aes256_key(s)) == 44);
+    CHECK(mpgs_session_version(s) != NULL && strlen(mpgs_session_version(s)) == 10);
+    CHECK(streq(mpgs_session_update_status(s), "NO_UPDATE"));
+    CHECK(streq(mpgs_session_result(s), "SUCCESS"));
+    CHECK(mpgs_session_http_status(s) == 201);
+    CHECK(mpgs_session_api_version(s) == 58);
+    CHECK(mpgs_session_attempts(s) == 1);
+    CHECK(contains(mpgs_session_json(s), mpgs_session_id(s)));
+    char *value = NULL;
+    CHECK_STATUS(mpgs_session_get(s, "session.id", &value, NULL), MPGS_STATUS_OK);
+    CHECK(streq(value, mpgs_session_id(s)));
+    mpgs_string_free(value);
+    value = NULL;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_session_get(s, "session.nothingHere", &value, &err), MPGS_STATUS_NOT_FOUND);
+    CHECK(value == NULL);
+    CHECK(contains(mpgs_error_message(err), "session.nothingHere"));
+    drop_error(err);
+}
+
+static void check_card_token(const mpgs_token *t) {
+    CHECK(t != NULL);
+    if (t == NULL) return;
+    CHECK(mpgs_token_token(t) != NULL && strlen(mpgs_token_token(t)) == 16);
+    CHECK(streq(mpgs_token_status(t), "VALID"));
+    CHECK(streq(mpgs_token_result(t), "SUCCESS"));
+    CHECK(streq(mpgs_token_gateway_code(t), "BASIC_VERIFICATION_SUCCESSFUL"));
+    CHECK(streq(mpgs_token_card_number(t), "512345xxxxxx0008"));
+    CHECK(streq(mpgs_token_card_brand(t), "MASTERCARD"));
+    CHECK(streq(mpgs_token_card_expiry(t), "0530"));
+    CHECK(mpgs_token_card_scheme(t) != NULL);
+    CHECK(mpgs_token_card_funding_method(t) != NULL);
+    CHECK(mpgs_token_repository_id(t) != NULL);
+    CHECK(streq(mpgs_token_source_of_funds_type(t), "CARD"));
+    CHECK(mpgs_token_ach_routing_number(t) == NULL);
+    CHECK(mpgs_token_http_status(t) == 201);
+    CHECK(mpgs_token_api_version(t) == 38);
+    CHECK(!contains(mpgs_token_json(t), "5123450000000008"));
+    char *brand = NULL;
+    CHECK_STATUS(mpgs_token_get(t, "sourceOfFunds.provided.card.brand", &brand, NULL), MPGS_STATUS_OK);
+    CHECK(streq(brand, "MASTERCARD"));
+    mpgs_string_free(brand);
+}
+
+static void test_operations(mpgs_client *client, const char *label) {
+    fprintf(stderr, "operations with %s\n", label);
+    mpgs_session *s = NULL;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_client_create_session(client, NULL, &s, &err), MPGS_STATUS_OK);
+    CHECK(err == NULL);
+    check_session(s);
+    mpgs_session_free(s);
+
+    s = NULL;
+    CHECK_STATUS(mpgs_client_create_session(
+                     client, "{\"session.authenticationLimit\": 3, \"correlationId\": \"till-7\"}", &s, NULL),
+                 MPGS_STATUS_OK);
+    uint32_t limit = 0;
+    CHECK(mpgs_session_authentication_limit(s, &limit) && limit == 3);
+    CHECK(streq(mpgs_session_correlation_id(s), "till-7"));
+    mpgs_session_free(s);
+
+    mpgs_token *t = NULL;
+    CHECK_STATUS(mpgs_client_create_token(client, CARD_TOKEN_JSON, &t, &err), MPGS_STATUS_OK);
+    check_card_token(t);
+    mpgs_token_free(t);
+
+    /* The same token request, field by field. */
+    mpgs_request *req = NULL;
+    CHECK_STATUS(mpgs_request_new(MPGS_OPERATION_CREATE_TOKEN, &req, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "sourceOfFunds.type", "CARD", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "sourceOfFunds.provided.card.number", "5123450000000008", NULL),
+                 MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "sourceOfFunds.provided.card.expiry.month", "5", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "sourceOfFunds.provided.card.expiry.year", "30", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "verificationStrategy", "BASIC", NULL), MPGS_STATUS_OK);
+    t = NULL;
+    CHECK_STATUS(mpgs_client_create_token_with(client, req, &t, NULL), MPGS_STATUS_OK);
+    check_card_token(t);
+    mpgs_token_free(t);
+    /* A token request handle cannot create a session. */
+    s = NULL;
+    err = NULL;
+    CHECK_STATUS(mpgs_client_create_session_with(client, req, &s, &err), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(s == NULL);
+    CHECK(contains(mpgs_error_message(err), "request"));
+    drop_error(err);
+    mpgs_request_free(req);
+
+    CHECK_STATUS(mpgs_request_new(MPGS_OPERATION_CREATE_SESSION, &req, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "session.authenticationLimit", "4", NULL), MPGS_STATUS_OK);
+    s = NULL;
+    CHECK_STATUS(mpgs_client_create_session_with(client, req, &s, NULL), MPGS_STATUS_OK);
+    CHECK(mpgs_session_authentication_limit(s, &limit) && limit == 4);
+    mpgs_session_free(s);
+    mpgs_request_free(req);
+}
+
+static void test_gateway_error(mpgs_client *client) {
+    /* Passes the documented rules, fails the gateway's BASIC check (bad Luhn digit). */
+    const char *body =
+        "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {"
+        "\"number\": \"5123450000000009\", \"expiry\": {\"month\": \"5\", \"year\": \"30\"}}}},"
+        " \"verificationStrategy\": \"BASIC\"}";
+    mpgs_token *t = NULL;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_client_create_token(client, body, &t, &err), MPGS_STATUS_GATEWAY);
+    CHECK(t == NULL);
+    CHECK(err != NULL);
+    if (err == NULL) return;
+    CHECK(mpgs_error_status(err) == MPGS_STATUS_GATEWAY);
+    CHECK(mpgs_error_stage(err) == MPGS_STAGE_ANSWERED);
+    CHECK(mpgs_error_http_status(err) == 400);
+    CHECK(streq(mpgs_error_cause(err), "INVALID_REQUEST"));
+    CHECK(streq(mpgs_error_field(err), "sourceOfFunds.provided.card.number"));
+    CHECK(streq(mpgs_error_validation_type(err), "INVALID"));
+    CHECK(mpgs_error_explanation(err) != NULL);
+    CHECK(contains(mpgs_error_gateway_json(err), "\"result\":\"ERROR\""));
+    CHECK(mpgs_error_attempts(err) == 1);
+    CHECK(!mpgs_error_outcome_unknown(err));
+    CHECK(mpgs_error_field_error_count(err) == 0);
+    CHECK(!contains(mpgs_error_message(err), "5123450000000009"));
+    CHECK(!contains(mpgs_error_gateway_json(err), "5123450000000009"));
+    drop_error(err);
+}
+
+static void test_bad_credentials(void) {
+    mpgs_config *config = NULL;
+    mpgs_client *client = NULL;
+    CHECK_STATUS(mpgs_config_new(env("MPGS_MERCHANT_ID"), &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, "wrong-password-123", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_base_url(config, env("MPGS_BASE_URL"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_add_ca_file(config, env("MPGS_CA_FILE"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, NULL), MPGS_STATUS_OK);
+    mpgs_config_free(config);
+    mpgs_session *s = NULL;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_client_create_session(client, NULL, &s, &err), MPGS_STATUS_AUTHENTICATION);
+    CHECK(s == NULL);
+    CHECK(mpgs_error_http_status(err) == 401);
+    CHECK(mpgs_error_stage(err) == MPGS_STAGE_ANSWERED);
+    CHECK(streq(mpgs_error_explanation(err), "Invalid credentials."));
+    CHECK(!contains(mpgs_error_message(err), "wrong-password-123"));
+    drop_error(err);
+    mpgs_client_free(client);
+}
+
+/* A loopback port with nobody listening: bind one, note it, close it. */
+static int closed_port(void) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
+        getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+        perror("closed_port");
+        exit(2);
+    }
+    close(fd);
+    return ntohs(addr.sin_port);
+}
+
+static void test_closed_port(void) {
+    char url[64];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d", closed_port());
+    mpgs_config *config = NULL;
+    mpgs_client *client = NULL;
+    CHECK_STATUS(mpgs_config_new("TESTMERCHANT", &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, "p", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_base_url(config, url, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_max_retries(config, 1, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_connect_timeout_ms(config, 2000, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, NULL), MPGS_STATUS_OK);
+    mpgs_config_free(config);
+    mpgs_session *s = NULL;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_client_create_session(client, NULL, &s, &err), MPGS_STATUS_CONNECT);
+    CHECK(s == NULL);
+    CHECK(mpgs_error_stage(err) == MPGS_STAGE_UNANSWERED);
+    CHECK(!mpgs_error_outcome_unknown(err));
+    CHECK(mpgs_error_attempts(err) == 2);
+    CHECK(mpgs_error_http_status(err) == 0);
+    drop_error(err);
+    mpgs_client_free(client);
+}
+
+struct worker {
+    const mpgs_client *client;
+    int calls;
+    int ok;
+};
+
+static void *worker_main(void *arg) {
+    struct worker *w = arg;
+    for (int i = 0; i < w->calls; i++) {
+        if (i % 2 == 0) {
+            mpgs_session *s = NULL;
+            if (mpgs_client_create_session(w->client, NULL, &s, NULL) == MPGS_STATUS_OK &&
+                mpgs_session_id(s) != NULL)
+                w->ok++;
+            mpgs_session_free(s);
+        } else {
+            mpgs_token *t = NULL;
+            if (mpgs_client_create_token(w->client, CARD_TOKEN_JSON, &t, NULL) == MPGS_STATUS_OK &&
+                streq(mpgs_token_card_number(t), "512345xxxxxx0008"))
+                w->ok++;
+            mpgs_token_free(t);
+        }
+    }
+    return NULL;
+}
+
+static void test_threads_share_one_client(mpgs_client *client) {
+    enum { THREADS = 8 };
+    const char *calls_env = getenv("MPGS_TEST_CALLS");
+    int calls = calls_env ? atoi(calls_env) : 100;
+    pthread_t threads[THREADS];
+    struct worker workers[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        workers[i].client = client;
+        workers[i].calls = calls;
+        workers[i].ok = 0;
+        CHECK(pthread_create(&threads[i], NULL, worker_main, &workers[i]) == 0);
+    }
+    int ok = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(threads[i], NULL);
+        ok += workers[i].ok;
+    }
+    fprintf(stderr, "threads: %d of %d calls succeeded\n", ok, THREADS * calls);
+    CHECK(ok == THREADS * calls);
+}
+
+int main(void) {
+    test_version();
+    test_free_null_is_a_no_op();
+    test_bad_arguments_name_the_argument();
+    test_config_errors();
+    test_validation_lists_every_field();
+
+    mpgs_client *client = password_client();
+    test_operations(client, "password");
+    test_gateway_error(client);
+    test_threads_share_one_client(client);
+    mpgs_client_free(client);
+
+    mpgs_client *cert = certificate_client();
+    test_operations(cert, "certificate");
+    mpgs_client_free(cert);
+
+    test_bad_credentials();
+    test_closed_port();
+
+    printf("%s: %d checks, %d failed\n", failures ? "FAIL" : "ok", checks, failures);
+    return failures ? 1 : 0;
+}
