@@ -1,7 +1,7 @@
 //! The HTTP client: one `ureq::Agent` on rustls, shared by threads.
 
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -30,7 +30,7 @@ pub struct Client {
 }
 
 struct Inner {
-    agent: ureq::Agent,
+    agent: ForkSafeAgent,
     base_url: String,
     merchant_id: String,
     authorization: Option<SecretString>,
@@ -49,6 +49,39 @@ impl std::fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("auth", &if self.inner.certificate_auth { "certificate" } else { "password" })
             .finish_non_exhaustive()
+    }
+}
+
+/// The connection pool, made anew in a child process after `fork()`: a child must never write
+/// on a TLS connection its parent also uses.
+struct ForkSafeAgent {
+    config: ureq::config::Config,
+    current: RwLock<(u32, ureq::Agent)>,
+}
+
+impl ForkSafeAgent {
+    fn new(config: ureq::config::Config) -> Self {
+        let agent = ureq::Agent::new_with_config(config.clone());
+        Self { config, current: RwLock::new((std::process::id(), agent)) }
+    }
+
+    fn get(&self) -> ureq::Agent {
+        let pid = std::process::id();
+        {
+            let current = self.current.read().unwrap_or_else(|e| e.into_inner());
+            if current.0 == pid {
+                return current.1.clone();
+            }
+        }
+        let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
+        if current.0 != pid {
+            let inherited =
+                std::mem::replace(&mut *current, (pid, ureq::Agent::new_with_config(self.config.clone())));
+            // Dropping the inherited pool could end (close_notify) connections the parent still
+            // uses: leave them alone.
+            std::mem::forget(inherited);
+        }
+        current.1.clone()
     }
 }
 
@@ -112,7 +145,7 @@ impl ClientBuilder {
             .build();
         Ok(Client {
             inner: Arc::new(Inner {
-                agent: ureq::Agent::new_with_config(config),
+                agent: ForkSafeAgent::new(config),
                 base_url,
                 merchant_id: self.merchant_id,
                 certificate_auth: authorization.is_none(),
@@ -265,7 +298,8 @@ impl Client {
         if remaining.is_zero() {
             return Attempt::Failed(transport(TransportKind::Timeout, true, "the call's timeout ran out"));
         }
-        let mut req = self.inner.agent.post(url).header("Content-Type", "application/json;charset=UTF-8");
+        let mut req =
+            self.inner.agent.get().post(url).header("Content-Type", "application/json;charset=UTF-8");
         if let Some(auth) = &self.inner.authorization {
             req = req.header("Authorization", auth.expose());
         }
@@ -295,7 +329,17 @@ impl Client {
                     message: format!("the answer is larger than the {n}-byte cap; it was not read"),
                 })
             }
-            Err(e) => return Attempt::Failed(classify(e)),
+            // The gateway answered (the status line came) but the body broke off: an answer that
+            // cannot be decoded, not a lost request. A timeout stays a timeout.
+            Err(e) => {
+                return Attempt::Failed(match classify(e) {
+                    Error::Transport { kind: TransportKind::Io, message, .. } => Error::Decode {
+                        http_status: status,
+                        message: format!("the answer broke off before its end: {message}"),
+                    },
+                    other => other,
+                })
+            }
         };
         let text = decode_text(&raw, &content_type);
         if (300..400).contains(&status) {

@@ -25,6 +25,19 @@ pub use error::{mpgs_error, mpgs_field_error};
 pub use request::mpgs_request;
 pub use response::{mpgs_session, mpgs_token};
 
+// The header's threading contract, checked by the compiler: a client may be shared by threads;
+// every other handle may be moved to another thread.
+const _: () = {
+    const fn shared<T: Send + Sync>() {}
+    const fn movable<T: Send>() {}
+    shared::<mpgs_client>();
+    movable::<mpgs_config>();
+    movable::<mpgs_request>();
+    movable::<mpgs_session>();
+    movable::<mpgs_token>();
+    movable::<mpgs_error>();
+};
+
 /// What a call returned. The numbers are stable: never renumbered, new ones only appended.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -66,6 +66,8 @@ pub struct Behaviour {
     pub cert_merchants: HashSet<String>,
     pub token_strategy: TokenStrategy,
     pub token_management: TokenManagement,
+    /// DER of the client certificate registered for the certificate-auth merchants.
+    pub client_cert_der: Option<Vec<u8>>,
 }
 
 /// The in-memory gateway.
@@ -80,8 +82,8 @@ pub struct Gateway {
 
 /// What the connection knows about the caller.
 pub struct Peer {
-    /// A client certificate signed by the sandbox CA was presented.
-    pub client_cert: bool,
+    /// Whether a client certificate was presented (`None` if not) and is the registered one.
+    pub client_cert: Option<bool>,
 }
 
 /// An `INVALID_REQUEST` answer in the gateway's shape.
@@ -153,6 +155,11 @@ impl Gateway {
         }
     }
 
+    /// Whether `der` is the client certificate registered for certificate-auth merchants.
+    pub(crate) fn knows_client_cert(&self, der: &[u8]) -> bool {
+        self.behaviour.client_cert_der.as_deref() == Some(der)
+    }
+
     /// Answers one API request.
     pub fn handle(&self, req: &Request, peer: &Peer) -> Response {
         let path = req.path.split('?').next().unwrap_or_default();
@@ -201,7 +208,7 @@ impl Gateway {
             let id = user.strip_prefix("merchant.")?;
             return (self.behaviour.merchants.get(id)? == password).then(|| id.to_owned());
         }
-        (peer.client_cert && self.behaviour.cert_merchants.contains(url_merchant))
+        (peer.client_cert == Some(true) && self.behaviour.cert_merchants.contains(url_merchant))
             .then(|| url_merchant.to_owned())
     }
 

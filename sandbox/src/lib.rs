@@ -57,6 +57,8 @@ pub struct Config {
     pub latency: Duration,
     /// Faults for the first requests.
     pub faults: Vec<(Fault, usize)>,
+    /// Names in the server certificate (DNS names or IP addresses).
+    pub server_names: Vec<String>,
 }
 
 impl Default for Config {
@@ -71,6 +73,7 @@ impl Default for Config {
             token_management: TokenManagement::UniqueCard,
             latency: Duration::ZERO,
             faults: Vec::new(),
+            server_names: vec!["localhost".into(), "127.0.0.1".into(), "::1".into()],
         }
     }
 }
@@ -98,7 +101,8 @@ impl Sandbox {
         let tls = if config.plain_http {
             None
         } else {
-            Some(TlsFiles::generate(&config.tls_dir.clone().unwrap_or_else(fresh_temp_dir))?)
+            let names: Vec<&str> = config.server_names.iter().map(String::as_str).collect();
+            Some(TlsFiles::generate_for(&config.tls_dir.clone().unwrap_or_else(fresh_temp_dir), &names)?)
         };
         let server_config = tls.as_ref().map(TlsFiles::server_config).transpose()?;
         let behaviour = Behaviour {
@@ -106,6 +110,7 @@ impl Sandbox {
             cert_merchants: config.cert_merchants.iter().cloned().collect::<HashSet<_>>(),
             token_strategy: config.token_strategy,
             token_management: config.token_management,
+            client_cert_der: tls.as_ref().map(TlsFiles::client_cert_der).transpose()?,
         };
         let gateway = Arc::new(Gateway::new(behaviour, config.latency));
         for (fault, count) in &config.faults {
@@ -194,10 +199,11 @@ impl Conn {
         }
     }
 
-    fn has_client_cert(&self) -> bool {
+    /// The client certificate presented in the handshake, if any.
+    fn client_cert(&self) -> Option<&[u8]> {
         match self {
-            Conn::Plain(_) => false,
-            Conn::Tls(s) => s.conn.peer_certificates().is_some_and(|c| !c.is_empty()),
+            Conn::Plain(_) => None,
+            Conn::Tls(s) => s.conn.peer_certificates().and_then(|c| c.first()).map(|c| c.as_ref()),
         }
     }
 }
@@ -261,7 +267,7 @@ fn serve_connection(tcp: TcpStream, tls: Option<Arc<rustls::ServerConfig>>, gate
             if !latency.is_zero() {
                 std::thread::sleep(latency);
             }
-            let peer = Peer { client_cert: conn.has_client_cert() };
+            let peer = Peer { client_cert: conn.client_cert().map(|c| gateway.knows_client_cert(c)) };
             match fault {
                 None => write_response(conn, &gateway.handle(&req, &peer), keep_alive).is_err(),
                 Some(f) => apply_fault(conn, f, gateway, &req, &peer, keep_alive),
@@ -329,7 +335,8 @@ fn apply_fault(
         }
         Fault::Redirect => {
             let mut r = Response::json(302, &serde_json::json!({}));
-            r.headers.push(("Location", "https://127.0.0.2/elsewhere".to_owned()));
+            // Loopback, so that a client that wrongly followed it would still stay on this machine.
+            r.headers.push(("Location", "https://127.0.0.1:9/elsewhere".to_owned()));
             write_response(conn, &r, keep_alive).is_err()
         }
         Fault::Stall(d) => {

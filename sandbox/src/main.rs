@@ -8,11 +8,13 @@ use mpgs_sandbox::{Config, Fault, Sandbox, TokenManagement, TokenStrategy};
 const USAGE: &str =
     "usage: mpgs-sandbox [--listen 127.0.0.1:PORT] [--tls-dir DIR] [--merchant ID:PASSWORD]...
        [--cert-merchant ID]... [--plain-http] [--token-strategy random-luhn|preserve-6-4]
-       [--token-management unique-card|unique-token] [--latency-ms N] [--fault KIND[=ARG][xCOUNT]]...";
+       [--token-management unique-card|unique-token] [--latency-ms N] [--fault KIND[=ARG][xCOUNT]]...
+       [--server-name NAME]...";
 
 fn parse(args: &[String]) -> Result<Config, String> {
     let mut c = Config::default();
     let mut merchants = Vec::new();
+    let mut server_names = Vec::new();
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let mut value = || it.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
@@ -58,12 +60,16 @@ fn parse(args: &[String]) -> Result<Config, String> {
                 };
                 c.faults.push((kind.parse::<Fault>()?, count));
             }
+            "--server-name" => server_names.push(value()?),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
     if !merchants.is_empty() {
         c.merchants = merchants;
+    }
+    if !server_names.is_empty() {
+        c.server_names = server_names;
     }
     Ok(c)
 }

@@ -8,10 +8,12 @@ use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa, KeyPair,
     KeyUsagePurpose,
 };
+use rustls::client::danger::HandshakeSignatureValid;
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::server::WebPkiClientVerifier;
-use rustls::{RootCertStore, ServerConfig};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{DigitallySignedStruct, DistinguishedName, ServerConfig, SignatureScheme};
 
 /// The PEM files a sandbox writes into its TLS directory.
 #[derive(Clone, Debug)]
@@ -34,8 +36,16 @@ fn err(e: impl std::fmt::Display) -> std::io::Error {
 
 impl TlsFiles {
     /// Generates a fresh CA, server and client certificate, and writes `ca.pem`, `client.pem`,
-    /// `client.key` (and the server's own pair) into `dir`.
+    /// `client.key` (and the server's own pair) into `dir`. The server certificate names
+    /// `localhost`, `127.0.0.1` and `::1`.
     pub fn generate(dir: &Path) -> std::io::Result<Self> {
+        Self::generate_for(dir, &["localhost", "127.0.0.1", "::1"])
+    }
+
+    /// As [`TlsFiles::generate`], with a server certificate for `server_names` (DNS names or IP
+    /// addresses): a certificate for other names than the one a client dials fails its host
+    /// name check.
+    pub fn generate_for(dir: &Path, server_names: &[&str]) -> std::io::Result<Self> {
         let ca_key = KeyPair::generate().map_err(err)?;
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
         ca_params.distinguished_name.push(DnType::CommonName, "mpgs-sandbox CA");
@@ -44,9 +54,8 @@ impl TlsFiles {
         let ca = CertifiedIssuer::self_signed(ca_params, ca_key).map_err(err)?;
 
         let server_key = KeyPair::generate().map_err(err)?;
-        let mut sp =
-            CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned(), "::1".to_owned()])
-                .map_err(err)?;
+        let mut sp = CertificateParams::new(server_names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+            .map_err(err)?;
         sp.distinguished_name.push(DnType::CommonName, "mpgs-sandbox");
         sp.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         let server = sp.signed_by(&server_key, &ca).map_err(err)?;
@@ -93,15 +102,18 @@ impl TlsFiles {
         self.dir.join("client.key")
     }
 
-    /// A server config that asks for (but does not require) a client certificate from the CA.
+    /// The DER of the client certificate that certificate-auth merchants present.
+    pub fn client_cert_der(&self) -> std::io::Result<Vec<u8>> {
+        Ok(CertificateDer::from_pem_slice(self.client_cert_pem.as_bytes()).map_err(err)?.to_vec())
+    }
+
+    /// A server config that asks for (but does not require) a client certificate. Like the
+    /// gateway's TLS front, it takes any certificate whose key signs the handshake; whether the
+    /// certificate is the one registered for the merchant is decided per request (HTTP 401 if
+    /// not), see `Gateway::authenticate`.
     pub fn server_config(&self) -> std::io::Result<Arc<ServerConfig>> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut roots = RootCertStore::empty();
-        roots.add(CertificateDer::from_pem_slice(self.ca_pem.as_bytes()).map_err(err)?).map_err(err)?;
-        let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-            .allow_unauthenticated()
-            .build()
-            .map_err(err)?;
+        let verifier = Arc::new(AnyClientCert { provider: provider.clone() });
         let chain = vec![CertificateDer::from_pem_slice(self.server_cert_pem.as_bytes()).map_err(err)?];
         let key = PrivateKeyDer::from_pem_slice(self.server_key_pem.as_bytes()).map_err(err)?;
         let mut config = ServerConfig::builder_with_provider(provider)
@@ -112,5 +124,53 @@ impl TlsFiles {
             .map_err(err)?;
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(Arc::new(config))
+    }
+}
+
+/// Accepts any client certificate whose key signs the handshake: the merchant check happens per
+/// request, against the registered certificate.
+#[derive(Debug)]
+struct AnyClientCert {
+    provider: Arc<CryptoProvider>,
+}
+
+impl ClientCertVerifier for AnyClientCert {
+    fn client_auth_mandatory(&self) -> bool {
+        false
+    }
+
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        &[]
+    }
+
+    fn verify_client_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        Ok(ClientCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }
