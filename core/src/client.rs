@@ -138,6 +138,8 @@ impl ClientBuilder {
             .max_redirects_will_error(false)
             .timeout_connect(Some(self.connect_timeout))
             .timeout_global(Some(self.timeout))
+            .max_idle_connections(self.max_idle_connections)
+            .max_idle_connections_per_host(self.max_idle_connections)
             .user_agent(format!("mpgs/{} ({})", env!("CARGO_PKG_VERSION"), self.binding))
             .accept("application/json")
             .accept_encoding("identity")

@@ -58,6 +58,7 @@ pub struct ClientBuilder {
     pub(crate) token_api_version: u32,
     pub(crate) binding: String,
     pub(crate) max_response_bytes: u64,
+    pub(crate) max_idle_connections: usize,
     pub(crate) errors: Vec<String>,
 }
 
@@ -76,6 +77,7 @@ impl ClientBuilder {
             token_api_version: Operation::CreateToken.default_api_version(),
             binding: "rust".to_owned(),
             max_response_bytes: 1024 * 1024,
+            max_idle_connections: 32,
             errors: Vec::new(),
         }
     }
@@ -169,7 +171,14 @@ impl ClientBuilder {
         self
     }
 
-    /// Largest answer accepted, in bytes (default 1 MiB).
+    /// How many idle keep-alive connections the client keeps for reuse (default 32): at least
+    /// the number of threads that call at once, or some calls pay a new TLS handshake.
+    pub fn max_idle_connections(mut self, n: usize) -> Self {
+        self.max_idle_connections = n;
+        self
+    }
+
+    /// The largest answer read, in bytes (default 1 MiB); a larger one is a decode error.
     pub fn max_response_bytes(mut self, n: u64) -> Self {
         self.max_response_bytes = n;
         self

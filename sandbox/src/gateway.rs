@@ -78,7 +78,22 @@ pub struct Gateway {
     sessions: Mutex<HashMap<String, StoredSession>>,
     tokens: Mutex<HashMap<String, StoredToken>>,
     by_instrument: Mutex<HashMap<(String, String), String>>,
+    pub(crate) seen: Mutex<std::collections::VecDeque<SeenRequest>>,
 }
+
+/// The head of an API request as it arrived: for tests of what a client puts on the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeenRequest {
+    /// Method.
+    pub method: String,
+    /// Path as sent.
+    pub path: String,
+    /// Every header line, in order.
+    pub headers: Vec<(String, String)>,
+}
+
+/// How many request heads are kept (the newest).
+const SEEN_KEPT: usize = 64;
 
 /// What the connection knows about the caller.
 pub struct Peer {
@@ -152,12 +167,26 @@ impl Gateway {
             sessions: Mutex::default(),
             tokens: Mutex::default(),
             by_instrument: Mutex::default(),
+            seen: Mutex::default(),
         }
     }
 
     /// Whether `der` is the client certificate registered for certificate-auth merchants.
     pub(crate) fn knows_client_cert(&self, der: &[u8]) -> bool {
         self.behaviour.client_cert_der.as_deref() == Some(der)
+    }
+
+    /// Records the head of an API request (the newest are kept).
+    pub(crate) fn record(&self, req: &Request) {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.len() == SEEN_KEPT {
+            seen.pop_front();
+        }
+        seen.push_back(SeenRequest {
+            method: req.method.clone(),
+            path: req.path.clone(),
+            headers: req.headers.clone(),
+        });
     }
 
     /// Answers one API request.

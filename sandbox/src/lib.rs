@@ -19,13 +19,13 @@ use std::collections::{HashMap, HashSet};
 use std::io::{self, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use faults::{Fault, Faults};
-pub use gateway::{Behaviour, Gateway, TokenManagement, TokenStrategy};
+pub use gateway::{Behaviour, Gateway, SeenRequest, TokenManagement, TokenStrategy};
 pub use tls::TlsFiles;
 
 use gateway::Peer;
@@ -78,8 +78,35 @@ impl Default for Config {
     }
 }
 
+/// Connections accepted, open now, and the most open at once.
+#[derive(Debug, Default)]
+struct ConnCounts {
+    accepted: AtomicUsize,
+    open: AtomicUsize,
+    max_open: AtomicUsize,
+}
+
+/// Counts a connection as open while it lives.
+struct OpenGuard(Arc<ConnCounts>);
+
+impl OpenGuard {
+    fn new(c: Arc<ConnCounts>) -> Self {
+        c.accepted.fetch_add(1, Ordering::SeqCst);
+        let now = c.open.fetch_add(1, Ordering::SeqCst) + 1;
+        c.max_open.fetch_max(now, Ordering::SeqCst);
+        Self(c)
+    }
+}
+
+impl Drop for OpenGuard {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// A running sandbox. Stops when dropped.
 pub struct Sandbox {
+    counts: Arc<ConnCounts>,
     addr: SocketAddr,
     url: String,
     tls: Option<TlsFiles>,
@@ -122,8 +149,9 @@ impl Sandbox {
             SocketAddr::V6(a) => format!("{scheme}://[{}]:{}", a.ip(), a.port()),
         };
         let stop = Arc::new(AtomicBool::new(false));
+        let counts = Arc::new(ConnCounts::default());
         let accept = {
-            let (gateway, stop) = (gateway.clone(), stop.clone());
+            let (gateway, stop, counts) = (gateway.clone(), stop.clone(), counts.clone());
             std::thread::Builder::new().name("mpgs-sandbox-accept".into()).spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
@@ -131,13 +159,30 @@ impl Sandbox {
                     }
                     let Ok(stream) = stream else { continue };
                     let (gateway, server_config) = (gateway.clone(), server_config.clone());
-                    let _ = std::thread::Builder::new()
-                        .name("mpgs-sandbox-conn".into())
-                        .spawn(move || serve_connection(stream, server_config, &gateway));
+                    let guard = OpenGuard::new(counts.clone());
+                    let _ = std::thread::Builder::new().name("mpgs-sandbox-conn".into()).spawn(move || {
+                        serve_connection(stream, server_config, &gateway);
+                        drop(guard);
+                    });
                 }
             })?
         };
-        Ok(Self { addr, url, tls, gateway, stop, accept: Some(accept) })
+        Ok(Self { counts, addr, url, tls, gateway, stop, accept: Some(accept) })
+    }
+
+    /// Connections accepted so far.
+    pub fn connections_accepted(&self) -> usize {
+        self.counts.accepted.load(Ordering::SeqCst)
+    }
+
+    /// The most connections that were open at once.
+    pub fn max_open_connections(&self) -> usize {
+        self.counts.max_open.load(Ordering::SeqCst)
+    }
+
+    /// The heads of the last API requests received (up to 64), oldest first.
+    pub fn seen_requests(&self) -> Vec<SeenRequest> {
+        self.gateway.seen.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect()
     }
 
     /// The base URL (`https://127.0.0.1:PORT`).
@@ -259,6 +304,7 @@ fn serve_connection(tcp: TcpStream, tls: Option<Arc<rustls::ServerConfig>>, gate
             let loopback = peer_ip.is_some_and(|ip| ip.is_loopback());
             write_response(conn, &admin(gateway, &req, loopback), keep_alive).is_err()
         } else {
+            gateway.record(&req);
             let fault = req
                 .header("x-sandbox-fault")
                 .and_then(|f| f.parse::<Fault>().ok())

@@ -331,22 +331,6 @@ fn server_busy_past_the_retries_is_a_gateway_error() {
 }
 
 #[test]
-fn one_client_serves_many_threads() {
-    let s = sandbox(|_| {});
-    let c = client(&s);
-    std::thread::scope(|scope| {
-        for _ in 0..8 {
-            let c = c.clone();
-            scope.spawn(move || {
-                for _ in 0..25 {
-                    c.create_session(&CreateSessionRequest::new()).unwrap();
-                }
-            });
-        }
-    });
-}
-
-#[test]
 fn malformed_json_is_a_400_in_the_gateways_shape() {
     let s = sandbox(|_| {});
     let (status, answer) =

@@ -3,7 +3,8 @@
  *
  * Reads what tests/c/run.sh exports from scripts/sandbox.sh: MPGS_BASE_URL, MPGS_CA_FILE,
  * MPGS_MERCHANT_ID, MPGS_PASSWORD, MPGS_CERT_MERCHANT_ID, MPGS_CLIENT_CERT, MPGS_CLIENT_KEY;
- * MPGS_TEST_CALLS sets the calls per thread of the thread test (default 100).
+ * MPGS_TEST_CALLS and MPGS_TEST_CALLS_16 set the calls per thread of the 8-thread and the
+ * 16-thread tests (defaults 100 and 500; fewer under valgrind).
  * Exits non-zero when a check fails, printing each failure.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -521,25 +522,30 @@ static void *worker_main(void *arg) {
     return NULL;
 }
 
-static void test_threads_share_one_client(mpgs_client *client) {
-    enum { THREADS = 8 };
-    const char *calls_env = getenv("MPGS_TEST_CALLS");
-    int calls = calls_env ? atoi(calls_env) : 100;
-    pthread_t threads[THREADS];
-    struct worker workers[THREADS];
-    for (int i = 0; i < THREADS; i++) {
+static int env_int(const char *name, int fallback) {
+    const char *v = getenv(name);
+    return v && *v ? atoi(v) : fallback;
+}
+
+/* `threads` threads share one client, `calls` calls each, sessions and tokens alternating. */
+static void test_threads_share_one_client(mpgs_client *client, int threads, int calls) {
+    enum { MAX_THREADS = 32 };
+    pthread_t ids[MAX_THREADS];
+    struct worker workers[MAX_THREADS];
+    if (threads > MAX_THREADS) threads = MAX_THREADS;
+    for (int i = 0; i < threads; i++) {
         workers[i].client = client;
         workers[i].calls = calls;
         workers[i].ok = 0;
-        CHECK(pthread_create(&threads[i], NULL, worker_main, &workers[i]) == 0);
+        CHECK(pthread_create(&ids[i], NULL, worker_main, &workers[i]) == 0);
     }
     int ok = 0;
-    for (int i = 0; i < THREADS; i++) {
-        pthread_join(threads[i], NULL);
+    for (int i = 0; i < threads; i++) {
+        pthread_join(ids[i], NULL);
         ok += workers[i].ok;
     }
-    fprintf(stderr, "threads: %d of %d calls succeeded\n", ok, THREADS * calls);
-    CHECK(ok == THREADS * calls);
+    fprintf(stderr, "threads: %d x %d: %d of %d calls succeeded\n", threads, calls, ok, threads * calls);
+    CHECK(ok == threads * calls);
 }
 
 int main(void) {
@@ -552,7 +558,8 @@ int main(void) {
     mpgs_client *client = password_client();
     test_operations(client, "password");
     test_gateway_error(client);
-    test_threads_share_one_client(client);
+    test_threads_share_one_client(client, 8, env_int("MPGS_TEST_CALLS", 100));
+    test_threads_share_one_client(client, 16, env_int("MPGS_TEST_CALLS_16", 500));
     mpgs_client_free(client);
 
     mpgs_client *cert = certificate_client();
