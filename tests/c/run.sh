@@ -39,15 +39,31 @@ set -- # scripts/sandbox.sh reads "$@" as sandbox flags
 source scripts/sandbox.sh
 trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT
 
+# Runs a test with MPGS_FAULT_URL and MPGS_FAULT_CA: a second sandbox whose next answers are an
+# HTML 500, a truncated body, a closed connection and a stall.
+with_faults() {
+  local out pid
+  out=$(mktemp)
+  target/release/mpgs-sandbox --listen 127.0.0.1:0 \
+    --fault html500 --fault truncate --fault close --fault stall=3000 >"$out" &
+  pid=$!
+  for _ in $(seq 1 100); do [ "$(wc -l <"$out")" -ge 2 ] && break; sleep 0.05; done
+  local rc=0
+  MPGS_FAULT_URL=$(sed -n '1s/^mpgs-sandbox listening on //p' "$out") \
+    MPGS_FAULT_CA="$(sed -n '2s/^mpgs-sandbox tls-dir //p' "$out")/ca.pem" "$@" || rc=$?
+  kill "$pid" 2>/dev/null || true
+  return $rc
+}
+
 "$bin/header_c"
 "$bin/header_cpp"
-echo "== C, libmpgs.so";  "$bin/test_so"
-echo "== C, libmpgs.a";   "$bin/test_a"
-echo "== C, ASan+UBSan";  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 "$bin/test_asan"
+echo "== C, libmpgs.so";  with_faults "$bin/test_so"
+echo "== C, libmpgs.a";   with_faults "$bin/test_a"
+echo "== C, ASan+UBSan";  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 with_faults "$bin/test_asan"
 echo "== C++ wrapper";    "$bin/test_wrapper"
 vg=(valgrind -q --suppressions=tests/c/valgrind.supp --show-possibly-lost=no --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1)
 echo "== C under valgrind (8 threads x 100 calls, 16 x 25)"
-MPGS_TEST_CALLS=100 MPGS_TEST_CALLS_16=25 "${vg[@]}" "$bin/test_so"
+MPGS_TEST_CALLS=100 MPGS_TEST_CALLS_16=25 with_faults "${vg[@]}" "$bin/test_so"
 echo "== C++ wrapper under valgrind"
 "${vg[@]}" "$bin/test_wrapper"
 echo "c tests: all passed"

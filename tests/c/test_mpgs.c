@@ -548,6 +548,129 @@ static void test_threads_share_one_client(mpgs_client *client, int threads, int 
     CHECK(ok == threads * calls);
 }
 
+/* ---- No secret in any string an error carries --------------------------------------------- */
+
+static const char *const SECRETS[] = {"sandbox-password", "Wr0ng-Pa55-c41d", "5123450000000008", "5123450000000009",
+                                      "7319", "84736251", "99887766554433"};
+
+static int leaks(const char *text) {
+    if (text == NULL) return 0;
+    for (size_t i = 0; i < sizeof SECRETS / sizeof SECRETS[0]; i++) {
+        if (strstr(text, SECRETS[i]) != NULL) {
+            fprintf(stderr, "secret %s leaked in: %s\n", SECRETS[i], text);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Every string an error hands out, searched; returns its status and frees it. */
+static mpgs_status search_error(mpgs_status status, mpgs_error *e) {
+    CHECK(e != NULL);
+    CHECK(!leaks(mpgs_error_message(e)));
+    CHECK(!leaks(mpgs_error_cause(e)));
+    CHECK(!leaks(mpgs_error_field(e)));
+    CHECK(!leaks(mpgs_error_validation_type(e)));
+    CHECK(!leaks(mpgs_error_explanation(e)));
+    CHECK(!leaks(mpgs_error_support_code(e)));
+    CHECK(!leaks(mpgs_error_gateway_json(e)));
+    for (size_t i = 0; i < mpgs_error_field_error_count(e); i++) {
+        mpgs_field_error fe;
+        CHECK_STATUS(mpgs_error_field_error(e, i, &fe), MPGS_STATUS_OK);
+        CHECK(!leaks(fe.field) && !leaks(fe.validation_type) && !leaks(fe.explanation));
+    }
+    mpgs_error_free(e);
+    return status;
+}
+
+static const char *SECRET_CARD_JSON =
+    "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {"
+    "\"number\": \"5123450000000008\", \"expiry\": {\"month\": \"5\", \"year\": \"30\"},"
+    " \"securityCode\": \"7319\"}}}, \"verificationStrategy\": \"BASIC\"}";
+
+static mpgs_status token_error(const mpgs_client *client, const char *json) {
+    mpgs_token *t = NULL;
+    mpgs_error *e = NULL;
+    mpgs_status s = mpgs_client_create_token(client, json, &t, &e);
+    mpgs_token_free(t);
+    if (s == MPGS_STATUS_OK) return s;
+    return search_error(s, e);
+}
+
+static mpgs_client *client_for(const char *url, const char *password, const char *ca, uint32_t timeout_ms) {
+    mpgs_config *config = NULL;
+    mpgs_client *client = NULL;
+    mpgs_error *e = NULL;
+    CHECK_STATUS(mpgs_config_new(env("MPGS_MERCHANT_ID"), &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, password, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_base_url(config, url, NULL), MPGS_STATUS_OK);
+    if (ca) CHECK_STATUS(mpgs_config_add_ca_file(config, ca, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_timeout_ms(config, timeout_ms, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_max_retries(config, 1, NULL), MPGS_STATUS_OK);
+    mpgs_status s = mpgs_client_new(config, &client, &e);
+    CHECK_STATUS(s, MPGS_STATUS_OK);
+    if (s != MPGS_STATUS_OK) search_error(s, e);
+    mpgs_config_free(config);
+    return client;
+}
+
+/* MPGS_FAULT_URL, MPGS_FAULT_CA: a sandbox whose next four answers are an HTML 500, a
+ * truncated body, a closed connection and a stall (see run.sh). */
+static void test_no_error_string_holds_a_secret(mpgs_client *client) {
+    mpgs_config *config = NULL;
+    mpgs_client *none = NULL;
+    mpgs_error *e = NULL;
+    CHECK_STATUS(mpgs_config_new("TESTMERCHANT", &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, "sandbox-password", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_region(config, "nowhere", NULL), MPGS_STATUS_OK);
+    mpgs_status s = mpgs_client_new(config, &none, &e);
+    CHECK_STATUS(search_error(s, e), MPGS_STATUS_CONFIG);
+    mpgs_config_free(config);
+
+    CHECK_STATUS(token_error(client,
+                             "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {"
+                             "\"card\": {\"number\": \"5123450000000008-\", \"securityCode\": \"7319x\"},"
+                             "\"giftCard\": {\"number\": \"5123450000000008\", \"pin\": \"84736251!\"},"
+                             "\"ach\": {\"bankAccountNumber\": \"99887766554433.\", \"x\": \"5123450000000008\"}}}}"),
+                 MPGS_STATUS_VALIDATION);
+    CHECK_STATUS(token_error(client,
+                             "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {"
+                             "\"number\": \"5123450000000009\", \"expiry\": {\"month\": \"5\", \"year\": \"30\"},"
+                             " \"securityCode\": \"7319\"}}}, \"verificationStrategy\": \"BASIC\"}"),
+                 MPGS_STATUS_GATEWAY);
+
+    mpgs_client *wrong = client_for(env("MPGS_BASE_URL"), "Wr0ng-Pa55-c41d", env("MPGS_CA_FILE"), 5000);
+    CHECK_STATUS(token_error(wrong, SECRET_CARD_JSON), MPGS_STATUS_AUTHENTICATION);
+    mpgs_client_free(wrong);
+
+    mpgs_client *faulty = client_for(env("MPGS_FAULT_URL"), env("MPGS_PASSWORD"), env("MPGS_FAULT_CA"), 1000);
+    CHECK_STATUS(token_error(faulty, SECRET_CARD_JSON), MPGS_STATUS_DECODE);
+    CHECK_STATUS(token_error(faulty, SECRET_CARD_JSON), MPGS_STATUS_DECODE);
+    CHECK_STATUS(token_error(faulty, SECRET_CARD_JSON), MPGS_STATUS_IO);
+    CHECK_STATUS(token_error(faulty, SECRET_CARD_JSON), MPGS_STATUS_TIMEOUT);
+    mpgs_client_free(faulty);
+
+    char url[64];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d", closed_port());
+    mpgs_client *closed = client_for(url, env("MPGS_PASSWORD"), NULL, 5000);
+    CHECK_STATUS(token_error(closed, SECRET_CARD_JSON), MPGS_STATUS_CONNECT);
+    mpgs_client_free(closed);
+
+    mpgs_client *untrusted = client_for(env("MPGS_BASE_URL"), env("MPGS_PASSWORD"), NULL, 5000);
+    CHECK_STATUS(token_error(untrusted, SECRET_CARD_JSON), MPGS_STATUS_TLS);
+    mpgs_client_free(untrusted);
+
+    /* A success: the card number comes back masked from every accessor. */
+    mpgs_token *t = NULL;
+    CHECK_STATUS(mpgs_client_create_token(client, SECRET_CARD_JSON, &t, NULL), MPGS_STATUS_OK);
+    char *number = NULL;
+    CHECK_STATUS(mpgs_token_get(t, "sourceOfFunds.provided.card.number", &number, NULL), MPGS_STATUS_OK);
+    CHECK(streq(number, "512345xxxxxx0008"));
+    CHECK(!leaks(mpgs_token_json(t)) && !leaks(mpgs_token_card_number(t)));
+    mpgs_string_free(number);
+    mpgs_token_free(t);
+}
+
 int main(void) {
     test_version();
     test_free_null_is_a_no_op();
@@ -558,6 +681,7 @@ int main(void) {
     mpgs_client *client = password_client();
     test_operations(client, "password");
     test_gateway_error(client);
+    test_no_error_string_holds_a_secret(client);
     test_threads_share_one_client(client, 8, env_int("MPGS_TEST_CALLS", 100));
     test_threads_share_one_client(client, 16, env_int("MPGS_TEST_CALLS_16", 500));
     mpgs_client_free(client);

@@ -1,0 +1,93 @@
+"""No secret in any string the Python package produces: every exception class is raised with a
+password, card numbers, a security code, a PIN and an account number in play, with the `mpgs`
+logger at DEBUG, and every repr, str, attribute and log record is searched."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from typing import Any, List
+
+import mpgs
+import pytest
+
+PASSWORD = "Pa55-w0rd-7f3e9b"
+WRONG = "Wr0ng-Pa55-c41d"
+CARD = "5123450000000008"
+REFUSED_CARD = "5123450000000009"
+CSC = "7319"
+PIN = "84736251"
+ACCOUNT = "99887766554433"
+SECRETS = [PASSWORD, WRONG, CARD, REFUSED_CARD, CSC, PIN, ACCOUNT]
+
+
+def card(number: str = CARD) -> Any:
+    return {
+        "sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": number, "expiry": {"month": "5", "year": "30"}, "securityCode": CSC}}},
+        "verificationStrategy": "BASIC",
+    }
+
+
+def texts_of(obj: Any) -> List[str]:
+    out = [repr(obj), str(obj)]
+    for value in getattr(obj, "__dict__", {}).values():
+        out += [repr(value), str(value)]
+    for f in getattr(obj, "errors", ()) or ():
+        out += [repr(f), str(f)]
+    return out
+
+
+def test_no_string_the_package_produces_holds_a_secret(start_sandbox: Any, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="mpgs")
+    sb = start_sandbox("--merchant", f"TESTMERCHANT:{PASSWORD}")
+    c = mpgs.Client("TESTMERCHANT", password=PASSWORD, base_url=sb.url, ca_file=sb.ca, timeout=2.0)
+    seen: List[str] = [repr(c), str(c)]
+    identifiers: List[str] = []  # random token ids may hold a secret's digits by chance
+    t = c.create_token(card())
+    identifiers.append(t.token or "")
+    seen += texts_of(t) + texts_of(t.card)
+    assert t.card is not None and t.card.number == "512345xxxxxx0008"
+    for body in [
+        {"sourceOfFunds": {"type": "GIFT_CARD", "provided": {"giftCard": {"number": CARD, "pin": PIN}}}},
+        {"sourceOfFunds": {"type": "ACH", "provided": {"ach": {"bankAccountNumber": ACCOUNT, "routingNumber": "011000015", "bankAccountHolder": "A Customer"}}}},
+    ]:
+        other = c.create_token(body)
+        identifiers.append(other.token or "")
+        seen += texts_of(other)
+
+    raised: List[type] = []
+
+    def expect(exc: type, call: Any) -> None:
+        with pytest.raises(exc) as info:
+            call()
+        raised.append(type(info.value))
+        seen.extend(texts_of(info.value))
+
+    expect(mpgs.ConfigError, lambda: mpgs.Client("TESTMERCHANT", password=PASSWORD, region="nowhere"))
+    bad = card(CARD + "-")
+    bad["sourceOfFunds"]["provided"]["card"]["securityCode"] = CSC + "x"
+    bad["sourceOfFunds"]["provided"]["giftCard"] = {"number": CARD, "pin": PIN + "!"}
+    bad["sourceOfFunds"]["provided"]["ach"] = {"bankAccountNumber": ACCOUNT + ".", "x": CARD}
+    expect(mpgs.ValidationError, lambda: c.create_token(bad))
+    expect(mpgs.GatewayError, lambda: c.create_token(card(REFUSED_CARD)))
+    wrong = mpgs.Client("TESTMERCHANT", password=WRONG, base_url=sb.url, ca_file=sb.ca)
+    expect(mpgs.AuthenticationError, lambda: wrong.create_token(card()))
+    for fault, exc in [("html500", mpgs.DecodeError), ("truncate", mpgs.DecodeError), ("close", mpgs.TransportError), ("stall=5000", mpgs.TimeoutError)]:
+        sb.fault(fault, 1)
+        expect(exc, lambda: c.create_token(card()))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    closed = mpgs.Client("TESTMERCHANT", password=PASSWORD, base_url=f"https://127.0.0.1:{port}", max_retries=1)
+    expect(mpgs.TransportError, lambda: closed.create_token(card()))
+    untrusted = mpgs.Client("TESTMERCHANT", password=PASSWORD, base_url=sb.url)
+    expect(mpgs.TransportError, lambda: untrusted.create_token(card()))
+
+    assert {mpgs.ConfigError, mpgs.ValidationError, mpgs.GatewayError, mpgs.AuthenticationError, mpgs.DecodeError, mpgs.TransportError, mpgs.TimeoutError} <= set(raised), raised
+    seen += [r.getMessage() for r in caplog.records]
+    for text in seen:
+        for i in identifiers:
+            text = text.replace(i, "<id>")
+        for secret in SECRETS:
+            assert secret not in text, (secret, text)
+        assert "Basic " not in text, text
