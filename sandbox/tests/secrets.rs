@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use mpgs::{
-    AchDetails, CardDetails, Client, ClientBuilder, CreateSessionRequest, CreateTokenRequest, Error,
-    ErrorKind, GiftCardDetails, VerificationStrategy,
+    AchDetails, CardDetails, Client, ClientBuilder, CreateTokenRequest, Error, ErrorKind, GiftCardDetails,
+    VerificationStrategy,
 };
 use mpgs_sandbox::{Config, Fault, Sandbox};
 
