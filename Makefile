@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 
 .PHONY: all build demo test lint rust-test sandbox-rate python python-test python-sdist-test \
-	c-lib c-stage c-test header header-check install
+	c-lib c-stage c-test header header-check install fuzz fuzz-smoke
 
 all: build
 
@@ -83,7 +83,21 @@ c-test: header-check c-stage
 	$(CARGO) build -q --release -p mpgs-sandbox
 	tests/c/run.sh
 
-test: lint rust-test c-test python-test python-sdist-test demo
+# Fuzzing (cargo-fuzz, libFuzzer): make fuzz runs each target FUZZ_SECONDS and keeps the
+# minimised corpus in fuzz/corpus; make fuzz-smoke replays that corpus (part of make test).
+FUZZ_SECONDS ?= 60
+CARGO_FUZZ := target/tools/bin/cargo-fuzz
+
+$(CARGO_FUZZ):
+	$(CARGO) install -q --locked cargo-fuzz --version =0.13.2 --root target/tools
+
+fuzz: $(CARGO_FUZZ)
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-smoke: $(CARGO_FUZZ)
+	scripts/fuzz.sh 0
+
+test: lint rust-test c-test python-test python-sdist-test fuzz-smoke demo
 
 # Sandbox throughput with wrk (Debian package `wrk`), one connection and 16.
 sandbox-rate: build

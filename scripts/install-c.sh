@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # make install PREFIX=DIR: libmpgs.so (with its SONAME links), libmpgs.a, the headers and
-# lib/pkgconfig/mpgs.pc, from the release build in target/release.
+# lib/pkgconfig/mpgs.pc, from the release build in target/release (where cargo names them
+# libmpgs_ffi.*: the crate `mpgs` is the core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 prefix=${1:?usage: install-c.sh PREFIX}
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
-soname=$(readelf -d target/release/libmpgs.so | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
-[ -n "$soname" ] || { echo "target/release/libmpgs.so has no SONAME" >&2; exit 1; }
+soname=$(readelf -d target/release/libmpgs_ffi.so | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
+[ -n "$soname" ] || { echo "target/release/libmpgs_ffi.so has no SONAME" >&2; exit 1; }
 mkdir -p "$prefix/lib/pkgconfig" "$prefix/include"
-install -m 0755 target/release/libmpgs.so "$prefix/lib/libmpgs.so.$version"
+install -m 0755 target/release/libmpgs_ffi.so "$prefix/lib/libmpgs.so.$version"
 ln -sfn "libmpgs.so.$version" "$prefix/lib/$soname"
 ln -sfn "$soname" "$prefix/lib/libmpgs.so"
-install -m 0644 target/release/libmpgs.a "$prefix/lib/libmpgs.a"
+install -m 0644 target/release/libmpgs_ffi.a "$prefix/lib/libmpgs.a"
 install -m 0644 include/mpgs.h include/mpgs.hpp "$prefix/include/"
 # Libs.private: what a static link of the Rust standard library needs
 # (cargo rustc -p mpgs-ffi --crate-type staticlib -- --print native-static-libs).

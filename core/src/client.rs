@@ -343,39 +343,58 @@ impl Client {
                 })
             }
         };
-        let text = decode_text(&raw, &content_type);
-        if (300..400).contains(&status) {
-            let to =
-                location.map_or_else(|| "no Location".to_owned(), |l| format!("Location {}", snippet(&l)));
-            return Attempt::Failed(Error::Decode {
+        interpret(status, &content_type, location.as_deref(), retry_after, &raw)
+    }
+}
+
+/// Reads one answer: what the client makes of an HTTP status, a `Content-Type` and a body (a
+/// gateway result, a gateway error, or an undecodable answer). Pure, so that tests and fuzzers can
+/// feed it anything; the client calls the same code.
+pub fn decode_answer(status: u16, content_type: &str, body: &[u8]) -> Result<Value> {
+    match interpret(status, &content_type.to_ascii_lowercase(), None, None, body) {
+        Attempt::Answered { json, .. } => Ok(json),
+        Attempt::Busy { error, .. } | Attempt::Failed(error) => Err(error),
+    }
+}
+
+fn interpret(
+    status: u16,
+    content_type: &str,
+    location: Option<&str>,
+    retry_after: Option<Duration>,
+    raw: &[u8],
+) -> Attempt {
+    let text = decode_text(raw, content_type);
+    if (300..400).contains(&status) {
+        let to = location.map_or_else(|| "no Location".to_owned(), |l| format!("Location {}", snippet(l)));
+        return Attempt::Failed(Error::Decode {
+            http_status: status,
+            message: format!("the gateway answered with a redirect ({to}); redirects are never followed: check the base URL"),
+        });
+    }
+    let json: Option<Value> = serde_json::from_str(&text).ok().filter(Value::is_object);
+    if (200..300).contains(&status) {
+        return match json {
+            Some(json) => Attempt::Answered { status, json },
+            None => Attempt::Failed(Error::Decode {
                 http_status: status,
-                message: format!("the gateway answered with a redirect ({to}); redirects are never followed: check the base URL"),
-            });
-        }
-        let json: Option<Value> = serde_json::from_str(&text).ok().filter(Value::is_object);
-        if (200..300).contains(&status) {
-            return match json {
-                Some(json) => Attempt::Answered { status, json },
-                None => Attempt::Failed(Error::Decode {
-                    http_status: status,
-                    message: format!("the answer is not a JSON object: {}", snippet(&text)),
-                }),
-            };
-        }
-        let error = match json {
-            Some(json) if json.get("error").is_some_and(Value::is_object) => gateway_error(status, json),
-            _ => Error::Decode {
-                http_status: status,
-                message: format!("the answer is not the gateway's JSON: {}", snippet(&text)),
-            },
+                message: format!("the answer is not a JSON object: {}", snippet(&text)),
+            }),
         };
-        let busy =
-            status == 503 || matches!(&error, Error::Gateway(g) if g.cause == Some(ErrorCause::ServerBusy));
-        if busy {
-            Attempt::Busy { error, retry_after }
-        } else {
-            Attempt::Failed(error)
-        }
+    }
+    let error = match json {
+        Some(json) if json.get("error").is_some_and(Value::is_object) => gateway_error(status, json),
+        _ => Error::Decode {
+            http_status: status,
+            message: format!("the answer is not the gateway's JSON: {}", snippet(&text)),
+        },
+    };
+    let busy =
+        status == 503 || matches!(&error, Error::Gateway(g) if g.cause == Some(ErrorCause::ServerBusy));
+    if busy {
+        Attempt::Busy { error, retry_after }
+    } else {
+        Attempt::Failed(error)
     }
 }
 

@@ -39,7 +39,7 @@ pub mod rules;
 pub mod secret;
 pub mod validate;
 
-pub use client::Client;
+pub use client::{decode_answer, Client};
 pub use config::{Auth, ClientBuilder, Host, REGIONS};
 pub use error::{Error, ErrorKind, FieldError, GatewayError, Result, Stage, TransportKind};
 pub use model::enums::*;

@@ -20,10 +20,11 @@ use std::ffi::c_char;
 
 use boundary::ffi_export;
 
-pub use client::{mpgs_client, mpgs_config};
-pub use error::{mpgs_error, mpgs_field_error};
-pub use request::mpgs_request;
-pub use response::{mpgs_session, mpgs_token};
+// Every export, for Rust callers of the rlib (the fuzz targets).
+pub use client::*;
+pub use error::*;
+pub use request::*;
+pub use response::*;
 
 // The header's threading contract, checked by the compiler: a client may be shared by threads;
 // every other handle may be moved to another thread.

@@ -17,8 +17,8 @@ use crate::boundary::{arg_out, arg_str};
 use crate::error::Failure;
 use crate::text::{owned, CText};
 
-pub use session::mpgs_session;
-pub use token::mpgs_token;
+pub use session::*;
+pub use token::*;
 
 /// What both kinds of response share: the exchange's facts and the whole answer.
 struct Common {
