@@ -1,7 +1,7 @@
 //! The HTTP client: one `ureq::Agent` on rustls, shared by threads.
 
 use std::io;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
@@ -16,6 +16,7 @@ use crate::model::token::{CreateTokenRequest, Token};
 use crate::model::{text, ResponseMeta};
 use crate::operation::Operation;
 use crate::secret::{mask_digit_runs, zeroize_json, SecretString};
+use crate::transport::ForkSafeAgent;
 use crate::validate;
 
 /// The longest `Retry-After` honoured, and the cap of the exponential backoff.
@@ -49,39 +50,6 @@ impl std::fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("auth", &if self.inner.certificate_auth { "certificate" } else { "password" })
             .finish_non_exhaustive()
-    }
-}
-
-/// The connection pool, made anew in a child process after `fork()`: a child must never write
-/// on a TLS connection its parent also uses.
-struct ForkSafeAgent {
-    config: ureq::config::Config,
-    current: RwLock<(u32, ureq::Agent)>,
-}
-
-impl ForkSafeAgent {
-    fn new(config: ureq::config::Config) -> Self {
-        let agent = ureq::Agent::new_with_config(config.clone());
-        Self { config, current: RwLock::new((std::process::id(), agent)) }
-    }
-
-    fn get(&self) -> ureq::Agent {
-        let pid = std::process::id();
-        {
-            let current = self.current.read().unwrap_or_else(|e| e.into_inner());
-            if current.0 == pid {
-                return current.1.clone();
-            }
-        }
-        let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
-        if current.0 != pid {
-            let inherited =
-                std::mem::replace(&mut *current, (pid, ureq::Agent::new_with_config(self.config.clone())));
-            // Dropping the inherited pool could end (close_notify) connections the parent still
-            // uses: leave them alone.
-            std::mem::forget(inherited);
-        }
-        current.1.clone()
     }
 }
 

@@ -37,6 +37,7 @@ pub mod model;
 pub mod operation;
 pub mod rules;
 pub mod secret;
+mod transport;
 pub mod validate;
 
 pub use client::{decode_answer, Client};
