@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 
 .PHONY: all build demo test lint rust-test sandbox-rate python python-test python-sdist-test \
-	c-lib c-stage c-test header header-check install fuzz fuzz-smoke
+	c-lib c-stage c-test header header-check install fuzz fuzz-smoke bench
 
 all: build
 
@@ -98,6 +98,11 @@ fuzz-smoke: $(CARGO_FUZZ)
 	scripts/fuzz.sh 0
 
 test: lint rust-test c-test python-test python-sdist-test fuzz-smoke demo
+
+# Benchmarks against the alternatives, in one run; writes BENCHMARKS.md. Not part of make test.
+bench: build python c-stage
+	$(CARGO) build -q --release -p mpgs --example bench_calls
+	PY=$(PY) scripts/bench.sh
 
 # Sandbox throughput with wrk (Debian package `wrk`), one connection and 16.
 sandbox-rate: build

@@ -197,5 +197,7 @@ pub static CREATE_TOKEN: &[FieldRule] = &[
 
 /// Looks a dotted path up in a table.
 pub fn find(table: &'static [FieldRule], path: &str) -> Option<&'static FieldRule> {
-    table.iter().find(|r| r.path == path)
+    // Paths of one table mostly differ in length or in their last byte: test those first.
+    let last = path.as_bytes().last();
+    table.iter().find(|r| r.path.len() == path.len() && r.path.as_bytes().last() == last && r.path == path)
 }

@@ -1,5 +1,6 @@
-//! The connection layer under the client: one ureq agent per process (made anew after `fork()`)
-//! and a resolver that does not start a thread per request.
+//! The connection layer under the client: one ureq agent per process (made anew after `fork()`),
+//! a resolver that does not start a thread per request, and TCP writes gathered until the client
+//! waits for an answer.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -8,7 +9,10 @@ use std::time::{Duration, Instant};
 
 use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+use ureq::unversioned::transport::{
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, RustlsConnector, TcpConnector,
+    Transport,
+};
 
 /// How long a host name's addresses are reused before they are looked up again.
 const RESOLVE_TTL: Duration = Duration::from_secs(30);
@@ -45,8 +49,87 @@ impl ForkSafeAgent {
     }
 }
 
+/// ureq's default chain (CONNECT proxy, TCP, rustls) with [`Gather`] between TCP and TLS.
 fn new_agent(config: &ureq::config::Config) -> ureq::Agent {
-    ureq::Agent::with_parts(config.clone(), DefaultConnector::default(), CachingResolver::default())
+    let connector =
+        ().chain(ConnectProxyConnector::default())
+            .chain(TcpConnector::default())
+            .chain(GatherConnector)
+            .chain(RustlsConnector::default());
+    ureq::Agent::with_parts(config.clone(), connector, CachingResolver::default())
+}
+
+/// Puts [`Gather`] on every new TCP connection.
+#[derive(Debug)]
+struct GatherConnector;
+
+impl<In: Transport> Connector<In> for GatherConnector {
+    type Out = Gather<In>;
+
+    fn connect(&self, _: &ConnectionDetails, chained: Option<In>) -> Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(|inner| Gather { inner, pending: Vec::new() }))
+    }
+}
+
+/// Write no more than this before sending, whether or not the client waits for an answer.
+const GATHER_MAX: usize = 64 * 1024;
+
+/// Holds what is written to the socket until the client waits for input. ureq writes a request's
+/// head and body as two TLS records in two `send`s; gathered, they leave in one segment, and
+/// the gateway reads the whole request at once (one wake-up instead of two). Sits under TLS, so
+/// it only ever holds ciphertext.
+#[derive(Debug)]
+struct Gather<T> {
+    inner: T,
+    pending: Vec<u8>,
+}
+
+impl<T: Transport> Gather<T> {
+    fn flush(&mut self, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        let mut sent = 0;
+        while sent < self.pending.len() {
+            let out = self.inner.buffers().output();
+            let n = out.len().min(self.pending.len() - sent);
+            out[..n].copy_from_slice(&self.pending[sent..sent + n]);
+            self.inner.transmit_output(n, timeout)?;
+            sent += n;
+        }
+        self.pending.clear();
+        Ok(())
+    }
+}
+
+impl<T: Transport> Transport for Gather<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        let written = &self.inner.buffers().output()[..amount];
+        self.pending.extend_from_slice(written);
+        if self.pending.len() >= GATHER_MAX {
+            self.flush(timeout)?;
+        }
+        Ok(())
+    }
+
+    fn maybe_await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.flush(timeout)?;
+        self.inner.maybe_await_input(timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.flush(timeout)?;
+        self.inner.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.pending.is_empty() && self.inner.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
+    }
 }
 
 /// ureq resolves the host before every request, on a new thread when there is a timeout (as
@@ -89,6 +172,64 @@ impl Resolver for CachingResolver {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ureq::unversioned::transport::LazyBuffers;
+
+    /// A socket stand-in that records each send.
+    #[derive(Debug)]
+    struct Wire {
+        buffers: LazyBuffers,
+        sends: Vec<Vec<u8>>,
+    }
+
+    impl Transport for Wire {
+        fn buffers(&mut self) -> &mut dyn Buffers {
+            &mut self.buffers
+        }
+        fn transmit_output(&mut self, amount: usize, _: NextTimeout) -> Result<(), ureq::Error> {
+            let sent = self.buffers.output()[..amount].to_vec();
+            self.sends.push(sent);
+            Ok(())
+        }
+        fn await_input(&mut self, _: NextTimeout) -> Result<bool, ureq::Error> {
+            Ok(false)
+        }
+        fn is_open(&mut self) -> bool {
+            true
+        }
+    }
+
+    fn write(t: &mut Gather<Wire>, bytes: &[u8]) {
+        t.buffers().output()[..bytes.len()].copy_from_slice(bytes);
+        t.transmit_output(bytes.len(), NextTimeout::default()).unwrap();
+    }
+
+    fn gather() -> Gather<Wire> {
+        Gather { inner: Wire { buffers: LazyBuffers::new(1024, 16 * 1024), sends: vec![] }, pending: vec![] }
+    }
+
+    #[test]
+    fn a_request_head_and_body_leave_in_one_send_when_the_answer_is_awaited() {
+        let mut t = gather();
+        write(&mut t, b"POST /x HTTP/1.1\r\n\r\n");
+        write(&mut t, b"{\"a\":1}");
+        assert!(t.inner.sends.is_empty());
+        assert!(!t.is_open(), "a connection with unsent bytes is not reusable");
+        t.await_input(NextTimeout::default()).unwrap();
+        assert_eq!(t.inner.sends, vec![b"POST /x HTTP/1.1\r\n\r\n{\"a\":1}".to_vec()]);
+        assert!(t.is_open());
+    }
+
+    #[test]
+    fn a_large_write_is_sent_without_waiting_for_an_answer() {
+        let mut t = gather();
+        let chunk = vec![7u8; 16 * 1024];
+        for _ in 0..4 {
+            write(&mut t, &chunk);
+        }
+        let sent: usize = t.inner.sends.iter().map(Vec::len).sum();
+        assert_eq!(sent, 64 * 1024, "flushed at the cap, in output-buffer-sized pieces");
+        assert!(t.pending.is_empty());
+    }
 
     fn resolve(r: &CachingResolver, url: &str) -> Vec<SocketAddr> {
         let uri: Uri = url.parse().unwrap();

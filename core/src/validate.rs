@@ -12,7 +12,27 @@ use ValidationType::{Invalid, Missing, Unsupported};
 
 /// Checks a request body (nested or dotted form) for `op`. Returns every problem found.
 pub fn validate(op: Operation, body: &Value) -> Result<()> {
-    prepare(op, body.clone()).map(|_| ())
+    if needs_rewrite(body, true) {
+        return prepare(op, body.clone()).map(|_| ());
+    }
+    let errors = check(op, body);
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(Error::Validation(errors)),
+    }
+}
+
+/// Whether [`prepare`] would change the body (dotted names to expand, nulls or empty groups to
+/// drop) or reject its shape; if not, it can be checked where it is, without a copy.
+fn needs_rewrite(v: &Value, top: bool) -> bool {
+    match v {
+        Value::Object(map) if top && map.keys().any(|k| k.contains('.')) => true,
+        Value::Object(map) => {
+            map.values().any(|v| v.is_null() || matches!(v, Value::Object(m) if m.is_empty()))
+                || map.values().any(|v| needs_rewrite(v, false))
+        }
+        _ => top,
+    }
 }
 
 /// Turns a body in nested or dotted form into the body to send: dotted names expanded, `null`
@@ -140,7 +160,7 @@ fn prune(value: &mut Value) {
 pub fn check_fields(op: Operation, body: &Value) -> Vec<FieldError> {
     let mut errors = Vec::new();
     match body {
-        Value::Object(map) => walk(op, op.rules(), "", map, &mut errors),
+        Value::Object(map) => walk(op, op.rules(), &mut String::new(), map, &mut errors),
         _ => errors.push(FieldError::new("body", Invalid, "must be a JSON object")),
     }
     errors
@@ -153,7 +173,7 @@ fn check(op: Operation, body: &Value) -> Vec<FieldError> {
         errors.push(FieldError::new("body", Invalid, "must be a JSON object"));
         return errors;
     };
-    walk(op, table, "", map, &mut errors);
+    walk(op, table, &mut String::with_capacity(64), map, &mut errors);
     check_compulsory(table, body, &mut errors);
     if op == Operation::CreateToken {
         check_token_cross_fields(body, &mut errors);
@@ -161,28 +181,35 @@ fn check(op: Operation, body: &Value) -> Vec<FieldError> {
     errors
 }
 
+/// Checks every field of `map`, whose dotted path so far is `path` (a buffer reused down the
+/// tree, so that a valid body allocates nothing here).
 fn walk(
     op: Operation,
     table: &'static [FieldRule],
-    prefix: &str,
+    path: &mut String,
     map: &Map<String, Value>,
     errors: &mut Vec<FieldError>,
 ) {
+    let prefix_len = path.len();
     for (key, value) in map {
-        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
-        let Some(rule) = rules::find(table, &path) else {
+        path.truncate(prefix_len);
+        if prefix_len > 0 {
+            path.push('.');
+        }
+        path.push_str(key);
+        let Some(rule) = rules::find(table, path) else {
             errors.push(FieldError::new(
-                path,
+                path.as_str(),
                 Unsupported,
                 format!("is not a request field of {} (v{})", op.name(), op.default_api_version()),
             ));
             continue;
         };
         match (&rule.kind, value) {
-            (Kind::Group, Value::Object(inner)) => walk(op, table, &path, inner, errors),
+            (Kind::Group, Value::Object(inner)) => walk(op, table, path, inner, errors),
             (Kind::Group, other) => {
                 errors.push(FieldError::new(
-                    path,
+                    path.as_str(),
                     Invalid,
                     format!("must be a JSON object, got {}", type_name(other)),
                 ));
@@ -190,6 +217,7 @@ fn walk(
             _ => check_leaf(rule, value, errors),
         }
     }
+    path.truncate(prefix_len);
 }
 
 fn check_leaf(rule: &FieldRule, value: &Value, errors: &mut Vec<FieldError>) {
@@ -319,9 +347,10 @@ fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// Looks a dotted path up in a nested body.
+/// Looks a dotted path up in a nested body. Request and answer objects hold a handful of keys,
+/// so a scan beats hashing each key (serde_json's map hashes with SipHash).
 pub fn lookup<'a>(body: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(body, |v, key| v.as_object()?.get(key))
+    path.split('.').try_fold(body, |v, key| v.as_object()?.iter().find_map(|(k, v)| (k == key).then_some(v)))
 }
 
 /// Compulsory leaves are MISSING when absent, if every group above them is present or itself
@@ -385,16 +414,13 @@ fn check_token_cross_fields(body: &Value, errors: &mut Vec<FieldError>) {
                 Missing,
                 format!("is required when sourceOfFunds.type is {ty} and neither sourceOfFunds.token nor session.id is given"),
             )),
-            Some(Value::Object(_)) => {
-                for leaf in needed {
-                    let path = format!("{group}.{leaf}");
-                    if lookup(body, &path).is_none() {
-                        errors.push(FieldError::new(
-                            path,
-                            Missing,
-                            format!("is required when sourceOfFunds.type is {ty} and neither sourceOfFunds.token nor session.id is given"),
-                        ));
-                    }
+            Some(Value::Object(details)) => {
+                for leaf in needed.iter().filter(|leaf| !details.contains_key(**leaf)) {
+                    errors.push(FieldError::new(
+                        format!("{group}.{leaf}"),
+                        Missing,
+                        format!("is required when sourceOfFunds.type is {ty} and neither sourceOfFunds.token nor session.id is given"),
+                    ));
                 }
             }
             Some(_) => {}
@@ -418,12 +444,13 @@ fn check_token_cross_fields(body: &Value, errors: &mut Vec<FieldError>) {
             ),
         ));
     }
-    if let Some(Value::Object(_)) = lookup(body, "sourceOfFunds.provided.card.expiry") {
-        for part in ["month", "year"] {
-            let path = format!("sourceOfFunds.provided.card.expiry.{part}");
-            if lookup(body, &path).is_none() {
-                errors.push(FieldError::new(path, Missing, "is required when the card expiry is given"));
-            }
+    if let Some(Value::Object(expiry)) = lookup(body, "sourceOfFunds.provided.card.expiry") {
+        for part in ["month", "year"].into_iter().filter(|part| !expiry.contains_key(*part)) {
+            errors.push(FieldError::new(
+                format!("sourceOfFunds.provided.card.expiry.{part}"),
+                Missing,
+                "is required when the card expiry is given",
+            ));
         }
     }
 }

@@ -8,12 +8,27 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use serde_json::{Map, Number, Value};
 
-/// Python value → JSON (dicts, lists/tuples, str, bool, int, float, None).
+/// Python value → JSON (dicts, lists/tuples, str, bool, int, float, None). Checks the common
+/// types first (str and dict make up request bodies); strings are borrowed as UTF-8 without an
+/// intermediate bytes object (`to_str`, limited API since Python 3.10).
 fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     if depth > 32 {
         return Err(PyTypeError::new_err("request body is nested too deeply"));
     }
-    if obj.is_none() {
+    if let Ok(s) = obj.cast::<PyString>() {
+        Ok(Value::String(s.to_str()?.to_owned()))
+    } else if let Ok(d) = obj.cast::<PyDict>() {
+        let mut map = Map::with_capacity(d.len());
+        for (k, v) in d.iter() {
+            let key = k
+                .cast::<PyString>()
+                .map_err(|_| PyTypeError::new_err("request body keys must be str"))?
+                .to_str()?
+                .to_owned();
+            map.insert(key, to_json(&v, depth + 1)?);
+        }
+        Ok(Value::Object(map))
+    } else if obj.is_none() {
         Ok(Value::Null)
     } else if let Ok(b) = obj.cast::<PyBool>() {
         Ok(Value::Bool(b.is_true()))
@@ -26,18 +41,6 @@ fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
         }
     } else if let Ok(f) = obj.cast::<PyFloat>() {
         Ok(Number::from_f64(f.value()).map_or(Value::Null, Value::Number))
-    } else if let Ok(s) = obj.cast::<PyString>() {
-        Ok(Value::String(s.extract::<String>()?))
-    } else if let Ok(d) = obj.cast::<PyDict>() {
-        let mut map = Map::new();
-        for (k, v) in d.iter() {
-            let key = k
-                .cast::<PyString>()
-                .map_err(|_| PyTypeError::new_err("request body keys must be str"))?
-                .extract::<String>()?;
-            map.insert(key, to_json(&v, depth + 1)?);
-        }
-        Ok(Value::Object(map))
     } else if let Ok(l) = obj.cast::<PyList>() {
         l.iter().map(|v| to_json(&v, depth + 1)).collect::<PyResult<Vec<_>>>().map(Value::Array)
     } else if let Ok(t) = obj.cast::<PyTuple>() {

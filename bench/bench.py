@@ -1,0 +1,359 @@
+"""make bench: every benchmark of BENCHMARKS.md, side by side with the alternatives, in one run
+against the same local sandbox; writes BENCHMARKS.md. Reports; never fails on a missed target.
+
+    python bench/bench.py [--runs 5] [--out BENCHMARKS.md]
+    python bench/bench.py rss N1 N2        (worker: Python RSS after N1 and N2 calls)
+
+Expects the release build (target/release), the staged C install (target/c/stage), bench/c_bench
+built at target/c/bin/c_bench, and requests, httpx, pydantic, jsonschema installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import ssl
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Literal, Optional, Tuple
+
+ROOT = Path(__file__).resolve().parents[1]
+SANDBOX = ROOT / "target" / "release" / "mpgs-sandbox"
+C_BENCH = ROOT / "target" / "c" / "bin" / "c_bench"
+RUST_CALLS = ROOT / "target" / "release" / "examples" / "bench_calls"
+STAGE_LIB = ROOT / "target" / "c" / "stage" / "lib"
+MERCHANT, PASSWORD = "TESTMERCHANT", "sandbox-password"
+SESSION_BODY = {"correlationId": "bench", "session": {"authenticationLimit": 5}}
+TOKEN_BODY = {
+    "sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000008", "expiry": {"month": "5", "year": "30"}, "securityCode": "100"}}},
+    "verificationStrategy": "BASIC",
+    "correlationId": "bench-1",
+    "transaction": {"currency": "USD"},
+}
+
+
+class Sandbox:
+    def __init__(self, *flags: str) -> None:
+        self.proc = subprocess.Popen([str(SANDBOX), "--listen", "127.0.0.1:0", *flags], stdout=subprocess.PIPE, text=True)
+        assert self.proc.stdout is not None
+        self.url = self.proc.stdout.readline().strip().rsplit(" ", 1)[1]
+        self.ca = self.proc.stdout.readline().strip().split(" ", 2)[2] + "/ca.pem"
+
+    def env(self) -> Dict[str, str]:
+        return dict(os.environ, MPGS_BASE_URL=self.url, MPGS_CA_FILE=self.ca, MPGS_MERCHANT_ID=MERCHANT, MPGS_PASSWORD=PASSWORD, LD_LIBRARY_PATH=str(STAGE_LIB))
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+# ---- the alternatives ---------------------------------------------------------------------------
+
+def pydantic_token_model() -> Any:
+    """The Create or Update Token body with the documented constraints, as a user would write it."""
+    from pydantic import BaseModel, ConfigDict, Field
+
+    class Strict(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+
+    class Expiry(Strict):
+        month: str = Field(pattern=r"^(0?[1-9]|1[0-2])$", max_length=2)
+        year: str = Field(pattern=r"^[0-9]{2}$")
+
+    class Card(Strict):
+        number: str = Field(pattern=r"^[0-9]+$", min_length=9, max_length=19)
+        expiry: Optional[Expiry] = None
+        securityCode: Optional[str] = Field(default=None, pattern=r"^[0-9]+$", min_length=3, max_length=4)
+
+    class Provided(Strict):
+        card: Optional[Card] = None
+
+    class SourceOfFunds(Strict):
+        type: Literal["ACH", "CARD", "GIFT_CARD", "SCHEME_TOKEN"]
+        token: Optional[str] = Field(default=None, pattern=r"^[0-9A-Za-z]+$", min_length=1, max_length=40)
+        provided: Optional[Provided] = None
+
+    class Transaction(Strict):
+        currency: Optional[str] = Field(default=None, pattern=r"^[A-Z]{3}$")
+
+    class TokenRequest(Strict):
+        sourceOfFunds: SourceOfFunds
+        verificationStrategy: Optional[Literal["ACQUIRER", "BASIC", "NONE"]] = None
+        correlationId: Optional[str] = Field(default=None, min_length=1, max_length=100)
+        transaction: Optional[Transaction] = None
+
+    return TokenRequest
+
+
+TOKEN_SCHEMA: Dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["sourceOfFunds"],
+    "properties": {
+        "sourceOfFunds": {
+            "type": "object", "additionalProperties": False, "required": ["type"],
+            "properties": {
+                "type": {"enum": ["ACH", "CARD", "GIFT_CARD", "SCHEME_TOKEN"]},
+                "token": {"type": "string", "pattern": "^[0-9A-Za-z]+$", "minLength": 1, "maxLength": 40},
+                "provided": {"type": "object", "additionalProperties": False, "properties": {"card": {
+                    "type": "object", "additionalProperties": False, "properties": {
+                        "number": {"type": "string", "pattern": "^[0-9]+$", "minLength": 9, "maxLength": 19},
+                        "expiry": {"type": "object", "additionalProperties": False, "properties": {
+                            "month": {"type": "string", "pattern": "^(0?[1-9]|1[0-2])$"},
+                            "year": {"type": "string", "pattern": "^[0-9]{2}$"}}},
+                        "securityCode": {"type": "string", "pattern": "^[0-9]+$", "minLength": 3, "maxLength": 4}}}}},
+            },
+        },
+        "verificationStrategy": {"enum": ["ACQUIRER", "BASIC", "NONE"]},
+        "correlationId": {"type": "string", "minLength": 1, "maxLength": 100},
+        "transaction": {"type": "object", "additionalProperties": False, "properties": {"currency": {"type": "string", "pattern": "^[A-Z]{3}$"}}},
+    },
+}
+
+
+def path(op: str) -> str:
+    return f"/api/rest/version/{58 if op == 'session' else 38}/merchant/{MERCHANT}/{op}"
+
+
+def rate(call: Callable[[], Any], n: int) -> float:
+    for _ in range(10):
+        call()
+    start = time.perf_counter()
+    for _ in range(n):
+        call()
+    return n / (time.perf_counter() - start)
+
+
+def python_callers(sb: Sandbox, op: str, validate: bool) -> Dict[str, Callable[[], Any]]:
+    import httpx
+    import mpgs
+    import requests
+
+    body = SESSION_BODY if op == "session" else TOKEN_BODY
+    url = sb.url + path(op)
+    model = pydantic_token_model() if validate else None
+
+    def checked() -> Dict[str, Any]:
+        if model is None:
+            return body
+        out: Dict[str, Any] = model.model_validate(body).model_dump(exclude_none=True)
+        return out
+
+    client = mpgs.Client(MERCHANT, password=PASSWORD, base_url=sb.url, ca_file=sb.ca)
+    rs = requests.Session()
+    rs.auth = (f"merchant.{MERCHANT}", PASSWORD)
+    # Per request: requests lets REQUESTS_CA_BUNDLE override a Session's `verify`.
+    hx = httpx.Client(auth=(f"merchant.{MERCHANT}", PASSWORD), verify=ssl.create_default_context(cafile=sb.ca))
+    mpgs_call = (lambda: client.create_session(body)) if op == "session" else (lambda: client.create_token(body))
+    return {
+        "mpgs": mpgs_call,
+        "requests": lambda: rs.post(url, json=checked(), verify=sb.ca).json(),
+        "httpx": lambda: hx.post(url, json=checked()).json(),
+    }
+
+
+# ---- measurements -------------------------------------------------------------------------------
+
+Row = Tuple[str, str, List[float], str]  # benchmark, subject, values, unit
+
+
+def runs(n_runs: int, f: Callable[[], float]) -> List[float]:
+    return [f() for _ in range(n_runs)]
+
+
+def threaded_rate(call: Callable[[], Any], threads: int, per_thread: int) -> float:
+    def work() -> None:
+        for _ in range(per_thread):
+            call()
+
+    call()
+    ts = [threading.Thread(target=work) for _ in range(threads)]
+    start = time.perf_counter()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    return threads * per_thread / (time.perf_counter() - start)
+
+
+def wrk_rate(sb: Sandbox, seconds: int) -> float:
+    out = subprocess.run(["wrk", "-t1", "-c1", f"-d{seconds}s", "-s", str(ROOT / "bench" / "wrk-session.lua"), sb.url], capture_output=True, text=True, check=True).stdout
+    line = next(l for l in out.splitlines() if l.startswith("Requests/sec"))
+    return float(line.split()[1])
+
+
+def command_rate(cmd: List[str], env: Dict[str, str]) -> float:
+    return float(subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stdout.split()[0])
+
+
+def rss_kib() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4
+
+
+def python_rss(n1: int, n2: int) -> None:
+    import mpgs
+
+    c = mpgs.Client(MERCHANT, password=PASSWORD, base_url=os.environ["MPGS_BASE_URL"], ca_file=os.environ["MPGS_CA_FILE"])
+    for _ in range(n1):
+        c.create_session(SESSION_BODY)
+    first = rss_kib()
+    for _ in range(n2 - n1):
+        c.create_session(SESSION_BODY)
+    print(first, rss_kib())
+
+
+def criterion_estimate(name: str) -> Tuple[float, float, float]:
+    """Validations per second from criterion's estimate: (median, lower, upper) of its CI."""
+    est = json.loads((ROOT / "target" / "criterion" / name / "new" / "estimates.json").read_text())["median"]
+    ns = (est["point_estimate"], est["confidence_interval"]["upper_bound"], est["confidence_interval"]["lower_bound"])
+    return tuple(1e9 / x for x in ns)  # type: ignore[return-value]
+
+
+def machine() -> List[str]:
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), "?")
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    return [
+        f"- {platform.system()} {platform.release()} {platform.machine()}, {os.cpu_count()} CPUs ({cpu})",
+        f"- {rustc}; Python {platform.python_version()}; client and sandbox on the same machine, 127.0.0.1",
+    ]
+
+
+def fmt(v: float) -> str:
+    return f"{v:,.0f}" if v >= 100 else f"{v:,.2f}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    ap.add_argument("--calls", type=int, default=2000)
+    args = ap.parse_args()
+    n = args.calls
+    rows: List[Row] = []
+    ratios: List[Tuple[str, float, str]] = []
+
+    def record(bench: str, subject: str, values: List[float], unit: str) -> float:
+        rows.append((bench, subject, values, unit))
+        print(f"{bench:<48} {subject:<24} {fmt(statistics.median(values)):>12} {unit}", flush=True)
+        return statistics.median(values)
+
+    sb = Sandbox()
+    env = sb.env()
+    try:
+        # 1, 2: Python, one thread.
+        for bench, op, validate in [("1. Python, Create Session, 1 thread", "session", False), ("2. Python, Create Token with validation", "token", True)]:
+            callers = python_callers(sb, op, validate)
+            med = {name: record(bench, name, runs(args.runs, lambda c=c: rate(c, n)), "calls/s") for name, c in callers.items()}
+            ratios.append((f"{bench}: mpgs / requests", med["mpgs"] / med["requests"], "≥ 3"))
+            ratios.append((f"{bench}: mpgs / httpx", med["mpgs"] / med["httpx"], "≥ 2"))
+
+        # 4: C, libmpgs against libcurl.
+        c = {name: record("4. C, Create Session, 1 thread", name, runs(args.runs, lambda name=name: command_rate([str(C_BENCH), name, "3000"], env)), "calls/s") for name in ("mpgs", "curl")}
+        ratios.append(("4. C: libmpgs / libcurl", c["mpgs"] / c["curl"], "≥ 1.0"))
+
+        # 5: the limit: wrk on one connection against the Rust client on one thread.
+        w = record("5. The limit, 1 connection", "wrk", runs(args.runs, lambda: wrk_rate(sb, 3)), "requests/s")
+        r = record("5. The limit, 1 connection", "mpgs (Rust)", runs(args.runs, lambda: command_rate([str(RUST_CALLS), "5000"], env)), "calls/s")
+        ratios.append(("5. Rust client / wrk", r / w, "≥ 0.7"))
+
+        # 6: validation alone.
+        import jsonschema
+        import mpgs
+
+        model = pydantic_token_model()
+        validator = jsonschema.Draft202012Validator(TOKEN_SCHEMA)
+        vn = 20000
+        v_mpgs = record("6. Validation alone (Create Token body)", "mpgs (Python)", runs(args.runs, lambda: rate(lambda: mpgs.validate_create_token(TOKEN_BODY), vn)), "bodies/s")
+        v_pyd = record("6. Validation alone (Create Token body)", "pydantic v2", runs(args.runs, lambda: rate(lambda: model.model_validate(TOKEN_BODY), vn)), "bodies/s")
+        v_js = record("6. Validation alone (Create Token body)", "jsonschema", runs(args.runs, lambda: rate(lambda: validator.validate(TOKEN_BODY), vn // 10)), "bodies/s")
+        subprocess.run(["cargo", "bench", "-q", "-p", "mpgs", "--bench", "validation", "--", "--warm-up-time", "1", "--measurement-time", "3", "validate_create_token"], cwd=ROOT, check=True, capture_output=True)
+        est = criterion_estimate("validate_create_token")
+        rows.append(("6. Validation alone (Create Token body)", "mpgs (Rust, criterion)", [est[1], est[0], est[2]], "bodies/s"))
+        print(f"{'6. Validation alone':<48} {'mpgs (Rust, criterion)':<24} {fmt(est[0]):>12} bodies/s")
+        ratios.append(("6. Python mpgs.validate_create_token / pydantic", v_mpgs / v_pyd, "≥ 1"))
+        ratios.append(("6. Python mpgs.validate_create_token / jsonschema", v_mpgs / v_js, "≥ 20"))
+
+        # 7: memory.
+        c_rss = [int(x) for x in subprocess.run([str(C_BENCH), "rss", "1000", "100000"], capture_output=True, text=True, check=True, env=env).stdout.split()]
+        p_rss = [int(x) for x in subprocess.run([sys.executable, __file__, "rss", "1000", "100000"], capture_output=True, text=True, check=True, env=env).stdout.split()]
+        rows.append(("7. RSS after 1,000 / 100,000 calls", "C API (KiB)", [float(c_rss[0]), float(c_rss[1])], "KiB"))
+        rows.append(("7. RSS after 1,000 / 100,000 calls", "Python (KiB)", [float(p_rss[0]), float(p_rss[1])], "KiB"))
+        ratios.append(("7. C API RSS growth, 1,000 → 100,000 calls (MiB)", (c_rss[1] - c_rss[0]) / 1024, "< 1"))
+        ratios.append(("7. Python RSS growth, 1,000 → 100,000 calls (MiB)", (p_rss[1] - p_rss[0]) / 1024, "< 1"))
+    finally:
+        sb.stop()
+
+    # 3: Python, 16 threads against 50 ms of latency.
+    slow = Sandbox("--latency-ms", "50")
+    try:
+        call = python_callers(slow, "session", False)["mpgs"]
+        one = record("3. Python, 16 threads, 50 ms latency", "mpgs, 1 thread", runs(args.runs, lambda: threaded_rate(call, 1, 20)), "calls/s")
+        sixteen = record("3. Python, 16 threads, 50 ms latency", "mpgs, 16 threads", runs(args.runs, lambda: threaded_rate(call, 16, 20)), "calls/s")
+        ratios.append(("3. 16-thread rate / (16 × 1-thread rate)", sixteen / (16 * one), "≥ 0.8"))
+    finally:
+        slow.stop()
+
+    # 8: size and start-up.
+    size = ROOT / "target" / "c" / "libmpgs.stripped.so"
+    subprocess.run(["strip", "-o", str(size), str(STAGE_LIB / "libmpgs.so")], check=True)
+    wheels = sorted((ROOT / "target" / "wheels").glob("mpgs-*.whl"), key=lambda p: p.stat().st_mtime)
+    imports = runs(max(args.runs, 10), lambda: timed([sys.executable, "-c", "import mpgs"]))
+    bare = runs(max(args.runs, 10), lambda: timed([sys.executable, "-c", "pass"]))
+    sizes = [("stripped libmpgs.so", size.stat().st_size)] + ([("wheel " + wheels[-1].name, wheels[-1].stat().st_size)] if wheels else [])
+
+    write(args.out, args.runs, rows, ratios, sizes, imports, bare)
+
+
+def timed(cmd: List[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    return (time.perf_counter() - start) * 1000
+
+
+def write(out: str, n_runs: int, rows: List[Row], ratios: List[Tuple[str, float, str]], sizes: List[Tuple[str, int]], imports: List[float], bare: List[float]) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (bench/bench.py); numbers from one run on this machine. The client and",
+        "its alternatives talk to the same release-built sandbox over HTTPS on 127.0.0.1, in the same run.",
+        "",
+        *machine(),
+        "",
+        f"## Results (median of {n_runs} runs, min–max)",
+        "",
+        "| benchmark | subject | median | min – max | unit |",
+        "|---|---|---:|---:|---|",
+    ]
+    for bench, subject, values, unit in sorted(rows, key=lambda r: int(r[0].split(".")[0])):
+        if bench.startswith("7."):
+            lines.append(f"| {bench} | {subject} | {fmt(values[0])} → {fmt(values[1])} | | {unit} |")
+        elif "criterion" in subject:
+            lines.append(f"| {bench} | {subject} | {fmt(values[1])} | {fmt(values[0])} – {fmt(values[2])} (95% CI) | {unit} |")
+        else:
+            lines.append(f"| {bench} | {subject} | {fmt(statistics.median(values))} | {fmt(min(values))} – {fmt(max(values))} | {unit} |")
+    lines += ["", "## Ratios against the targets", "", "| ratio | value | target |", "|---|---:|---|"]
+    lines += [f"| {name} | {value:.2f} | {target} |" for name, value, target in sorted(ratios, key=lambda r: int(r[0].split(".")[0]))]
+    lines += ["", "## Size and start-up", "", "| what | value |", "|---|---:|"]
+    lines += [f"| {name} | {size / 1024:,.0f} KiB |" for name, size in sizes]
+    lines.append(f"| `python -c \"import mpgs\"` (median of {len(imports)}) | {statistics.median(imports):.0f} ms |")
+    lines.append(f"| `python -c \"pass\"` (same interpreter, for reference) | {statistics.median(bare):.0f} ms |")
+    notes = ROOT / "bench" / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
+    Path(out).write_text("\n".join(lines) + "\n")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "rss":
+        python_rss(int(sys.argv[2]), int(sys.argv[3]))
+    else:
+        main()

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# make bench: installs what the benchmarks compare against (wrk and libcurl from Debian; requests,
+# httpx, pydantic and jsonschema into the venv), builds the C benchmark and the wheel, and runs
+# bench/bench.py, which writes BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+[ -f /usr/include/x86_64-linux-gnu/curl/curl.h ] || [ -f /usr/include/curl/curl.h ] || missing+=(libcurl4-openssl-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+"$PY" -m pip install -q requests httpx "pydantic>=2" jsonschema
+mkdir -p target/c/bin target/wheels
+export PKG_CONFIG_PATH=target/c/stage/lib/pkgconfig
+# shellcheck disable=SC2046 # pkg-config prints several words on purpose
+cc -O2 -std=c11 -Wall -Wextra -Werror bench/c_bench.c $(pkg-config --cflags --libs mpgs) -lcurl -o target/c/bin/c_bench
+rm -f target/wheels/mpgs-*.whl
+"$(dirname "$PY")/maturin" build -q --release -m python/Cargo.toml -o target/wheels
+"$PY" bench/bench.py "$@"
