@@ -75,25 +75,28 @@ pub enum mpgs_status {
     Internal = 12,
 }
 
+/// Every status with its name, in number order: the one list `from_number` and
+/// `mpgs_status_name` read.
+const STATUSES: [(mpgs_status, &std::ffi::CStr); 13] = [
+    (mpgs_status::Ok, c"MPGS_STATUS_OK"),
+    (mpgs_status::InvalidArgument, c"MPGS_STATUS_INVALID_ARGUMENT"),
+    (mpgs_status::Config, c"MPGS_STATUS_CONFIG"),
+    (mpgs_status::Validation, c"MPGS_STATUS_VALIDATION"),
+    (mpgs_status::Gateway, c"MPGS_STATUS_GATEWAY"),
+    (mpgs_status::Authentication, c"MPGS_STATUS_AUTHENTICATION"),
+    (mpgs_status::Decode, c"MPGS_STATUS_DECODE"),
+    (mpgs_status::Connect, c"MPGS_STATUS_CONNECT"),
+    (mpgs_status::Tls, c"MPGS_STATUS_TLS"),
+    (mpgs_status::Timeout, c"MPGS_STATUS_TIMEOUT"),
+    (mpgs_status::Io, c"MPGS_STATUS_IO"),
+    (mpgs_status::NotFound, c"MPGS_STATUS_NOT_FOUND"),
+    (mpgs_status::Internal, c"MPGS_STATUS_INTERNAL"),
+];
+
 impl mpgs_status {
     /// The status with this number, if this version defines it.
     pub fn from_number(n: u32) -> Option<Self> {
-        const ALL: [mpgs_status; 13] = [
-            mpgs_status::Ok,
-            mpgs_status::InvalidArgument,
-            mpgs_status::Config,
-            mpgs_status::Validation,
-            mpgs_status::Gateway,
-            mpgs_status::Authentication,
-            mpgs_status::Decode,
-            mpgs_status::Connect,
-            mpgs_status::Tls,
-            mpgs_status::Timeout,
-            mpgs_status::Io,
-            mpgs_status::NotFound,
-            mpgs_status::Internal,
-        ];
-        ALL.into_iter().find(|s| *s as u32 == n)
+        STATUSES.iter().map(|(s, _)| *s).find(|s| *s as u32 == n)
     }
 }
 
@@ -153,23 +156,7 @@ pub extern "C" fn mpgs_version() -> *const c_char {
 #[no_mangle]
 pub extern "C" fn mpgs_status_name(status: u32) -> *const c_char {
     ffi_export!(returns c"MPGS_STATUS_UNKNOWN".as_ptr(), {
-        match mpgs_status::from_number(status) {
-            None => c"MPGS_STATUS_UNKNOWN",
-            Some(mpgs_status::Ok) => c"MPGS_STATUS_OK",
-            Some(mpgs_status::InvalidArgument) => c"MPGS_STATUS_INVALID_ARGUMENT",
-            Some(mpgs_status::Config) => c"MPGS_STATUS_CONFIG",
-            Some(mpgs_status::Validation) => c"MPGS_STATUS_VALIDATION",
-            Some(mpgs_status::Gateway) => c"MPGS_STATUS_GATEWAY",
-            Some(mpgs_status::Authentication) => c"MPGS_STATUS_AUTHENTICATION",
-            Some(mpgs_status::Decode) => c"MPGS_STATUS_DECODE",
-            Some(mpgs_status::Connect) => c"MPGS_STATUS_CONNECT",
-            Some(mpgs_status::Tls) => c"MPGS_STATUS_TLS",
-            Some(mpgs_status::Timeout) => c"MPGS_STATUS_TIMEOUT",
-            Some(mpgs_status::Io) => c"MPGS_STATUS_IO",
-            Some(mpgs_status::NotFound) => c"MPGS_STATUS_NOT_FOUND",
-            Some(mpgs_status::Internal) => c"MPGS_STATUS_INTERNAL",
-        }
-        .as_ptr()
+        STATUSES.iter().find(|(s, _)| *s as u32 == status).map_or(c"MPGS_STATUS_UNKNOWN", |(_, name)| name).as_ptr()
     })
 }
 

@@ -48,7 +48,23 @@ struct Expect {
     within: Duration,
 }
 
-fn check(row: &str, result: Result<Session>, elapsed: Duration, want: Expect) -> Error {
+impl Expect {
+    fn new(
+        kind: ErrorKind,
+        outcome_unknown: bool,
+        attempts: u32,
+        http_status: Option<u16>,
+        secs: u64,
+    ) -> Self {
+        Self { kind, outcome_unknown, attempts, http_status, within: Duration::from_secs(secs) }
+    }
+}
+
+/// Makes the call with the client `b` and checks its error against `want`, time included.
+fn fails(row: &str, b: ClientBuilder, want: Expect) -> Error {
+    let start = Instant::now();
+    let result = call(b);
+    let elapsed = start.elapsed();
     let err = match result {
         Ok(s) => panic!("{row}: succeeded ({:?})", s.id),
         Err(e) => e,
@@ -65,16 +81,7 @@ fn check(row: &str, result: Result<Session>, elapsed: Duration, want: Expect) ->
 fn connection_refused_is_a_connect_error_retried_max_retries_times() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let b = Client::builder("TESTMERCHANT").password("p").base_url(format!("https://127.0.0.1:{port}"));
-    let start = Instant::now();
-    let r = call(b.max_retries(2));
-    let want = Expect {
-        kind: ErrorKind::Connect,
-        outcome_unknown: false,
-        attempts: 3,
-        http_status: None,
-        within: Duration::from_secs(5),
-    };
-    check("connection refused", r, start.elapsed(), want);
+    fails("connection refused", b.max_retries(2), Expect::new(ErrorKind::Connect, false, 3, None, 5));
 }
 
 #[test]
@@ -91,47 +98,24 @@ fn server_busy_twice_then_success_honours_retry_after() {
 #[test]
 fn a_connection_closed_after_the_request_is_io_with_an_unknown_outcome_not_retried() {
     let s = start(|c| c.faults = vec![(Fault::Close, 3)]);
-    let start = Instant::now();
-    let r = call(password(&s));
-    let want = Expect {
-        kind: ErrorKind::Io,
-        outcome_unknown: true,
-        attempts: 1,
-        http_status: None,
-        within: Duration::from_secs(2),
-    };
-    check("closed after request", r, start.elapsed(), want);
+    fails("closed after request", password(&s), Expect::new(ErrorKind::Io, true, 1, None, 2));
     assert_eq!(s.faults().pending(), 2, "the request was sent once");
 }
 
 #[test]
 fn an_answer_stalled_past_the_timeout_times_out_within_a_second_more() {
     let s = start(|c| c.faults = vec![(Fault::Stall(Duration::from_secs(20)), 3)]);
-    let start = Instant::now();
-    let r = call(password(&s).timeout(Duration::from_secs(1)));
-    let want = Expect {
-        kind: ErrorKind::Timeout,
-        outcome_unknown: true,
-        attempts: 1,
-        http_status: None,
-        within: Duration::from_secs(2),
-    };
-    check("stall", r, start.elapsed(), want);
+    fails(
+        "stall",
+        password(&s).timeout(Duration::from_secs(1)),
+        Expect::new(ErrorKind::Timeout, true, 1, None, 2),
+    );
 }
 
 #[test]
 fn a_non_json_500_page_is_a_decode_error_with_a_short_snippet() {
     let s = start(|c| c.faults = vec![(Fault::Html500, 1)]);
-    let start = Instant::now();
-    let r = call(password(&s));
-    let want = Expect {
-        kind: ErrorKind::Decode,
-        outcome_unknown: false,
-        attempts: 1,
-        http_status: Some(500),
-        within: Duration::from_secs(2),
-    };
-    let err = check("html 500", r, start.elapsed(), want);
+    let err = fails("html 500", password(&s), Expect::new(ErrorKind::Decode, false, 1, Some(500), 2));
     let message = err.to_string();
     assert!(message.contains("Internal Server Error"), "{message}");
     assert!(message.len() < 400, "{message}");
@@ -140,32 +124,14 @@ fn a_non_json_500_page_is_a_decode_error_with_a_short_snippet() {
 #[test]
 fn a_truncated_json_body_is_a_decode_error() {
     let s = start(|c| c.faults = vec![(Fault::Truncate, 1)]);
-    let start = Instant::now();
-    let r = call(password(&s));
-    let want = Expect {
-        kind: ErrorKind::Decode,
-        outcome_unknown: false,
-        attempts: 1,
-        http_status: Some(201),
-        within: Duration::from_secs(2),
-    };
-    check("truncated", r, start.elapsed(), want);
+    fails("truncated", password(&s), Expect::new(ErrorKind::Decode, false, 1, Some(201), 2));
 }
 
 #[test]
 fn a_50_mb_body_stops_at_the_size_cap_and_memory_stays_bounded() {
     let s = start(|c| c.faults = vec![(Fault::Huge, 1)]);
     let before = rss_kib();
-    let start = Instant::now();
-    let r = call(password(&s));
-    let want = Expect {
-        kind: ErrorKind::Decode,
-        outcome_unknown: false,
-        attempts: 1,
-        http_status: Some(201),
-        within: Duration::from_secs(3),
-    };
-    let err = check("50 MB", r, start.elapsed(), want);
+    let err = fails("50 MB", password(&s), Expect::new(ErrorKind::Decode, false, 1, Some(201), 3));
     assert!(err.to_string().contains("1048576"), "names the cap: {err}");
     let grown = rss_kib().saturating_sub(before);
     assert!(grown < 16 * 1024, "RSS grew by {grown} KiB");
@@ -174,16 +140,7 @@ fn a_50_mb_body_stops_at_the_size_cap_and_memory_stays_bounded() {
 #[test]
 fn a_302_redirect_is_not_followed_and_is_named() {
     let s = start(|c| c.faults = vec![(Fault::Redirect, 1)]);
-    let start = Instant::now();
-    let r = call(password(&s));
-    let want = Expect {
-        kind: ErrorKind::Decode,
-        outcome_unknown: false,
-        attempts: 1,
-        http_status: Some(302),
-        within: Duration::from_secs(2),
-    };
-    let err = check("redirect", r, start.elapsed(), want);
+    let err = fails("redirect", password(&s), Expect::new(ErrorKind::Decode, false, 1, Some(302), 2));
     assert!(err.to_string().contains("redirect"), "{err}");
 }
 
@@ -191,31 +148,14 @@ fn a_302_redirect_is_not_followed_and_is_named() {
 fn an_untrusted_ca_is_a_tls_error_not_retried() {
     let s = start(|_| {});
     let b = Client::builder("TESTMERCHANT").password("p").base_url(s.url()).max_retries(3);
-    let start = Instant::now();
-    let r = call(b);
-    let want = Expect {
-        kind: ErrorKind::Tls,
-        outcome_unknown: false,
-        attempts: 1,
-        http_status: None,
-        within: Duration::from_secs(2),
-    };
-    check("untrusted CA", r, start.elapsed(), want);
+    fails("untrusted CA", b, Expect::new(ErrorKind::Tls, false, 1, None, 2));
 }
 
 #[test]
 fn a_certificate_for_another_host_name_is_a_tls_error_not_retried() {
     let s = start(|c| c.server_names = vec!["gateway.example.com".into()]);
-    let start = Instant::now();
-    let r = call(password(&s).max_retries(3));
-    let want = Expect {
-        kind: ErrorKind::Tls,
-        outcome_unknown: false,
-        attempts: 1,
-        http_status: None,
-        within: Duration::from_secs(2),
-    };
-    let err = check("wrong host name", r, start.elapsed(), want);
+    let err =
+        fails("wrong host name", password(&s).max_retries(3), Expect::new(ErrorKind::Tls, false, 1, None, 2));
     assert!(err.to_string().to_lowercase().contains("certificate"), "{err}");
 }
 
@@ -228,15 +168,6 @@ fn a_client_certificate_the_gateway_does_not_know_is_an_authentication_error() {
         .certificate_files(stranger.client_cert_path(), stranger.client_key_path())
         .base_url(s.url())
         .add_ca_file(s.tls().unwrap().ca_path());
-    let start = Instant::now();
-    let r = call(b);
-    let want = Expect {
-        kind: ErrorKind::Authentication,
-        outcome_unknown: false,
-        attempts: 1,
-        http_status: Some(401),
-        within: Duration::from_secs(2),
-    };
-    check("unknown client certificate", r, start.elapsed(), want);
+    fails("unknown client certificate", b, Expect::new(ErrorKind::Authentication, false, 1, Some(401), 2));
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -26,6 +26,11 @@ fn default_sandbox() -> Sandbox {
     sandbox(vec![("TESTMERCHANT".into(), "sandbox-password".into())])
 }
 
+fn client(s: &Sandbox, password: &str) -> Client {
+    let ca = s.tls().unwrap().ca_path();
+    Client::builder("TESTMERCHANT").password(password).base_url(s.url()).add_ca_file(ca).build().unwrap()
+}
+
 fn no_injected_header(r: &SeenRequest) {
     assert!(
         r.headers.iter().all(|(k, v)| !k.eq_ignore_ascii_case("x-injected") && !v.contains("X-Injected")),
@@ -59,12 +64,7 @@ fn a_hostile_password_stays_inside_the_basic_credentials() {
     let hostile =
         ["pw\r\nX-Injected: 1", "pw\nX-Injected: 1", "pw\0x", "pässwörd", "\r\n\r\nPOST /evil HTTP/1.1"];
     for pw in hostile {
-        let c = Client::builder("TESTMERCHANT")
-            .password(pw)
-            .base_url(s.url())
-            .add_ca_file(s.tls().unwrap().ca_path())
-            .build()
-            .unwrap();
+        let c = client(&s, pw);
         let err = c.create_session(&CreateSessionRequest::new()).unwrap_err();
         assert_eq!((err.kind(), err.http_status()), (ErrorKind::Authentication, Some(401)), "{pw:?}");
     }
@@ -83,12 +83,7 @@ fn a_hostile_password_stays_inside_the_basic_credentials() {
 fn a_non_ascii_password_is_sent_whole() {
     let pw = "pässwörd-\u{1F600}-\u{4E2D}";
     let s = sandbox(vec![("TESTMERCHANT".into(), pw.into())]);
-    let c = Client::builder("TESTMERCHANT")
-        .password(pw)
-        .base_url(s.url())
-        .add_ca_file(s.tls().unwrap().ca_path())
-        .build()
-        .unwrap();
+    let c = client(&s, pw);
     assert!(c.create_session(&CreateSessionRequest::new()).is_ok());
 }
 
@@ -97,12 +92,7 @@ fn a_non_ascii_password_is_sent_whole() {
 #[test]
 fn a_correlation_id_with_control_characters_stays_in_the_json_body() {
     let s = default_sandbox();
-    let c = Client::builder("TESTMERCHANT")
-        .password("sandbox-password")
-        .base_url(s.url())
-        .add_ca_file(s.tls().unwrap().ca_path())
-        .build()
-        .unwrap();
+    let c = client(&s, "sandbox-password");
     let hostile = ["till\r\nX-Injected: 1", "till\0", "\r\n\r\nPOST /evil HTTP/1.1\r\n"];
     for id in hostile {
         let session = c.create_session(&CreateSessionRequest::new().correlation_id(id)).unwrap();
