@@ -356,6 +356,28 @@ def write(out: str, n_runs: int, rows: List[Row], ratios: List[Tuple[str, float,
             lines.append(f"| {bench} | {subject} | {fmt(values[1])} | {fmt(values[0])} – {fmt(values[2])} (95% CI) | {unit} |")
         else:
             lines.append(f"| {bench} | {subject} | {fmt(statistics.median(values))} | {fmt(min(values))} – {fmt(max(values))} | {unit} |")
+    lines += [
+        "",
+        "## How each number is made",
+        "",
+        "- 1, 2: `bench/bench.py`, one Python thread, 2,000 calls a run over one keep-alive connection:",
+        "  `mpgs.Client.create_session(body)` / `.create_token(body)` against `requests.Session().post(url,",
+        "  json=body, verify=ca).json()` and `httpx.Client(verify=ssl_context).post(url, json=body).json()`",
+        "  with the same Basic auth; in 2 the alternatives first validate the body with a pydantic v2",
+        "  model carrying the documented constraints (`pydantic_token_model` in bench/bench.py).",
+        "- 3: the same client, 1 thread and 16 threads × 20 calls, against `mpgs-sandbox --latency-ms 50`.",
+        "- 4: `target/c/bin/c_bench mpgs 20000` and `c_bench curl 20000` (bench/c_bench.c: one libmpgs",
+        "  client, or one reused libcurl easy handle with the same CA, body and Basic auth).",
+        "- 5: `wrk -t1 -c1 -d2s -s bench/wrk-session.lua URL` against `target/release/examples/bench_calls",
+        "  20000` (bench/calls.rs), the same body on one connection.",
+        "- 6: 20,000 validations a run of the same Create Token body: `mpgs.validate_create_token`,",
+        "  `Model.model_validate`, `jsonschema.Draft202012Validator(schema).validate` (2,000 a run), and",
+        "  `cargo bench -p mpgs --bench validation` (criterion; its median and 95 % interval).",
+        "- 7: `c_bench rss 1000 100000` and `bench/bench.py rss 1000 100000`: resident memory from",
+        "  /proc/self/statm after 1,000 and after 100,000 Create Session calls.",
+        "- 8: `strip` of the installed libmpgs.so, the wheel from `maturin build --release`, and",
+        "  wall time of `python -c \"import mpgs\"` in a fresh process.",
+    ]
     lines += ["", "## Ratios against the targets", "", "| ratio | value | target |", "|---|---:|---|"]
     lines += [f"| {name} | {value:.2f} | {target} |" for name, value, target in sorted(ratios, key=lambda r: int(r[0].split(".")[0]))]
     lines += ["", "## Size and start-up", "", "| what | value |", "|---|---:|"]
