@@ -3,6 +3,7 @@ exception with the documented attributes, within its time bound. Plus threads an
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import socket
 import time
@@ -69,6 +70,15 @@ def test_server_busy_twice_then_success_honours_retry_after(sandbox: Any) -> Non
     elapsed = time.monotonic() - start
     assert s.attempts == 3
     assert 2.0 <= elapsed < 4.0, elapsed
+
+
+def test_retries_reach_python_logging_as_warnings(sandbox: Any, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.WARNING, logger="mpgs")
+    sandbox.fault("busy", 1)
+    assert password_client(sandbox).create_session().attempts == 2
+    warnings = [r for r in caplog.records if r.name == "mpgs" and r.levelno == logging.WARNING]
+    assert len(warnings) == 1, [r.getMessage() for r in caplog.records]
+    assert "/merchant/TESTMERCHANT/session: retrying in" in warnings[0].getMessage()
 
 
 def test_a_connection_closed_after_the_request_has_an_unknown_outcome(sandbox: Any) -> None:
