@@ -148,6 +148,11 @@ static void test_bad_arguments_name_the_argument(void) {
     CHECK(contains(mpgs_error_message(err), "UTF-8"));
     drop_error(err);
 
+    /* *err is written only on failure. */
+    mpgs_error *untouched = (mpgs_error *)0x1;
+    CHECK_STATUS(mpgs_validate(MPGS_OPERATION_CREATE_SESSION, NULL, &untouched), MPGS_STATUS_OK);
+    CHECK(untouched == (mpgs_error *)0x1);
+
     /* A NULL error pointer is allowed: the status alone comes back. */
     CHECK_STATUS(mpgs_config_new(NULL, &config, NULL), MPGS_STATUS_INVALID_ARGUMENT);
 
