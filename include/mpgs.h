@@ -292,7 +292,8 @@ mpgs_status mpgs_config_set_certificate_files(struct mpgs_config *config,
 
 /**
  * The gateway's base URL (`https://na.gateway.mastercard.com`, a bank's own host). `http://` is
- * accepted for loopback hosts only.
+ * accepted for loopback hosts only. Setting a region as well makes `mpgs_client_new` fail with
+ * `MPGS_STATUS_CONFIG`.
  */
 mpgs_status mpgs_config_set_base_url(struct mpgs_config *config,
                                      const char *base_url,
@@ -300,11 +301,32 @@ mpgs_status mpgs_config_set_base_url(struct mpgs_config *config,
 
 /**
  * A region preset instead of a base URL: `na`, `eu`, `ap`, `in`, `cn`, `ksa` or `mtf` (the test
- * environment). Certificate authentication uses the region's `pki.` host.
+ * environment). Certificate authentication uses the region's `pki.` host. Setting a base URL as
+ * well makes `mpgs_client_new` fail with `MPGS_STATUS_CONFIG`.
  */
 mpgs_status mpgs_config_set_region(struct mpgs_config *config,
                                    const char *region,
                                    struct mpgs_error **err);
+
+/**
+ * Sends every `https://` request through the HTTP proxy `proxy_url`
+ * (`http://[user:password@]host:port`) with CONNECT; TLS still runs end to end with the gateway.
+ * An `http://` (loopback) base URL is never proxied. Without this or
+ * `mpgs_config_set_proxy_from_env`, no proxy is used, whatever the environment says. A proxy
+ * that refuses or drops the tunnel is `MPGS_STATUS_CONNECT`: nothing was sent.
+ */
+mpgs_status mpgs_config_set_proxy(struct mpgs_config *config,
+                                  const char *proxy_url,
+                                  struct mpgs_error **err);
+
+/**
+ * With `enabled` true, uses the proxy the environment names (`HTTPS_PROXY`, then `ALL_PROXY`,
+ * either case) unless `NO_PROXY` matches the gateway's host; read by `mpgs_client_new`. Off by
+ * default; `mpgs_config_set_proxy` wins over it.
+ */
+mpgs_status mpgs_config_set_proxy_from_env(struct mpgs_config *config,
+                                           bool enabled,
+                                           struct mpgs_error **err);
 
 /**
  * Trusts the CA certificates in PEM file `ca_file` as well as the public roots (for a private
@@ -605,12 +627,23 @@ uint32_t mpgs_session_api_version(const struct mpgs_session *session);
 uint32_t mpgs_session_attempts(const struct mpgs_session *session);
 
 /**
- * The whole answer as JSON text, unknown fields included. Borrowed from `session`.
+ * The whole answer as JSON text, unknown fields included, with every known secret masked: card
+ * numbers 6.4 (`512345xxxxxx0008`); security code, PIN, account numbers and the AES key as
+ * `***`. Borrowed from `session`. NULL for NULL.
  */
 const char *mpgs_session_json(const struct mpgs_session *session);
 
 /**
- * Any field of the answer by dotted name (`sourceOfFunds.provided.card.brand`), as text
+ * The whole answer exactly as the gateway sent it: with `responseControls.sensitiveData` or a
+ * merchant profile that returns them, it holds card numbers, security codes, PINs, account
+ * numbers and the AES key in clear. Never log it. Borrowed from `session` (zeroed when it is
+ * freed). NULL for NULL.
+ */
+const char *mpgs_session_json_verbatim(const struct mpgs_session *session);
+
+/**
+ * Any field of the answer by dotted name (`sourceOfFunds.provided.card.brand`), secrets masked
+ * as in the `_json` accessor, as text
  * (numbers, booleans, objects and arrays as JSON). Writes an owned string to `*value_out` on
  * success: release it with `mpgs_string_free`. `MPGS_STATUS_NOT_FOUND` when the answer has no
  * such field.
@@ -804,12 +837,23 @@ uint32_t mpgs_token_api_version(const struct mpgs_token *token);
 uint32_t mpgs_token_attempts(const struct mpgs_token *token);
 
 /**
- * The whole answer as JSON text, unknown fields included. Borrowed from `token`.
+ * The whole answer as JSON text, unknown fields included, with every known secret masked: card
+ * numbers 6.4 (`512345xxxxxx0008`); security code, PIN, account numbers and the AES key as
+ * `***`. Borrowed from `token`. NULL for NULL.
  */
 const char *mpgs_token_json(const struct mpgs_token *token);
 
 /**
- * Any field of the answer by dotted name (`sourceOfFunds.provided.card.brand`), as text
+ * The whole answer exactly as the gateway sent it: with `responseControls.sensitiveData` or a
+ * merchant profile that returns them, it holds card numbers, security codes, PINs, account
+ * numbers and the AES key in clear. Never log it. Borrowed from `token` (zeroed when it is
+ * freed). NULL for NULL.
+ */
+const char *mpgs_token_json_verbatim(const struct mpgs_token *token);
+
+/**
+ * Any field of the answer by dotted name (`sourceOfFunds.provided.card.brand`), secrets masked
+ * as in the `_json` accessor, as text
  * (numbers, booleans, objects and arrays as JSON). Writes an owned string to `*value_out` on
  * success: release it with `mpgs_string_free`. `MPGS_STATUS_NOT_FOUND` when the answer has no
  * such field.

@@ -1,26 +1,27 @@
-//! The HTTP client: one `ureq::Agent` on rustls, shared by threads.
+//! The client: checked settings, the retry policy, and decoding into typed results.
 
-use std::io;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::{ClientConfig, RootCertStore};
 use serde_json::Value;
-use ureq::tls::{Certificate, ClientCert, PemItem, RootCerts, TlsConfig};
+use zeroize::Zeroizing;
 
+use crate::answer::{self, Head, Reading};
 use crate::config::{Auth, ClientBuilder};
-use crate::error::{Error, GatewayError, Result, TransportKind};
-use crate::model::enums::{ErrorCause, ValidationType};
+use crate::error::{Error, Result, TransportKind};
 use crate::model::session::{CreateSessionRequest, Session};
 use crate::model::token::{CreateTokenRequest, Token};
-use crate::model::{text, ResponseMeta};
+use crate::model::ResponseMeta;
 use crate::operation::Operation;
-use crate::secret::{mask_digit_runs, zeroize_json, SecretString};
-use crate::transport::ForkSafeAgent;
+use crate::rules::Sensitivity;
+use crate::secret::{zeroize_json, SecretString};
+use crate::transport::{Failure, Transport};
 use crate::validate;
 
-/// The longest `Retry-After` honoured, and the cap of the exponential backoff.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
 const BACKOFF_CAP: Duration = Duration::from_secs(5);
 
@@ -31,10 +32,11 @@ pub struct Client {
 }
 
 struct Inner {
-    agent: ForkSafeAgent,
+    transport: Transport,
     base_url: String,
     merchant_id: String,
     authorization: Option<SecretString>,
+    user_agent: String,
     session_api_version: u32,
     token_api_version: u32,
     timeout: Duration,
@@ -62,64 +64,35 @@ struct Answer {
 impl ClientBuilder {
     /// Checks every setting and builds the client.
     pub fn build(self) -> Result<Client> {
-        let base_url = self.checked_base_url()?;
-        let mut roots: Vec<Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-            .iter()
-            .map(|c| Certificate::from_der(c.as_ref()).to_owned())
-            .collect();
-        for pem in &self.extra_ca_pem {
-            let before = roots.len();
-            for item in ureq::tls::parse_pem(pem) {
-                match item {
-                    Ok(PemItem::Certificate(c)) => roots.push(c),
-                    Ok(_) => {}
-                    Err(e) => return Err(Error::config(format!("CA certificates: not valid PEM ({e})"))),
-                }
-            }
-            if roots.len() == before {
-                return Err(Error::config("CA certificates: no certificate found in the PEM"));
-            }
-        }
+        let checked = self.check()?;
         let mut authorization = None;
         let mut client_cert = None;
         match &self.auth {
             Some(Auth::Password(p)) => {
-                let mut raw =
-                    zeroize::Zeroizing::new(format!("merchant.{}:{}", self.merchant_id, p.expose()));
+                let raw = Zeroizing::new(format!("merchant.{}:{}", self.merchant_id, p.expose()));
                 let encoded = base64::engine::general_purpose::STANDARD.encode(raw.as_bytes());
-                zeroize::Zeroize::zeroize(&mut *raw);
                 authorization = Some(SecretString::new(format!("Basic {encoded}")));
             }
-            Some(Auth::Certificate { chain_pem, key_pem }) => {
-                client_cert = Some(load_client_cert(chain_pem, key_pem)?);
-            }
-            None => unreachable!("checked_base_url requires credentials"),
+            Some(Auth::Certificate { chain_pem, key_pem }) => client_cert = Some((chain_pem, key_pem)),
+            None => return Err(Error::config("no credentials: set a password or a client certificate")),
         }
-        let tls = TlsConfig::builder()
-            .root_certs(RootCerts::Specific(Arc::new(roots)))
-            .client_cert(client_cert)
-            .build();
-        let config = ureq::Agent::config_builder()
-            .tls_config(tls)
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .timeout_connect(Some(self.connect_timeout))
-            .timeout_global(Some(self.timeout))
-            .max_idle_connections(self.max_idle_connections)
-            .max_idle_connections_per_host(self.max_idle_connections)
-            .user_agent(format!("mpgs/{} ({})", env!("CARGO_PKG_VERSION"), self.binding))
-            .accept("application/json")
-            .accept_encoding("identity")
-            .max_response_header_size(64 * 1024)
-            .build();
+        let tls =
+            if checked.target.https { Some(tls_config(&self.extra_ca_pem, client_cert)?) } else { None };
+        let transport = Transport::new(
+            tls,
+            checked.target,
+            checked.proxy,
+            self.connect_timeout,
+            self.max_idle_connections,
+        );
         Ok(Client {
             inner: Arc::new(Inner {
-                agent: ForkSafeAgent::new(config),
-                base_url,
+                transport,
+                base_url: checked.base_url,
                 merchant_id: self.merchant_id,
                 certificate_auth: authorization.is_none(),
                 authorization,
+                user_agent: format!("mpgs/{} ({})", env!("CARGO_PKG_VERSION"), self.binding),
                 session_api_version: self.session_api_version,
                 token_api_version: self.token_api_version,
                 timeout: self.timeout,
@@ -130,25 +103,47 @@ impl ClientBuilder {
     }
 }
 
-fn load_client_cert(chain_pem: &[u8], key_pem: &SecretString) -> Result<ClientCert> {
-    let mut chain = Vec::new();
-    for item in ureq::tls::parse_pem(chain_pem) {
-        match item {
-            Ok(PemItem::Certificate(c)) => chain.push(c),
-            Ok(_) => {}
-            Err(e) => return Err(Error::config(format!("client certificate: not valid PEM ({e})"))),
+/// rustls with the ring provider: the Mozilla roots plus the configured CAs, and the client
+/// certificate for mutual TLS.
+fn tls_config(
+    extra_ca_pem: &[Vec<u8>],
+    client_cert: Option<(&Vec<u8>, &SecretString)>,
+) -> Result<Arc<ClientConfig>> {
+    let mut roots = RootCertStore::empty();
+    roots.add_parsable_certificates(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned());
+    for pem in extra_ca_pem {
+        let mut found = 0;
+        for cert in CertificateDer::pem_slice_iter(pem) {
+            let cert = cert.map_err(|e| Error::config(format!("CA certificates: not valid PEM ({e})")))?;
+            roots.add(cert).map_err(|e| Error::config(format!("CA certificates: {e}")))?;
+            found += 1;
+        }
+        if found == 0 {
+            return Err(Error::config("CA certificates: no certificate found in the PEM"));
         }
     }
-    if chain.is_empty() {
-        return Err(Error::config("client certificate: no certificate found in the PEM"));
-    }
-    let key = ureq::tls::parse_pem(key_pem.expose().as_bytes())
-        .find_map(|item| match item {
-            Ok(PemItem::PrivateKey(k)) => Some(k),
-            _ => None,
-        })
-        .ok_or_else(|| Error::config("client certificate: no private key found in the key PEM"))?;
-    Ok(ClientCert::new_with_certs(&chain, key))
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let builder = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| Error::config(format!("TLS: {e}")))?
+        .with_root_certificates(roots);
+    let config = match client_cert {
+        None => builder.with_no_client_auth(),
+        Some((chain_pem, key_pem)) => {
+            let chain = CertificateDer::pem_slice_iter(chain_pem)
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| Error::config(format!("client certificate: not valid PEM ({e})")))?;
+            if chain.is_empty() {
+                return Err(Error::config("client certificate: no certificate found in the PEM"));
+            }
+            let key = PrivateKeyDer::from_pem_slice(key_pem.expose().as_bytes())
+                .map_err(|_| Error::config("client certificate: no private key found in the key PEM"))?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| Error::config(format!("client certificate: {e}")))?
+        }
+    };
+    Ok(Arc::new(config))
 }
 
 impl Client {
@@ -175,6 +170,17 @@ impl Client {
         }
     }
 
+    /// The request path of `op` (`/api/rest/version/58/merchant/TESTMERCHANT/session`), after
+    /// the base URL's own path: what the client logs, and what bindings log.
+    pub fn path(&self, op: Operation) -> String {
+        format!(
+            "/api/rest/version/{}/merchant/{}/{}",
+            self.api_version(op),
+            self.inner.merchant_id,
+            op.resource()
+        )
+    }
+
     /// Create Session from a typed request.
     pub fn create_session(&self, req: &CreateSessionRequest) -> Result<Session> {
         self.create_session_json(req.to_json())
@@ -189,7 +195,7 @@ impl Client {
 
     /// Create or Update Token from a typed request.
     pub fn create_token(&self, req: &CreateTokenRequest) -> Result<Token> {
-        self.create_token_json(req.to_json())
+        self.create_token_json(req.expose_json())
     }
 
     /// Create or Update Token from JSON in the nested or the dotted form.
@@ -198,184 +204,159 @@ impl Client {
         Ok(Token::from_json(answer.json, answer.meta))
     }
 
-    /// Validates, sends with retries, and decodes the answer of one operation.
+    /// The whole HTTP request, head and body, ready to write once.
+    fn request_bytes(&self, path: &str, body: &[u8]) -> Zeroizing<Vec<u8>> {
+        let t = self.inner.transport.target();
+        let mut head = Zeroizing::new(format!(
+            "POST {}{path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {}\r\nAccept: application/json\r\n\
+             Accept-Encoding: identity\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\n",
+            t.prefix,
+            t.authority,
+            self.inner.user_agent,
+            body.len()
+        ));
+        if let Some(auth) = &self.inner.authorization {
+            head.push_str("Authorization: ");
+            head.push_str(auth.expose());
+            head.push_str("\r\n");
+        }
+        head.push_str("\r\n");
+        let mut bytes = Zeroizing::new(Vec::with_capacity(head.len() + body.len()));
+        bytes.extend_from_slice(head.as_bytes());
+        bytes.extend_from_slice(body);
+        bytes
+    }
+
+    /// Validates, then sends until the gateway answers, the retry policy says stop, or the
+    /// deadline comes. Retried: a request that provably never left (the connection, the proxy
+    /// tunnel or the TLS set-up failed before any byte of it was written), and the gateway's own
+    /// `SERVER_BUSY` answer. Nothing else, ever: Create Session and Create Token are not
+    /// idempotent.
     fn execute(&self, op: Operation, body: Value) -> Result<Answer> {
         let mut body = validate::prepare(op, body)?;
-        let mut bytes = zeroize::Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default());
+        let secrets = secret_values(op, &body);
+        let known: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
+        let bytes = Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default());
         zeroize_json(&mut body);
         let version = self.api_version(op);
-        let path =
-            format!("/api/rest/version/{version}/merchant/{}/{}", self.inner.merchant_id, op.resource());
-        let url = format!("{}{path}", self.inner.base_url);
+        let path = self.path(op);
+        let request = self.request_bytes(&path, &bytes);
+        drop(bytes);
         let start = Instant::now();
         let deadline = start + self.inner.timeout;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let outcome = self.attempt(&url, &bytes, deadline);
+            let reading =
+                match self.inner.transport.exchange(&request, deadline, self.inner.max_response_bytes) {
+                    Ok(r) => {
+                        let head = Head {
+                            status: r.status,
+                            content_type: &r.content_type,
+                            location: r.location.as_deref(),
+                            retry_after: r.retry_after.as_deref(),
+                        };
+                        answer::read(&head, &r.body, &known)
+                    }
+                    Err(f) => Reading::Failed(failure_error(f)),
+                };
             let elapsed = start.elapsed();
-            let retry_after = match &outcome {
-                Attempt::Answered { status, .. } => {
+            let (retryable, retry_after) = match &reading {
+                Reading::Answered { status, .. } => {
                     log::debug!("POST {path} -> {status} in {} ms (attempt {attempt})", elapsed.as_millis());
-                    None
+                    (false, None)
                 }
-                Attempt::Failed(e) => {
-                    log::debug!("POST {path} -> {e} after {} ms (attempt {attempt})", elapsed.as_millis());
-                    None
-                }
-                Attempt::Busy { retry_after, .. } => {
+                Reading::Busy { retry_after, .. } => {
                     log::debug!(
                         "POST {path} -> server busy in {} ms (attempt {attempt})",
                         elapsed.as_millis()
                     );
-                    Some(*retry_after)
+                    (true, *retry_after)
+                }
+                Reading::Failed(e) => {
+                    log::debug!(
+                        "POST {path} -> {:?} after {} ms (attempt {attempt})",
+                        e.kind(),
+                        elapsed.as_millis()
+                    );
+                    (is_not_sent_connect(e), None)
                 }
             };
-            let retryable = matches!(
-                &outcome,
-                Attempt::Busy { .. }
-                    | Attempt::Failed(Error::Transport {
-                        outcome_unknown: false,
-                        kind: TransportKind::Connect,
-                        ..
-                    })
-            );
             if retryable && attempt <= self.inner.max_retries {
-                let wait = backoff(attempt).max(retry_after.flatten().unwrap_or_default());
+                let wait = backoff(attempt).max(retry_after.unwrap_or_default());
                 if Instant::now() + wait < deadline {
                     log::warn!("POST {path}: retrying in {} ms", wait.as_millis());
                     std::thread::sleep(wait);
                     continue;
                 }
             }
-            bytes.iter_mut().for_each(|b| *b = 0);
             let meta = |status| ResponseMeta {
                 http_status: status,
                 api_version: version,
                 elapsed,
                 attempts: attempt,
             };
-            return match outcome {
-                Attempt::Answered { status, json } => Ok(Answer { json, meta: meta(status) }),
-                Attempt::Busy { error, .. } => Err(with_attempts(error, attempt)),
-                Attempt::Failed(e) => Err(with_attempts(e, attempt)),
+            return match reading {
+                Reading::Answered { status, json } => Ok(Answer { json, meta: meta(status) }),
+                Reading::Busy { error, .. } | Reading::Failed(error) => Err(with_attempts(error, attempt)),
             };
         }
     }
-
-    fn attempt(&self, url: &str, body: &[u8], deadline: Instant) -> Attempt {
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            return Attempt::Failed(transport(TransportKind::Timeout, true, "the call's timeout ran out"));
-        }
-        let mut req =
-            self.inner.agent.get().post(url).header("Content-Type", "application/json;charset=UTF-8");
-        if let Some(auth) = &self.inner.authorization {
-            req = req.header("Authorization", auth.expose());
-        }
-        let mut resp = match req.config().timeout_global(Some(remaining)).build().send(body) {
-            Ok(r) => r,
-            Err(e) => return Attempt::Failed(classify(e)),
-        };
-        let status = resp.status().as_u16();
-        let content_type = resp
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let location = resp.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let retry_after = resp
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(|s| Duration::from_secs(s).min(MAX_RETRY_AFTER));
-        let raw = match resp.body_mut().with_config().limit(self.inner.max_response_bytes).read_to_vec() {
-            Ok(b) => b,
-            Err(ureq::Error::BodyExceedsLimit(n)) => {
-                return Attempt::Failed(Error::Decode {
-                    http_status: status,
-                    message: format!("the answer is larger than the {n}-byte cap; it was not read"),
-                })
-            }
-            // The gateway answered (the status line came) but the body broke off: an answer that
-            // cannot be decoded, not a lost request. A timeout stays a timeout.
-            Err(e) => {
-                return Attempt::Failed(match classify(e) {
-                    Error::Transport { kind: TransportKind::Io, message, .. } => Error::Decode {
-                        http_status: status,
-                        message: format!("the answer broke off before its end: {message}"),
-                    },
-                    other => other,
-                })
-            }
-        };
-        interpret(status, &content_type, location.as_deref(), retry_after, &raw)
-    }
 }
 
-/// Reads one answer: what the client makes of an HTTP status, a `Content-Type` and a body (a
-/// gateway result, a gateway error, or an undecodable answer). Pure, so that tests and fuzzers can
-/// feed it anything; the client calls the same code.
-pub fn decode_answer(status: u16, content_type: &str, body: &[u8]) -> Result<Value> {
-    match interpret(status, &content_type.to_ascii_lowercase(), None, None, body) {
-        Attempt::Answered { json, .. } => Ok(json),
-        Attempt::Busy { error, .. } | Attempt::Failed(error) => Err(error),
-    }
+/// A connect failure before any byte of the request was written: safe to send again.
+fn is_not_sent_connect(e: &Error) -> bool {
+    matches!(e, Error::Transport { kind: TransportKind::Connect, outcome_unknown: false, .. })
 }
 
-fn interpret(
-    status: u16,
-    content_type: &str,
-    location: Option<&str>,
-    retry_after: Option<Duration>,
-    raw: &[u8],
-) -> Attempt {
-    let text = decode_text(raw, content_type);
-    if (300..400).contains(&status) {
-        let to = location.map_or_else(|| "no Location".to_owned(), |l| format!("Location {}", snippet(l)));
-        return Attempt::Failed(Error::Decode {
-            http_status: status,
-            message: format!("the gateway answered with a redirect ({to}); redirects are never followed: check the base URL"),
-        });
-    }
-    let json: Option<Value> = serde_json::from_str(&text).ok().filter(Value::is_object);
-    if (200..300).contains(&status) {
-        return match json {
-            Some(json) => Attempt::Answered { status, json },
-            None => Attempt::Failed(Error::Decode {
-                http_status: status,
-                message: format!("the answer is not a JSON object: {}", snippet(&text)),
-            }),
-        };
-    }
-    let error = match json {
-        Some(json) if json.get("error").is_some_and(Value::is_object) => gateway_error(status, json),
-        _ => Error::Decode {
-            http_status: status,
-            message: format!("the answer is not the gateway's JSON: {}", snippet(&text)),
-        },
+/// The values of the request's secret fields, to hide wherever an answer quotes them.
+fn secret_values(op: Operation, body: &Value) -> Vec<Zeroizing<String>> {
+    op.rules()
+        .iter()
+        .filter(|r| r.sensitivity == Sensitivity::Secret)
+        .filter_map(|r| validate::lookup(body, r.path).and_then(Value::as_str))
+        .map(|s| Zeroizing::new(s.to_owned()))
+        .collect()
+}
+
+/// What the transport's failure means to the caller: nothing sent, or the outcome unknown.
+fn failure_error(f: Failure) -> Error {
+    let transport = |kind, outcome_unknown, message: String| Error::Transport {
+        kind,
+        outcome_unknown,
+        message,
+        attempts: 1,
     };
-    let busy =
-        status == 503 || matches!(&error, Error::Gateway(g) if g.cause == Some(ErrorCause::ServerBusy));
-    if busy {
-        Attempt::Busy { error, retry_after }
-    } else {
-        Attempt::Failed(error)
+    match f {
+        Failure::NotSent { tls: true, message, .. } => transport(TransportKind::Tls, false, message),
+        Failure::NotSent { message, .. } => transport(TransportKind::Connect, false, message),
+        Failure::Unanswered { timed_out: true, message, .. } => {
+            transport(TransportKind::Timeout, true, message)
+        }
+        Failure::Unanswered { tls: true, message, .. } => transport(TransportKind::Tls, true, message),
+        Failure::Unanswered { message, .. } => transport(TransportKind::Io, true, message),
+        Failure::BodyLost { timed_out: true, message, .. } => {
+            transport(TransportKind::Timeout, true, message)
+        }
+        Failure::BodyLost { status, message, .. } => Error::Decode {
+            http_status: status,
+            message,
+            outcome_unknown: (200..300).contains(&status),
+            attempts: 1,
+        },
+        Failure::TooLarge { status, cap } => Error::Decode {
+            http_status: status,
+            message: format!("the answer is larger than the {cap}-byte cap; it was not read"),
+            outcome_unknown: (200..300).contains(&status),
+            attempts: 1,
+        },
     }
-}
-
-enum Attempt {
-    Answered { status: u16, json: Value },
-    Busy { error: Error, retry_after: Option<Duration> },
-    Failed(Error),
 }
 
 fn with_attempts(mut e: Error, n: u32) -> Error {
     match &mut e {
         Error::Gateway(g) => g.attempts = n,
-        Error::Transport { attempts, .. } => *attempts = n,
+        Error::Transport { attempts, .. } | Error::Decode { attempts, .. } => *attempts = n,
         _ => {}
     }
     e
@@ -388,106 +369,6 @@ fn backoff(attempt: u32) -> Duration {
     let r = if getrandom::fill(&mut b).is_ok() { u16::from_le_bytes(b) } else { 0 };
     let half = d / 2;
     half + half.mul_f64(f64::from(r) / f64::from(u16::MAX))
-}
-
-fn transport(kind: TransportKind, outcome_unknown: bool, message: impl Into<String>) -> Error {
-    Error::Transport { kind, outcome_unknown, message: message.into(), attempts: 1 }
-}
-
-/// Maps a ureq error to a stage. `outcome_unknown` is false only when the request cannot have
-/// reached the gateway: it failed to connect, or the TLS handshake failed.
-fn classify(e: ureq::Error) -> Error {
-    use ureq::Error as U;
-    match e {
-        U::HostNotFound => transport(TransportKind::Connect, false, "host name not found"),
-        U::ConnectionFailed => transport(TransportKind::Connect, false, "connection failed"),
-        U::Timeout(t) => {
-            let s = format!("{t:?}");
-            match s.as_str() {
-                "Resolve" | "Connect" => {
-                    transport(TransportKind::Connect, false, format!("timed out connecting ({s})"))
-                }
-                _ => {
-                    transport(TransportKind::Timeout, true, format!("timed out waiting for the answer ({s})"))
-                }
-            }
-        }
-        U::Rustls(e) => transport(TransportKind::Tls, false, format!("TLS: {e}")),
-        U::Tls(e) => transport(TransportKind::Tls, false, format!("TLS: {e}")),
-        U::Io(io) => classify_io(io),
-        U::Protocol(p) => transport(TransportKind::Io, true, format!("the answer is not valid HTTP: {p}")),
-        U::LargeResponseHeader(..) => {
-            transport(TransportKind::Io, true, "the answer's headers are too large")
-        }
-        U::BadUri(u) => Error::config(format!("bad URL: {u}")),
-        U::Http(h) => Error::config(format!("bad request: {h}")),
-        other => transport(TransportKind::Io, true, other.to_string()),
-    }
-}
-
-fn classify_io(io: io::Error) -> Error {
-    use io::ErrorKind as K;
-    if let Some(tls) = io.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-        return transport(TransportKind::Tls, false, format!("TLS: {tls}"));
-    }
-    match io.kind() {
-        K::ConnectionRefused
-        | K::AddrNotAvailable
-        | K::NetworkUnreachable
-        | K::HostUnreachable
-        | K::AddrInUse => transport(TransportKind::Connect, false, format!("cannot connect: {io}")),
-        K::TimedOut | K::WouldBlock => transport(TransportKind::Timeout, true, format!("timed out: {io}")),
-        _ => transport(
-            TransportKind::Io,
-            true,
-            format!("connection failed while waiting for the answer: {io}"),
-        ),
-    }
-}
-
-/// Decodes a body by its charset: ISO-8859-1 when the header says so, UTF-8 otherwise
-/// (falling back to ISO-8859-1 for bytes that are not UTF-8).
-fn decode_text(raw: &[u8], content_type: &str) -> String {
-    let latin1 = || raw.iter().map(|&b| b as char).collect::<String>();
-    if content_type.contains("iso-8859-1") || content_type.contains("latin1") {
-        return latin1();
-    }
-    match std::str::from_utf8(raw) {
-        Ok(s) => s.to_owned(),
-        Err(_) => latin1(),
-    }
-}
-
-/// A short, redacted piece of an answer for an error message.
-fn snippet(text: &str) -> String {
-    let one_line: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).take(120).collect();
-    let more = if text.chars().count() > 120 { "…" } else { "" };
-    format!("{:?}{more}", mask_digit_runs(one_line.trim()))
-}
-
-fn mask_strings(v: &mut Value) {
-    match v {
-        Value::String(s) => *s = mask_digit_runs(s),
-        Value::Array(a) => a.iter_mut().for_each(mask_strings),
-        Value::Object(m) => m.iter_mut().for_each(|(_, v)| mask_strings(v)),
-        _ => {}
-    }
-}
-
-fn gateway_error(status: u16, mut json: Value) -> Error {
-    mask_strings(&mut json);
-    let e = &json["error"];
-    Error::Gateway(Box::new(GatewayError {
-        http_status: status,
-        cause: text(e, "cause").map(|s| ErrorCause::parse(&s)),
-        explanation: text(e, "explanation"),
-        field: text(e, "field"),
-        validation_type: text(e, "validationType").map(|s| ValidationType::parse(&s)),
-        support_code: text(e, "supportCode"),
-        result: text(&json, "result"),
-        raw: json,
-        attempts: 1,
-    }))
 }
 
 #[cfg(test)]
@@ -504,22 +385,22 @@ mod tests {
     }
 
     #[test]
-    fn latin1_bodies_are_decoded_by_their_charset() {
-        let raw = b"{\"explanation\":\"caf\xe9\"}";
-        let s = decode_text(raw, "application/json;charset=iso-8859-1");
-        assert!(s.contains("café"));
-        assert_eq!(decode_text("é".as_bytes(), "application/json;charset=UTF-8"), "é");
-    }
-
-    #[test]
-    fn gateway_errors_keep_status_and_fields_and_mask_card_numbers() {
-        let body = serde_json::json!({"error": {"cause": "INVALID_REQUEST", "explanation": "Value '5123450000000008' is invalid",
-            "field": "sourceOfFunds.provided.card.number", "validationType": "INVALID"}, "result": "ERROR"});
-        let Error::Gateway(g) = gateway_error(400, body) else { panic!("not a gateway error") };
-        assert_eq!(g.http_status, 400);
-        assert_eq!(g.cause, Some(ErrorCause::InvalidRequest));
-        assert_eq!(g.validation_type, Some(ValidationType::Invalid));
-        assert_eq!(g.explanation.as_deref(), Some("Value '512345xxxxxx0008' is invalid"));
-        assert!(!g.raw.to_string().contains("5123450000000008"));
+    fn only_failures_before_writing_are_retried() {
+        let not_sent = failure_error(Failure::NotSent { tls: false, message: "refused".into() });
+        assert!(is_not_sent_connect(&not_sent) && !not_sent.outcome_unknown());
+        let tls = failure_error(Failure::NotSent { tls: true, message: "bad cert".into() });
+        assert!(!is_not_sent_connect(&tls) && !tls.outcome_unknown());
+        for f in [
+            Failure::Unanswered { tls: true, timed_out: false, message: "alert after writing".into() },
+            Failure::Unanswered { tls: false, timed_out: false, message: "reset".into() },
+            Failure::Unanswered { tls: false, timed_out: true, message: "slow".into() },
+        ] {
+            let e = failure_error(f);
+            assert!(!is_not_sent_connect(&e) && e.outcome_unknown(), "{e}");
+        }
+        let lost = failure_error(Failure::BodyLost { status: 201, timed_out: false, message: "cut".into() });
+        assert!(matches!(lost, Error::Decode { outcome_unknown: true, .. }));
+        let big = failure_error(Failure::TooLarge { status: 400, cap: 1024 });
+        assert!(matches!(big, Error::Decode { outcome_unknown: false, .. }));
     }
 }

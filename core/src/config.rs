@@ -5,7 +5,10 @@ use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::operation::Operation;
+use base64::Engine as _;
+
 use crate::secret::SecretString;
+use crate::transport::{Proxy, Target};
 use crate::validate::check_merchant_id;
 
 /// Region presets: `https://{region}.gateway.mastercard.com`.
@@ -35,8 +38,8 @@ impl std::fmt::Debug for Auth {
     }
 }
 
-/// Where the gateway is.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where the gateway is. `Debug` never shows a URL's `user:password@`.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Host {
     /// Any base URL (`https://test-bankalfalah.gateway.mastercard.com`).
     BaseUrl(String),
@@ -44,8 +47,18 @@ pub enum Host {
     Region(String),
 }
 
-/// Settings for a [`crate::Client`]; see [`crate::Client::builder`].
-#[derive(Clone, Debug)]
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Host::BaseUrl(u) => f.debug_tuple("BaseUrl").field(&without_userinfo(u)).finish(),
+            Host::Region(r) => f.debug_tuple("Region").field(r).finish(),
+        }
+    }
+}
+
+/// Settings for a [`crate::Client`]; see [`crate::Client::builder`]. `Debug` shows no secret:
+/// credentials as `***`, URLs without `user:password@`.
+#[derive(Clone)]
 pub struct ClientBuilder {
     pub(crate) merchant_id: String,
     pub(crate) auth: Option<Auth>,
@@ -59,7 +72,26 @@ pub struct ClientBuilder {
     pub(crate) binding: String,
     pub(crate) max_response_bytes: u64,
     pub(crate) max_idle_connections: usize,
+    pub(crate) proxy: Option<String>,
+    pub(crate) proxy_from_env: bool,
     pub(crate) errors: Vec<String>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("merchant_id", &self.merchant_id)
+            .field("auth", &self.auth)
+            .field("host", &self.host)
+            .field("proxy", &self.proxy.as_deref().map(without_userinfo))
+            .field("proxy_from_env", &self.proxy_from_env)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("session_api_version", &self.session_api_version)
+            .field("token_api_version", &self.token_api_version)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Defaults: connect 10 s, whole call 45 s, 2 retries, 1 MiB answers.
@@ -78,12 +110,18 @@ impl ClientBuilder {
             binding: "rust".to_owned(),
             max_response_bytes: 1024 * 1024,
             max_idle_connections: 32,
+            proxy: None,
+            proxy_from_env: false,
             errors: Vec::new(),
         }
     }
 
-    /// Authenticate with the API password.
+    /// Authenticate with the API password. Setting a client certificate as well is a
+    /// configuration error.
     pub fn password(mut self, password: impl Into<SecretString>) -> Self {
+        if matches!(self.auth, Some(Auth::Certificate { .. })) {
+            self.errors.push(BOTH_AUTHS.into());
+        }
         self.auth = Some(Auth::Password(password.into()));
         self
     }
@@ -94,11 +132,15 @@ impl ClientBuilder {
         chain_pem: impl Into<Vec<u8>>,
         key_pem: impl Into<SecretString>,
     ) -> Self {
+        if matches!(self.auth, Some(Auth::Password(_))) {
+            self.errors.push(BOTH_AUTHS.into());
+        }
         self.auth = Some(Auth::Certificate { chain_pem: chain_pem.into(), key_pem: key_pem.into() });
         self
     }
 
-    /// Authenticate with a client certificate read from PEM files.
+    /// Authenticate with a client certificate read from PEM files (read now, when this is
+    /// called; an unreadable file is reported by [`ClientBuilder::build`]).
     pub fn certificate_files(self, chain: impl AsRef<Path>, key: impl AsRef<Path>) -> Self {
         match (read(chain.as_ref(), "certificate file"), read(key.as_ref(), "key file")) {
             (Ok(c), Ok(k)) => {
@@ -110,14 +152,39 @@ impl ClientBuilder {
     }
 
     /// The gateway's base URL, e.g. `https://na.gateway.mastercard.com` or a bank's own host.
+    /// Setting a region as well is a configuration error.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        if matches!(self.host, Some(Host::Region(_))) {
+            self.errors.push(BOTH_HOSTS.into());
+        }
         self.host = Some(Host::BaseUrl(url.into()));
         self
     }
 
     /// A region preset (`na eu ap in cn ksa mtf`); certificate auth uses the `pki.` host.
+    /// Setting a base URL as well is a configuration error.
     pub fn region(mut self, region: impl Into<String>) -> Self {
+        if matches!(self.host, Some(Host::BaseUrl(_))) {
+            self.errors.push(BOTH_HOSTS.into());
+        }
         self.host = Some(Host::Region(region.into()));
+        self
+    }
+
+    /// Sends every `https://` request through this HTTP proxy with `CONNECT`
+    /// (`http://[user:password@]host:port`); TLS still runs end to end with the gateway, and the
+    /// proxy sees only the host name. An `http://` (loopback) base URL is never proxied. Without
+    /// this (or [`ClientBuilder::proxy_from_env`]) no proxy is used, whatever the environment says.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Uses the proxy the environment names (`HTTPS_PROXY`, then `ALL_PROXY`, either case),
+    /// unless `NO_PROXY` matches the gateway's host. Read when the client is built. Off by
+    /// default; an explicit [`ClientBuilder::proxy`] wins.
+    pub fn proxy_from_env(mut self, on: bool) -> Self {
+        self.proxy_from_env = on;
         self
     }
 
@@ -127,7 +194,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Trusts the CA certificates in this PEM file as well as the usual public roots.
+    /// Trusts the CA certificates in this PEM file as well as the usual public roots (read now,
+    /// when this is called; an unreadable file is reported by [`ClientBuilder::build`]).
     pub fn add_ca_file(self, path: impl AsRef<Path>) -> Self {
         match read(path.as_ref(), "CA file") {
             Ok(pem) => self.add_ca_pem(pem),
@@ -189,20 +257,20 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks every setting and returns the base URL to use.
-    pub(crate) fn checked_base_url(&self) -> Result<String> {
+    /// Checks every setting; returns where requests go and through which proxy.
+    pub(crate) fn check(&self) -> Result<Checked> {
         check_merchant_id(&self.merchant_id)?;
         if let Some(e) = self.errors.first() {
             return Err(Error::config(e.clone()));
         }
-        let cert = matches!(self.auth, Some(Auth::Certificate { .. }));
-        match &self.auth {
+        let cert = match &self.auth {
             None => return Err(Error::config("no credentials: set a password or a client certificate")),
             Some(Auth::Password(p)) if p.expose().is_empty() => {
                 return Err(Error::config("the API password is empty"))
             }
-            _ => {}
-        }
+            Some(Auth::Password(_)) => false,
+            Some(Auth::Certificate { .. }) => true,
+        };
         if self.connect_timeout.is_zero() || self.timeout.is_zero() {
             return Err(Error::config("timeouts must be greater than zero"));
         }
@@ -226,8 +294,8 @@ impl ClientBuilder {
                 "binding name must be up to 40 printable ASCII characters without parentheses",
             ));
         }
-        match &self.host {
-            None => Err(Error::config("no gateway host: set a base URL or a region")),
+        let base_url = match &self.host {
+            None => return Err(Error::config("no gateway host: set a base URL or a region")),
             Some(Host::Region(r)) => {
                 if !REGIONS.contains(&r.as_str()) {
                     return Err(Error::config(format!(
@@ -236,11 +304,159 @@ impl ClientBuilder {
                     )));
                 }
                 let pki = if cert { "pki." } else { "" };
-                Ok(format!("https://{pki}{r}.gateway.mastercard.com"))
+                format!("https://{pki}{r}.gateway.mastercard.com")
             }
-            Some(Host::BaseUrl(url)) => check_base_url(url),
+            Some(Host::BaseUrl(url)) => check_base_url(url)?,
+        };
+        let target = target_of(&base_url)?;
+        let proxy = match (&self.proxy, self.proxy_from_env) {
+            _ if !target.https => None,
+            (Some(p), _) => Some(parse_proxy(p, "proxy")?),
+            (None, true) => proxy_from_env(&target.host, |k| std::env::var(k).ok())?,
+            (None, false) => None,
+        };
+        Ok(Checked { base_url, target, proxy })
+    }
+}
+
+const BOTH_AUTHS: &str =
+    "both a password and a client certificate are set: use one (password, or certificate files)";
+const BOTH_HOSTS: &str = "both a base URL and a region are set: use one (base_url, or region)";
+
+/// The checked settings a client keeps.
+#[derive(Debug)]
+pub(crate) struct Checked {
+    pub(crate) base_url: String,
+    pub(crate) target: Target,
+    pub(crate) proxy: Option<Proxy>,
+}
+
+/// `url` with any `user:password@` replaced by `***@`: for messages and `Debug`.
+pub(crate) fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
+/// Splits a checked base URL into what the transport needs.
+fn target_of(base_url: &str) -> Result<Target> {
+    let (scheme, rest) = base_url.split_once("://").unwrap_or(("https", base_url));
+    let https = scheme.eq_ignore_ascii_case("https");
+    let (authority, prefix) = match rest.find('/') {
+        Some(i) => (&rest[..i], rest[i..].trim_end_matches('/')),
+        None => (rest, ""),
+    };
+    let bad = || Error::config(format!("base URL {:?} has no valid host", without_userinfo(base_url)));
+    let (host, port) = split_host_port(authority).ok_or_else(bad)?;
+    Ok(Target {
+        https,
+        host: host.to_owned(),
+        port: port.unwrap_or(if https { 443 } else { 80 }),
+        authority: authority.to_owned(),
+        prefix: prefix.to_owned(),
+    })
+}
+
+/// `host[:port]` or `[v6][:port]` → host (no brackets) and port.
+fn split_host_port(authority: &str) -> Option<(&str, Option<u16>)> {
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        let (h, after) = rest.split_once(']')?;
+        (h, after.strip_prefix(':'))
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    let port = match port {
+        Some(p) => Some(p.parse::<u16>().ok()?),
+        None => None,
+    };
+    (!host.is_empty()).then_some((host, port))
+}
+
+/// Parses `http://[user:password@]host[:port][/]`; `what` names the setting in errors, which
+/// never quote the credentials.
+fn parse_proxy(url: &str, what: &str) -> Result<Proxy> {
+    let shown = without_userinfo(url);
+    let bad = |why: &str| Err(Error::config(format!("{what} {shown:?} {why}")));
+    let url = url.trim();
+    let rest = match url.split_once("://") {
+        Some((s, r)) if s.eq_ignore_ascii_case("http") => r,
+        Some(_) => return bad("must be an http:// proxy (CONNECT); other kinds are not supported"),
+        None => url,
+    };
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    if rest.contains(['/', '?', '#']) || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("must be http://host:port with no path");
+    }
+    let (userinfo, authority) = match rest.rsplit_once('@') {
+        Some((u, a)) => (Some(u), a),
+        None => (None, rest),
+    };
+    let Some((host, port)) = split_host_port(authority) else { return bad("has no valid host") };
+    if !host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | ':')) {
+        return bad("has no valid host");
+    }
+    let authorization = userinfo.map(|u| {
+        let (user, pass) = u.split_once(':').unwrap_or((u, ""));
+        let plain = zeroize::Zeroizing::new(format!(
+            "{}:{}",
+            percent_decode(user).as_str(),
+            percent_decode(pass).as_str()
+        ));
+        SecretString::new(format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(plain.as_bytes())
+        ))
+    });
+    Ok(Proxy { host: host.to_owned(), port: port.unwrap_or(80), authorization })
+}
+
+fn percent_decode(s: &str) -> zeroize::Zeroizing<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    zeroize::Zeroizing::new(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// The environment's proxy for an `https://` host: `HTTPS_PROXY`, then `ALL_PROXY` (upper or
+/// lower case), unless `NO_PROXY` names the host (`*`, the host, or a domain suffix with or
+/// without a leading dot).
+pub(crate) fn proxy_from_env(host: &str, var: impl Fn(&str) -> Option<String>) -> Result<Option<Proxy>> {
+    let get =
+        |name: &str| var(name).or_else(|| var(&name.to_ascii_lowercase())).filter(|v| !v.trim().is_empty());
+    if let Some(no) = get("NO_PROXY") {
+        let host = host.to_ascii_lowercase();
+        for entry in no.split(',').map(|e| e.trim().to_ascii_lowercase()).filter(|e| !e.is_empty()) {
+            let entry = entry.trim_start_matches("*.").trim_start_matches('.');
+            let entry = entry.trim_start_matches('[').trim_end_matches(']');
+            if entry == "*" || host == entry || host.ends_with(&format!(".{entry}")) {
+                return Ok(None);
+            }
         }
     }
+    for name in ["HTTPS_PROXY", "ALL_PROXY"] {
+        if let Some(v) = get(name) {
+            return parse_proxy(&v, name).map(Some);
+        }
+    }
+    Ok(None)
 }
 
 fn read(path: &Path, what: &str) -> std::result::Result<Vec<u8>, String> {
@@ -250,7 +466,8 @@ fn read(path: &Path, what: &str) -> std::result::Result<Vec<u8>, String> {
 /// Checks a base URL: `https://host[:port][/prefix]`, or `http://` for a loopback host only.
 /// Returns it without a trailing slash.
 pub fn check_base_url(url: &str) -> Result<String> {
-    let bad = |why: &str| Err(Error::config(format!("base URL {url:?} {why}")));
+    let shown = without_userinfo(url);
+    let bad = |why: &str| Err(Error::config(format!("base URL {shown:?} {why}")));
     let (scheme, rest) = match url.split_once("://") {
         Some((s, r)) => (s.to_ascii_lowercase(), r),
         None => return bad("must start with https://"),
@@ -269,7 +486,7 @@ pub fn check_base_url(url: &str) -> Result<String> {
         return bad("must not carry credentials: set them with password() or a certificate");
     }
     let host =
-        host_of(authority).ok_or_else(|| Error::config(format!("base URL {url:?} has no valid host")))?;
+        host_of(authority).ok_or_else(|| Error::config(format!("base URL {shown:?} has no valid host")))?;
     if scheme == "http" && !is_loopback(host) {
         return bad("uses plain http://, which is refused except for loopback hosts (127.0.0.1, ::1, localhost): use https://");
     }
@@ -307,5 +524,47 @@ pub fn is_loopback(host: &str) -> bool {
     match host.parse::<std::net::IpAddr>() {
         Ok(ip) => ip.is_loopback(),
         Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn the_environment_proxy_honours_no_proxy() {
+        let host = "na.gateway.mastercard.com";
+        let p = proxy_from_env(host, env(&[("HTTPS_PROXY", "http://proxy.corp:3128")])).unwrap().unwrap();
+        assert_eq!((p.host.as_str(), p.port), ("proxy.corp", 3128));
+        let lower = proxy_from_env(host, env(&[("all_proxy", "proxy.corp:8080")])).unwrap().unwrap();
+        assert_eq!(lower.port, 8080, "ALL_PROXY, either case, scheme optional");
+        for no in [
+            "*",
+            "na.gateway.mastercard.com",
+            ".mastercard.com",
+            "gateway.mastercard.com",
+            "x, mastercard.com",
+        ] {
+            let vars = [("HTTPS_PROXY", "http://proxy.corp:3128"), ("NO_PROXY", no)];
+            assert!(proxy_from_env(host, env(&vars)).unwrap().is_none(), "NO_PROXY={no}");
+        }
+        let vars = [("HTTPS_PROXY", "http://proxy.corp:3128"), ("no_proxy", "card.com")];
+        assert!(
+            proxy_from_env(host, env(&vars)).unwrap().is_some(),
+            "a suffix that is not a domain boundary"
+        );
+        assert!(proxy_from_env(host, env(&[])).unwrap().is_none());
+        let e = proxy_from_env(host, env(&[("HTTPS_PROXY", "socks5://u:pw-secret@h:1")])).unwrap_err();
+        assert!(e.to_string().contains("HTTPS_PROXY") && !e.to_string().contains("pw-secret"), "{e}");
+    }
+
+    #[test]
+    fn userinfo_is_never_shown() {
+        assert_eq!(without_userinfo("https://u:p@h:1/x"), "https://***@h:1/x");
+        assert_eq!(without_userinfo("https://h/x@y"), "https://h/x@y");
     }
 }

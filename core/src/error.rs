@@ -139,13 +139,21 @@ pub enum Error {
     /// The gateway answered with an error.
     #[error("{}", gateway_message(.0))]
     Gateway(Box<GatewayError>),
-    /// The answer was not the gateway's JSON (or was too large, or was a redirect).
-    #[error("undecodable answer (HTTP {http_status}): {message}")]
+    /// The answer was not the gateway's JSON (or was too large, cut short, or a redirect).
+    #[error("undecodable answer (HTTP {http_status}): {message}{}", if *outcome_unknown {
+        " (the gateway accepted the request: it may have been processed)"
+    } else {
+        ""
+    })]
     Decode {
         /// HTTP status of the answer.
         http_status: u16,
         /// What is wrong with the answer, with a short redacted snippet of it.
         message: String,
+        /// True for a 2xx answer: the gateway did the work and its answer is lost.
+        outcome_unknown: bool,
+        /// How many times the request was sent.
+        attempts: u32,
     },
     /// No answer.
     #[error("{} error: {message}{}", kind.as_str(), if *outcome_unknown {
@@ -246,9 +254,25 @@ impl Error {
         }
     }
 
-    /// True when the gateway may have processed a request that got no answer.
+    /// True when the gateway may have processed the request and its answer was not read:
+    /// a transport failure after the request was written, or a 2xx answer that could not be
+    /// decoded. False when nothing was sent or the gateway's answer was read.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(self, Self::Transport { outcome_unknown: true, .. })
+        match self {
+            Self::Transport { outcome_unknown, .. } | Self::Decode { outcome_unknown, .. } => {
+                *outcome_unknown
+            }
+            Self::Config { .. } | Self::Validation(_) | Self::Gateway(_) => false,
+        }
+    }
+
+    /// How many times the request was sent (0 when nothing was sent).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Self::Config { .. } | Self::Validation(_) => 0,
+            Self::Gateway(g) => g.attempts,
+            Self::Decode { attempts, .. } | Self::Transport { attempts, .. } => *attempts,
+        }
     }
 }
 

@@ -30,6 +30,7 @@
 //! `outcome_unknown` says whether the gateway may have acted on the request).
 #![deny(missing_docs)]
 
+mod answer;
 mod client;
 pub mod config;
 pub mod error;
@@ -40,7 +41,8 @@ pub mod secret;
 mod transport;
 pub mod validate;
 
-pub use client::{decode_answer, Client};
+pub use answer::decode_answer;
+pub use client::Client;
 pub use config::{Auth, ClientBuilder, Host, REGIONS};
 pub use error::{Error, ErrorKind, FieldError, GatewayError, Result, Stage, TransportKind};
 pub use model::enums::*;
@@ -52,6 +54,7 @@ pub use model::token::{
 pub use model::{Raw, ResponseMeta};
 pub use operation::Operation;
 pub use secret::{mask_pan, CardNumber, SecretString};
+pub use transport::RESOLVE_TTL;
 pub use validate::{validate, value_from_text};
 
 /// The crate version (as in `Cargo.toml`).

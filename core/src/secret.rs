@@ -33,7 +33,7 @@ impl SecretString {
 
 impl fmt::Debug for SecretString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
+        f.write_str(HIDDEN)
     }
 }
 
@@ -49,11 +49,16 @@ impl From<String> for SecretString {
     }
 }
 
+/// Serializes as `***`: a secret reaches the wire only through an explicit expose path
+/// ([`crate::CreateTokenRequest::expose_json`]), never through `Serialize`.
 impl Serialize for SecretString {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.expose())
+        s.serialize_str(HIDDEN)
     }
 }
+
+/// What a hidden secret reads as, wherever it is shown.
+pub const HIDDEN: &str = "***";
 
 /// A primary account number (card or gift-card number). `Debug` shows the 6.4 mask.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -94,9 +99,10 @@ impl From<String> for CardNumber {
     }
 }
 
+/// Serializes as the 6.4 mask, like `Debug`.
 impl Serialize for CardNumber {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.expose())
+        s.serialize_str(&self.masked())
     }
 }
 
@@ -113,30 +119,109 @@ pub fn mask_pan(pan: &str) -> String {
     chars.iter().enumerate().map(|(i, c)| if i < 6 || i >= n - 4 { *c } else { 'x' }).collect()
 }
 
-/// Replaces every run of 12 or more digits in `text` by its 6.4 mask: for text that may quote a
-/// card number (an error page, a gateway explanation).
+/// Replaces every card-number-like run in `text` by its 6.4 mask: 12 or more digits, counted
+/// across single spaces or dashes between them (`5123 4500 0000 0008`, `5123-4500-0000-0008`),
+/// for text that may quote a card number (an error page, a gateway explanation).
 pub fn mask_digit_runs(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.len() >= 12 {
-            out.push_str(&mask_pan(run));
-        } else {
-            out.push_str(run);
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
         }
-        run.zeroize();
-        run.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            run.push(c);
+        // The longest stretch of digits joined by single separators, ending on a digit.
+        let (mut end, mut digits, mut j) = (i, 0, i);
+        while j < chars.len() {
+            if chars[j].is_ascii_digit() {
+                digits += 1;
+                j += 1;
+                end = j;
+            } else if matches!(chars[j], ' ' | '-') && chars.get(j + 1).is_some_and(char::is_ascii_digit) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let run = &chars[i..end];
+        if digits >= 12 {
+            let mut only: String = run.iter().filter(|c| c.is_ascii_digit()).collect();
+            let masked: Vec<char> = mask_pan(&only).chars().collect();
+            only.zeroize();
+            let mut k = 0;
+            for c in run {
+                if c.is_ascii_digit() {
+                    out.push(masked[k]);
+                    k += 1;
+                } else {
+                    out.push(*c);
+                }
+            }
         } else {
-            flush(&mut run, &mut out);
-            out.push(c);
+            out.extend(run);
+        }
+        i = end;
+    }
+    out
+}
+
+/// Hides secrets in text the client did not write (a gateway explanation, an error page): every
+/// value in `known` (the secrets of the request that was sent) wherever it appears, then
+/// card-number-like digit runs ([`mask_digit_runs`]).
+pub fn redact_text(text: &str, known: &[&str]) -> String {
+    let mut s = text.to_owned();
+    // Longest first, so that a value inside another is not replaced half-way.
+    let mut known: Vec<&str> = known.to_vec();
+    known.sort_by_key(|k| std::cmp::Reverse(k.len()));
+    for k in known.iter().filter(|k| k.chars().count() >= 3) {
+        if s.contains(*k) {
+            s = s.replace(*k, HIDDEN);
         }
     }
-    flush(&mut run, &mut out);
-    out
+    mask_digit_runs(&s)
+}
+
+/// The answer fields that hold secrets, by key: hidden wherever they appear in an answer.
+const HIDDEN_KEYS: &[&str] =
+    &["securityCode", "pin", "bankAccountNumber", "accountIdentifier", "aes256Key", "password"];
+
+/// Masks the known secret fields of a gateway answer in place: `number` under `card` or
+/// `giftCard` 6.4; security code, PIN, account number and AES key hidden (`***`). What the
+/// default raw-answer accessors of every binding return.
+pub fn mask_answer(value: &mut serde_json::Value) {
+    mask_answer_under(value, "");
+}
+
+fn mask_answer_under(value: &mut serde_json::Value, parent: &str) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                match v {
+                    Value::String(s) if HIDDEN_KEYS.contains(&k.as_str()) => {
+                        s.zeroize();
+                        *s = HIDDEN.to_owned();
+                    }
+                    Value::String(s) if k == "number" && (parent == "card" || parent == "giftCard") => {
+                        let masked = mask_pan(s);
+                        s.zeroize();
+                        *s = masked;
+                    }
+                    Value::Number(_) if HIDDEN_KEYS.contains(&k.as_str()) => {
+                        *v = Value::String(HIDDEN.to_owned());
+                    }
+                    Value::Number(_) if k == "number" && (parent == "card" || parent == "giftCard") => {
+                        *v = Value::String(mask_pan(&v.to_string()));
+                    }
+                    _ => mask_answer_under(v, k),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| mask_answer_under(v, parent)),
+        _ => {}
+    }
 }
 
 /// Overwrites every string held in a JSON value (keys and values), then empties it.
@@ -178,6 +263,47 @@ mod tests {
         let s = SecretString::new("hunter2-password");
         assert_eq!(format!("{s:?}"), "***");
         assert_eq!(format!("{:?}", Some(&s)), "Some(***)");
+    }
+
+    #[test]
+    fn card_numbers_with_spaces_or_dashes_are_masked() {
+        assert_eq!(mask_digit_runs("pan 5123 4500 0000 0008 bad"), "pan 5123 45xx xxxx 0008 bad");
+        assert_eq!(mask_digit_runs("5123-4500-0000-0008"), "5123-45xx-xxxx-0008");
+        assert_eq!(mask_digit_runs("on 2026-11-21 at 10 00"), "on 2026-11-21 at 10 00");
+    }
+
+    #[test]
+    fn known_secret_values_are_hidden_wherever_they_appear() {
+        let s = redact_text("Value '123' for securityCode, account 12345678 rejected", &["123", "12345678"]);
+        assert_eq!(s, "Value '***' for securityCode, account *** rejected");
+        assert_eq!(redact_text("code 12", &["12"]), "code 12", "values under 3 characters are left");
+    }
+
+    #[test]
+    fn answers_are_masked_at_every_secret_path() {
+        let mut v = serde_json::json!({"session": {"aes256Key": "AAAA="}, "sourceOfFunds": {"provided": {
+            "card": {"number": "5123450000000008", "securityCode": "123", "brand": "MASTERCARD"},
+            "giftCard": {"number": "6011000000000000004", "pin": "1234"},
+            "ach": {"bankAccountNumber": "12345678", "routingNumber": "011000015"}}}});
+        mask_answer(&mut v);
+        let p = &v["sourceOfFunds"]["provided"];
+        assert_eq!(v["session"]["aes256Key"], HIDDEN);
+        assert_eq!(p["card"]["number"], "512345xxxxxx0008");
+        assert_eq!(p["card"]["securityCode"], HIDDEN);
+        assert_eq!(p["card"]["brand"], "MASTERCARD");
+        assert_eq!(p["giftCard"]["number"], "601100xxxxxxxxx0004");
+        assert_eq!(p["giftCard"]["pin"], HIDDEN);
+        assert_eq!(p["ach"]["bankAccountNumber"], HIDDEN);
+        assert_eq!(p["ach"]["routingNumber"], "011000015");
+    }
+
+    #[test]
+    fn secrets_serialize_masked() {
+        assert_eq!(serde_json::to_string(&SecretString::new("123")).unwrap(), "\"***\"");
+        assert_eq!(
+            serde_json::to_string(&CardNumber::new("5123450000000008")).unwrap(),
+            "\"512345xxxxxx0008\""
+        );
     }
 
     #[test]

@@ -1,265 +1,702 @@
-//! The connection layer under the client: one ureq agent per process (made anew after `fork()`),
-//! a resolver that does not start a thread per request, and TCP writes gathered until the client
-//! waits for an answer.
+//! The connection layer under the client: HTTP/1.1 over rustls on keep-alive connections to the
+//! one gateway host a client talks to, optionally through an HTTP CONNECT proxy.
+//!
+//! It is ours rather than a general HTTP client's for four reasons, each a promise of
+//! SECURITY.md: it knows exactly whether a failure came before any byte of the request was
+//! written (only then is a request "not sent" and retried); it never logs a byte of a request or
+//! an answer at any level; a proxy is used only when configured; and a forked child closes the
+//! connections it inherited without writing on them.
 
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
-use std::sync::{Arc, Mutex, RwLock};
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ureq::http::Uri;
-use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{
-    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, NextTimeout, RustlsConnector, TcpConnector,
-    Transport,
-};
+use rustls::pki_types::ServerName;
+use rustls::{ClientConfig, ClientConnection, StreamOwned};
+use zeroize::Zeroizing;
 
-/// How long a host name's addresses are reused before they are looked up again.
-const RESOLVE_TTL: Duration = Duration::from_secs(30);
+use crate::secret::SecretString;
 
-/// The connection pool, made anew in a child process after `fork()`: a child must never write
-/// on a TLS connection its parent also uses.
-pub(crate) struct ForkSafeAgent {
-    config: ureq::config::Config,
-    current: RwLock<(u32, ureq::Agent)>,
+/// How long a host name's addresses are reused before they are looked up again (fixed).
+pub const RESOLVE_TTL: Duration = Duration::from_secs(30);
+
+/// The largest answer head (status line and headers) read.
+const MAX_HEAD: usize = 64 * 1024;
+
+/// Where requests go: scheme, host and port of the base URL, and its path prefix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub(crate) https: bool,
+    /// Host without brackets (`::1`, `na.gateway.mastercard.com`).
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    /// `Host` header value: the authority as written (`[::1]:8443`).
+    pub(crate) authority: String,
+    /// Path prefix without a trailing slash (often empty).
+    pub(crate) prefix: String,
 }
 
-impl ForkSafeAgent {
-    pub(crate) fn new(config: ureq::config::Config) -> Self {
-        let agent = new_agent(&config);
-        Self { config, current: RwLock::new((std::process::id(), agent)) }
+/// An HTTP proxy reached with CONNECT.
+#[derive(Clone)]
+pub(crate) struct Proxy {
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    /// `Basic …` for `Proxy-Authorization`, when the proxy URL carried user and password.
+    pub(crate) authorization: Option<SecretString>,
+}
+
+impl std::fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Proxy({}:{}{})",
+            self.host,
+            self.port,
+            if self.authorization.is_some() { ", auth ***" } else { "" }
+        )
+    }
+}
+
+/// Why an attempt failed, by how far it got.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Nothing of the request was written: connecting, the proxy tunnel or the TLS handshake
+    /// failed (or the call's time ran out before it started).
+    NotSent { tls: bool, message: String },
+    /// The request was (or may have been) written and no complete answer head came.
+    Unanswered { tls: bool, timed_out: bool, message: String },
+    /// The head came (the gateway answered) but the body did not arrive whole.
+    BodyLost { status: u16, timed_out: bool, message: String },
+    /// The body is larger than the cap.
+    TooLarge { status: u16, cap: u64 },
+}
+
+/// One answer: status, the headers the client reads, and the body.
+#[derive(Debug)]
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) content_type: String,
+    pub(crate) location: Option<String>,
+    pub(crate) retry_after: Option<String>,
+    pub(crate) body: Vec<u8>,
+}
+
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+}
+
+impl Stream {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => &s.sock,
+        }
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// A connection and the bytes read past the last answer (none, with a well-behaved server).
+struct Conn {
+    stream: Stream,
+    buf: Vec<u8>,
+}
+
+/// Idle connections, owned by the process that opened them.
+struct Pool {
+    pid: u32,
+    idle: Vec<Conn>,
+}
+
+/// Everything needed to reach the gateway; shared by the threads of one client.
+pub(crate) struct Transport {
+    tls: Option<Arc<ClientConfig>>,
+    target: Target,
+    proxy: Option<Proxy>,
+    connect_timeout: Duration,
+    max_idle: usize,
+    resolver: Resolver,
+    pool: Mutex<Pool>,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("target", &self.target)
+            .field("proxy", &self.proxy)
+            .finish_non_exhaustive()
+    }
+}
+
+fn timed_out(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock)
+}
+
+fn tls_error(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|i| i.is::<rustls::Error>())
+}
+
+impl Transport {
+    pub(crate) fn new(
+        tls: Option<Arc<ClientConfig>>,
+        target: Target,
+        proxy: Option<Proxy>,
+        connect_timeout: Duration,
+        max_idle: usize,
+    ) -> Self {
+        Self {
+            tls,
+            target,
+            proxy,
+            connect_timeout,
+            max_idle,
+            resolver: Resolver::default(),
+            pool: Mutex::new(Pool { pid: std::process::id(), idle: Vec::new() }),
+        }
     }
 
-    pub(crate) fn get(&self) -> ureq::Agent {
-        let pid = std::process::id();
-        {
-            let current = self.current.read().unwrap_or_else(|e| e.into_inner());
-            if current.0 == pid {
-                return current.1.clone();
+    pub(crate) fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// Sends one request (head and body, already serialized) and reads its answer, up to
+    /// `max_body` bytes of body, before `deadline`.
+    pub(crate) fn exchange(
+        &self,
+        request: &[u8],
+        deadline: Instant,
+        max_body: u64,
+    ) -> Result<Response, Failure> {
+        let mut conn = match self.take_idle() {
+            Some(c) => c,
+            None => self.connect(deadline)?,
+        };
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(Failure::NotSent { tls: false, message: "the call's timeout ran out".into() });
+        }
+        let tls = matches!(conn.stream, Stream::Tls(_));
+        let sent = set_timeouts(conn.stream.tcp(), remaining)
+            .and_then(|()| conn.stream.write_all(request))
+            .and_then(|()| conn.stream.flush());
+        if let Err(e) = sent {
+            // Some bytes may have left: the gateway may have the request.
+            return Err(Failure::Unanswered {
+                tls: tls_error(&e),
+                timed_out: timed_out(&e),
+                message: format!("connection failed while sending the request: {e}"),
+            });
+        }
+        let (response, reusable) = read_response(&mut conn, deadline, max_body, tls)?;
+        if reusable {
+            self.put_idle(conn);
+        }
+        Ok(response)
+    }
+
+    /// An idle connection that is still open, or None. A connection with unread bytes (a
+    /// `close_notify`, a stray answer) or at EOF is dropped.
+    fn take_idle(&self) -> Option<Conn> {
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        self.forget_inherited(&mut pool);
+        while let Some(conn) = pool.idle.pop() {
+            if conn.buf.is_empty() && idle_and_open(conn.stream.tcp()) {
+                return Some(conn);
             }
         }
-        let mut current = self.current.write().unwrap_or_else(|e| e.into_inner());
-        if current.0 != pid {
-            let inherited = std::mem::replace(&mut *current, (pid, new_agent(&self.config)));
-            // Dropping the inherited pool could end (close_notify) connections the parent still
-            // uses: leave them alone.
-            std::mem::forget(inherited);
-        }
-        current.1.clone()
+        None
     }
-}
 
-/// ureq's default chain (CONNECT proxy, TCP, rustls) with [`Gather`] between TCP and TLS.
-fn new_agent(config: &ureq::config::Config) -> ureq::Agent {
-    let connector =
-        ().chain(ConnectProxyConnector::default())
-            .chain(TcpConnector::default())
-            .chain(GatherConnector)
-            .chain(RustlsConnector::default());
-    ureq::Agent::with_parts(config.clone(), connector, CachingResolver::default())
-}
-
-/// Puts [`Gather`] on every new TCP connection.
-#[derive(Debug)]
-struct GatherConnector;
-
-impl<In: Transport> Connector<In> for GatherConnector {
-    type Out = Gather<In>;
-
-    fn connect(&self, _: &ConnectionDetails, chained: Option<In>) -> Result<Option<Self::Out>, ureq::Error> {
-        Ok(chained.map(|inner| Gather { inner, pending: Vec::new() }))
-    }
-}
-
-/// Write no more than this before sending, whether or not the client waits for an answer.
-const GATHER_MAX: usize = 64 * 1024;
-
-/// Holds what is written to the socket until the client waits for input. ureq writes a request's
-/// head and body as two TLS records in two `send`s; gathered, they leave in one segment, and
-/// the gateway reads the whole request at once (one wake-up instead of two). Sits under TLS, so
-/// it only ever holds ciphertext.
-#[derive(Debug)]
-struct Gather<T> {
-    inner: T,
-    pending: Vec<u8>,
-}
-
-impl<T: Transport> Gather<T> {
-    fn flush(&mut self, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        let mut sent = 0;
-        while sent < self.pending.len() {
-            let out = self.inner.buffers().output();
-            let n = out.len().min(self.pending.len() - sent);
-            out[..n].copy_from_slice(&self.pending[sent..sent + n]);
-            self.inner.transmit_output(n, timeout)?;
-            sent += n;
+    fn put_idle(&self, conn: Conn) {
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        self.forget_inherited(&mut pool);
+        if pool.idle.len() < self.max_idle {
+            pool.idle.push(conn);
         }
-        self.pending.clear();
+    }
+
+    /// After `fork()`, the child closes the sockets it inherited: dropping a connection closes
+    /// the descriptor and frees TLS state in memory, and writes nothing (no `close_notify`), so
+    /// the parent's connections are untouched.
+    fn forget_inherited(&self, pool: &mut Pool) {
+        let pid = std::process::id();
+        if pool.pid != pid {
+            pool.pid = pid;
+            pool.idle.clear();
+        }
+    }
+
+    /// Opens a connection: TCP to the target (or to the proxy, then CONNECT), then the TLS
+    /// handshake, all within the connect timeout and the call's deadline. Nothing of the request
+    /// is written here, so every failure is [`Failure::NotSent`].
+    fn connect(&self, deadline: Instant) -> Result<Conn, Failure> {
+        let connect_deadline = deadline.min(Instant::now() + self.connect_timeout);
+        let not_sent = |tls: bool, _timed_out: bool, message: String| Failure::NotSent { tls, message };
+        let (host, port) = match &self.proxy {
+            Some(p) => (p.host.as_str(), p.port),
+            None => (self.target.host.as_str(), self.target.port),
+        };
+        let addrs =
+            self.resolver.resolve(host, port, connect_deadline).map_err(|e| not_sent(false, e.1, e.0))?;
+        let mut last = String::from("no address to connect to");
+        let mut tcp = None;
+        let mut timed = false;
+        for addr in addrs {
+            let left = connect_deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                timed = true;
+                last = "timed out connecting".into();
+                break;
+            }
+            match TcpStream::connect_timeout(&addr, left) {
+                Ok(s) => {
+                    tcp = Some(s);
+                    break;
+                }
+                Err(e) => {
+                    timed = timed_out(&e);
+                    last = format!("cannot connect to {addr}: {e}");
+                    self.resolver.failed(host, port, addr);
+                }
+            }
+        }
+        let Some(tcp) = tcp else { return Err(not_sent(false, timed, last)) };
+        let _ = tcp.set_nodelay(true);
+        let mut conn = Conn { stream: Stream::Plain(tcp), buf: Vec::new() };
+        if let Some(proxy) = &self.proxy {
+            self.tunnel(&mut conn, proxy, connect_deadline)?;
+        }
+        let Some(tls) = &self.tls else { return Ok(conn) };
+        let name = ServerName::try_from(self.target.host.clone())
+            .map_err(|e| not_sent(true, false, format!("TLS: bad server name: {e}")))?;
+        let session = ClientConnection::new(tls.clone(), name)
+            .map_err(|e| not_sent(true, false, format!("TLS: {e}")))?;
+        let Stream::Plain(mut tcp) = conn.stream else {
+            return Err(not_sent(true, false, "TLS over TLS".into()));
+        };
+        let mut session = session;
+        while session.is_handshaking() {
+            let left = connect_deadline.saturating_duration_since(Instant::now());
+            let step = set_timeouts(&tcp, left).and_then(|()| session.complete_io(&mut tcp));
+            match step {
+                Ok((0, 0)) if session.is_handshaking() => {
+                    return Err(not_sent(
+                        true,
+                        false,
+                        "TLS: the server closed the connection during the handshake".into(),
+                    ))
+                }
+                Ok(_) => {}
+                Err(e) if timed_out(&e) || left.is_zero() => {
+                    return Err(not_sent(false, true, "timed out during the TLS handshake".into()))
+                }
+                Err(e) => return Err(not_sent(true, false, format!("TLS: {}", tls_message(&e)))),
+            }
+        }
+        Ok(Conn { stream: Stream::Tls(Box::new(StreamOwned::new(session, tcp))), buf: Vec::new() })
+    }
+
+    /// `CONNECT host:port` through the proxy. A refusal or a dropped tunnel is a connect failure:
+    /// nothing of the request has been written.
+    fn tunnel(&self, conn: &mut Conn, proxy: &Proxy, deadline: Instant) -> Result<(), Failure> {
+        let t = &self.target;
+        let mut head = Zeroizing::new(format!(
+            "CONNECT {a} HTTP/1.1\r\nHost: {a}\r\nUser-Agent: mpgs/{v}\r\n",
+            a = t.authority,
+            v = env!("CARGO_PKG_VERSION")
+        ));
+        if let Some(auth) = &proxy.authorization {
+            head.push_str("Proxy-Authorization: ");
+            head.push_str(auth.expose());
+            head.push_str("\r\n");
+        }
+        head.push_str("\r\n");
+        let fail = |_timed_out: bool, why: String| Failure::NotSent {
+            tls: false,
+            message: format!("the proxy {}:{} {why}", proxy.host, proxy.port),
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        set_timeouts(conn.stream.tcp(), left)
+            .and_then(|()| conn.stream.write_all(head.as_bytes()))
+            .map_err(|e| fail(timed_out(&e), format!("failed: {e}")))?;
+        let (status, _headers, used) = match read_head(conn, deadline) {
+            Ok(h) => h,
+            Err(HeadError::Closed) => {
+                return Err(fail(false, "closed the connection instead of a tunnel".into()))
+            }
+            Err(HeadError::Io(e)) => return Err(fail(timed_out(&e), format!("failed: {e}"))),
+            Err(HeadError::Bad(why)) => {
+                return Err(fail(false, format!("answered something that is not HTTP ({why})")))
+            }
+        };
+        conn.buf.drain(..used);
+        if !(200..300).contains(&status) {
+            return Err(fail(false, format!("refused the tunnel (HTTP {status})")));
+        }
+        if !conn.buf.is_empty() {
+            return Err(fail(false, "sent bytes before the tunnel opened".into()));
+        }
         Ok(())
     }
 }
 
-impl<T: Transport> Transport for Gather<T> {
-    fn buffers(&mut self) -> &mut dyn Buffers {
-        self.inner.buffers()
-    }
-
-    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        let written = &self.inner.buffers().output()[..amount];
-        self.pending.extend_from_slice(written);
-        if self.pending.len() >= GATHER_MAX {
-            self.flush(timeout)?;
-        }
-        Ok(())
-    }
-
-    fn maybe_await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
-        self.flush(timeout)?;
-        self.inner.maybe_await_input(timeout)
-    }
-
-    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
-        self.flush(timeout)?;
-        self.inner.await_input(timeout)
-    }
-
-    fn is_open(&mut self) -> bool {
-        self.pending.is_empty() && self.inner.is_open()
-    }
-
-    fn is_tls(&self) -> bool {
-        self.inner.is_tls()
+/// The TLS error's own words when there is one.
+fn tls_message(e: &io::Error) -> String {
+    match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+        Some(t) => t.to_string(),
+        None => e.to_string(),
     }
 }
 
-/// ureq resolves the host before every request, on a new thread when there is a timeout (as
-/// there always is here), even when a pooled connection is then reused. This resolver answers IP
-/// literals at once and keeps a host name's addresses for [`RESOLVE_TTL`], so a call on a warm
-/// connection starts no thread and waits for no lookup.
+fn set_timeouts(tcp: &TcpStream, left: Duration) -> io::Result<()> {
+    if left.is_zero() {
+        return Err(io::Error::new(io::ErrorKind::TimedOut, "the call's timeout ran out"));
+    }
+    tcp.set_read_timeout(Some(left))?;
+    tcp.set_write_timeout(Some(left))
+}
+
+/// True when nothing is waiting on an idle socket and it is not at EOF: the server has not
+/// closed it (a pooled connection the server closed would take the request and lose it).
+fn idle_and_open(tcp: &TcpStream) -> bool {
+    if tcp.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let mut one = [0u8; 1];
+    let open = matches!(tcp.peek(&mut one), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+    tcp.set_nonblocking(false).is_ok() && open
+}
+
+/// Header names (lower case) and values.
+type Headers = Vec<(String, String)>;
+
+enum HeadError {
+    /// EOF before any byte of a head.
+    Closed,
+    Io(io::Error),
+    Bad(String),
+}
+
+/// Reads until a whole head is in `conn.buf`; returns the status, the headers the client reads
+/// (lower-case names) and the head's length.
+fn read_head(conn: &mut Conn, deadline: Instant) -> Result<(u16, Headers, usize), HeadError> {
+    loop {
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut parsed = httparse::Response::new(&mut headers);
+        match parsed.parse(&conn.buf) {
+            Ok(httparse::Status::Complete(used)) => {
+                let status = parsed.code.unwrap_or(0);
+                let headers = parsed
+                    .headers
+                    .iter()
+                    .map(|h| {
+                        (h.name.to_ascii_lowercase(), String::from_utf8_lossy(h.value).trim().to_owned())
+                    })
+                    .collect();
+                return Ok((status, headers, used));
+            }
+            Ok(httparse::Status::Partial) => {}
+            Err(e) => return Err(HeadError::Bad(e.to_string())),
+        }
+        if conn.buf.len() > MAX_HEAD {
+            return Err(HeadError::Bad("the answer's headers are too large".into()));
+        }
+        match fill(conn, deadline) {
+            Ok(0) if conn.buf.is_empty() => return Err(HeadError::Closed),
+            Ok(0) => return Err(HeadError::Io(io::ErrorKind::UnexpectedEof.into())),
+            Ok(_) => {}
+            Err(e) => return Err(HeadError::Io(e)),
+        }
+    }
+}
+
+/// Reads more bytes into `conn.buf`; 0 at EOF. A TLS connection closed without `close_notify`
+/// reads as EOF too.
+fn fill(conn: &mut Conn, deadline: Instant) -> io::Result<usize> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    set_timeouts(conn.stream.tcp(), left)?;
+    let mut chunk = [0u8; 16 * 1024];
+    let n = match conn.stream.read(&mut chunk) {
+        Ok(n) => n,
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => 0,
+        Err(e) => return Err(e),
+    };
+    conn.buf.extend_from_slice(&chunk[..n]);
+    Ok(n)
+}
+
+/// Reads one answer (skipping `1xx`); says whether the connection can carry another request.
+fn read_response(
+    conn: &mut Conn,
+    deadline: Instant,
+    max_body: u64,
+    tls: bool,
+) -> Result<(Response, bool), Failure> {
+    let unanswered =
+        |timed_out: bool, message: String| Failure::Unanswered { tls: false, timed_out, message };
+    let (status, headers) = loop {
+        let (status, headers, used) = match read_head(conn, deadline) {
+            Ok(h) => h,
+            Err(HeadError::Closed) => {
+                return Err(unanswered(false, "the connection closed before an answer came".into()))
+            }
+            Err(HeadError::Io(e)) if timed_out(&e) => {
+                return Err(unanswered(true, "timed out waiting for the answer".into()))
+            }
+            Err(HeadError::Io(e)) => {
+                return Err(Failure::Unanswered {
+                    tls: tls && tls_error(&e),
+                    timed_out: false,
+                    message: format!("connection failed while waiting for the answer: {}", tls_message(&e)),
+                })
+            }
+            Err(HeadError::Bad(why)) => {
+                return Err(unanswered(false, format!("the answer is not valid HTTP: {why}")))
+            }
+        };
+        conn.buf.drain(..used);
+        if (100..200).contains(&status) && status != 101 {
+            continue;
+        }
+        break (status, headers);
+    };
+    let header = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+    let close = header("connection").is_some_and(|v| v.to_ascii_lowercase().contains("close"));
+    let chunked = header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    let length = header("content-length").map(|v| v.parse::<u64>());
+    let lost = |timed_out: bool, message: String| Failure::BodyLost { status, timed_out, message };
+    let io_lost = |e: io::Error| lost(timed_out(&e), format!("the answer broke off before its end: {e}"));
+    let (body, reusable) = if status == 204 || status == 304 {
+        (Vec::new(), !close)
+    } else if chunked {
+        (read_chunked(conn, deadline, max_body, status)?, !close)
+    } else if let Some(len) = length {
+        let len = len.map_err(|_| lost(false, "the answer's Content-Length is not a number".into()))?;
+        if len > max_body {
+            return Err(Failure::TooLarge { status, cap: max_body });
+        }
+        let len = usize::try_from(len).unwrap_or(usize::MAX);
+        while conn.buf.len() < len {
+            match fill(conn, deadline) {
+                Ok(0) => return Err(lost(false, "the answer broke off before its end".into())),
+                Ok(_) => {}
+                Err(e) => return Err(io_lost(e)),
+            }
+        }
+        let body: Vec<u8> = conn.buf.drain(..len).collect();
+        (body, !close)
+    } else {
+        // Ends when the connection does.
+        loop {
+            if conn.buf.len() as u64 > max_body {
+                return Err(Failure::TooLarge { status, cap: max_body });
+            }
+            match fill(conn, deadline) {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => return Err(io_lost(e)),
+            }
+        }
+        (std::mem::take(&mut conn.buf), false)
+    };
+    let response = Response {
+        status,
+        content_type: header("content-type").unwrap_or_default().to_ascii_lowercase(),
+        location: header("location"),
+        retry_after: header("retry-after"),
+        body,
+    };
+    Ok((response, reusable && conn.buf.is_empty()))
+}
+
+fn read_chunked(conn: &mut Conn, deadline: Instant, max_body: u64, status: u16) -> Result<Vec<u8>, Failure> {
+    let lost = |timed_out: bool, message: String| Failure::BodyLost { status, timed_out, message };
+    let mut body = Vec::new();
+    let need_line = |conn: &mut Conn| -> Result<String, Failure> {
+        loop {
+            if let Some(i) = conn.buf.windows(2).position(|w| w == b"\r\n") {
+                let line = String::from_utf8_lossy(&conn.buf[..i]).into_owned();
+                conn.buf.drain(..i + 2);
+                return Ok(line);
+            }
+            if conn.buf.len() > MAX_HEAD {
+                return Err(lost(false, "a chunk header is too long".into()));
+            }
+            match fill(conn, deadline) {
+                Ok(0) => return Err(lost(false, "the answer broke off before its end".into())),
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(lost(timed_out(&e), format!("the answer broke off before its end: {e}")))
+                }
+            }
+        }
+    };
+    loop {
+        let line = need_line(conn)?;
+        let size = line.split(';').next().unwrap_or_default().trim();
+        let size =
+            u64::from_str_radix(size, 16).map_err(|_| lost(false, "a chunk size is not a number".into()))?;
+        if size == 0 {
+            // Trailers, up to the empty line.
+            while !need_line(conn)?.is_empty() {}
+            return Ok(body);
+        }
+        if body.len() as u64 + size > max_body {
+            return Err(Failure::TooLarge { status, cap: max_body });
+        }
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        while conn.buf.len() < size + 2 {
+            match fill(conn, deadline) {
+                Ok(0) => return Err(lost(false, "the answer broke off before its end".into())),
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(lost(timed_out(&e), format!("the answer broke off before its end: {e}")))
+                }
+            }
+        }
+        body.extend_from_slice(&conn.buf[..size]);
+        conn.buf.drain(..size + 2);
+    }
+}
+
+/// Addresses by host name. IP literals are answered at once; `localhost` is always the
+/// loopback addresses (never the system resolver, so `http://localhost` stays on this machine);
+/// other names are looked up (on a helper thread, so the lookup keeps to the deadline) and kept
+/// for [`RESOLVE_TTL`]. An address that refused a connection goes to the back of the list.
+/// When a name was looked up, and its addresses in the order to dial them.
+type Resolved = (Instant, Vec<SocketAddr>);
+
 #[derive(Debug, Default)]
-struct CachingResolver {
-    inner: DefaultResolver,
-    cache: Arc<Mutex<HashMap<String, (Instant, ResolvedSocketAddrs)>>>,
+struct Resolver {
+    cache: Mutex<HashMap<(String, u16), Resolved>>,
 }
 
-impl Resolver for CachingResolver {
-    fn resolve(
-        &self,
-        uri: &Uri,
-        config: &ureq::config::Config,
-        timeout: NextTimeout,
-    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        let Some(authority) = uri.authority() else { return self.inner.resolve(uri, config, timeout) };
-        let port = authority.port_u16().unwrap_or(if uri.scheme_str() == Some("http") { 80 } else { 443 });
-        let host = authority.host().trim_start_matches('[').trim_end_matches(']');
+impl Resolver {
+    fn resolve(&self, host: &str, port: u16, deadline: Instant) -> Result<Vec<SocketAddr>, (String, bool)> {
         if let Ok(ip) = host.parse::<IpAddr>() {
-            let mut addrs = self.empty();
-            addrs.push(SocketAddr::new(ip, port));
+            return Ok(vec![SocketAddr::new(ip, port)]);
+        }
+        if host.eq_ignore_ascii_case("localhost") {
+            return Ok(self.cached(host, port).unwrap_or_else(|| {
+                vec![
+                    SocketAddr::new(Ipv4Addr::LOCALHOST.into(), port),
+                    SocketAddr::new(Ipv6Addr::LOCALHOST.into(), port),
+                ]
+            }));
+        }
+        if let Some(addrs) = self.cached(host, port) {
             return Ok(addrs);
         }
-        let key = format!("{host}:{port}");
-        if let Some((at, addrs)) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            if at.elapsed() < RESOLVE_TTL {
-                return Ok(addrs.clone());
+        let (tx, rx) = mpsc::channel();
+        let name = format!("{host}:{port}");
+        std::thread::spawn(move || {
+            let _ = tx.send(name.to_socket_addrs().map(Iterator::collect::<Vec<_>>));
+        });
+        let left = deadline.saturating_duration_since(Instant::now());
+        let addrs = match rx.recv_timeout(left) {
+            Ok(Ok(a)) if !a.is_empty() => a,
+            Ok(_) => return Err((format!("host name not found: {host}"), false)),
+            Err(_) => return Err((format!("timed out looking up {host}"), true)),
+        };
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache.insert((host.to_owned(), port), (Instant::now(), addrs.clone()));
+        Ok(addrs)
+    }
+
+    fn cached(&self, host: &str, port: u16) -> Option<Vec<SocketAddr>> {
+        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .get(&(host.to_owned(), port))
+            .filter(|(at, _)| at.elapsed() < RESOLVE_TTL)
+            .map(|(_, a)| a.clone())
+    }
+
+    /// `addr` refused a connection: the next call tries the host's other addresses first.
+    fn failed(&self, host: &str, port: u16, addr: SocketAddr) {
+        if host.parse::<IpAddr>().is_ok() {
+            return;
+        }
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (host.to_owned(), port);
+        if !cache.contains_key(&key) && host.eq_ignore_ascii_case("localhost") {
+            let addrs = vec![
+                SocketAddr::new(Ipv4Addr::LOCALHOST.into(), port),
+                SocketAddr::new(Ipv6Addr::LOCALHOST.into(), port),
+            ];
+            cache.insert(key.clone(), (Instant::now(), addrs));
+        }
+        if let Some((_, addrs)) = cache.get_mut(&key) {
+            if let Some(i) = addrs.iter().position(|a| *a == addr) {
+                let a = addrs.remove(i);
+                addrs.push(a);
             }
         }
-        let addrs = self.inner.resolve(uri, config, timeout)?;
-        self.cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, (Instant::now(), addrs.clone()));
-        Ok(addrs)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ureq::unversioned::transport::LazyBuffers;
 
-    /// A socket stand-in that records each send.
-    #[derive(Debug)]
-    struct Wire {
-        buffers: LazyBuffers,
-        sends: Vec<Vec<u8>>,
-    }
-
-    impl Transport for Wire {
-        fn buffers(&mut self) -> &mut dyn Buffers {
-            &mut self.buffers
-        }
-        fn transmit_output(&mut self, amount: usize, _: NextTimeout) -> Result<(), ureq::Error> {
-            let sent = self.buffers.output()[..amount].to_vec();
-            self.sends.push(sent);
-            Ok(())
-        }
-        fn await_input(&mut self, _: NextTimeout) -> Result<bool, ureq::Error> {
-            Ok(false)
-        }
-        fn is_open(&mut self) -> bool {
-            true
-        }
-    }
-
-    fn write(t: &mut Gather<Wire>, bytes: &[u8]) {
-        t.buffers().output()[..bytes.len()].copy_from_slice(bytes);
-        t.transmit_output(bytes.len(), NextTimeout::default()).unwrap();
-    }
-
-    fn gather() -> Gather<Wire> {
-        Gather { inner: Wire { buffers: LazyBuffers::new(1024, 16 * 1024), sends: vec![] }, pending: vec![] }
+    fn far() -> Instant {
+        Instant::now() + Duration::from_secs(5)
     }
 
     #[test]
-    fn a_request_head_and_body_leave_in_one_send_when_the_answer_is_awaited() {
-        let mut t = gather();
-        write(&mut t, b"POST /x HTTP/1.1\r\n\r\n");
-        write(&mut t, b"{\"a\":1}");
-        assert!(t.inner.sends.is_empty());
-        assert!(!t.is_open(), "a connection with unsent bytes is not reusable");
-        t.await_input(NextTimeout::default()).unwrap();
-        assert_eq!(t.inner.sends, vec![b"POST /x HTTP/1.1\r\n\r\n{\"a\":1}".to_vec()]);
-        assert!(t.is_open());
-    }
-
-    #[test]
-    fn a_large_write_is_sent_without_waiting_for_an_answer() {
-        let mut t = gather();
-        let chunk = vec![7u8; 16 * 1024];
-        for _ in 0..4 {
-            write(&mut t, &chunk);
-        }
-        let sent: usize = t.inner.sends.iter().map(Vec::len).sum();
-        assert_eq!(sent, 64 * 1024, "flushed at the cap, in output-buffer-sized pieces");
-        assert!(t.pending.is_empty());
-    }
-
-    fn resolve(r: &CachingResolver, url: &str) -> Vec<SocketAddr> {
-        let uri: Uri = url.parse().unwrap();
-        let config = ureq::config::Config::default();
-        r.resolve(&uri, &config, NextTimeout::default()).unwrap().iter().copied().collect()
-    }
-
-    #[test]
-    fn ip_literals_are_answered_without_a_lookup() {
-        let r = CachingResolver::default();
-        assert_eq!(resolve(&r, "https://127.0.0.1:8443/x"), vec!["127.0.0.1:8443".parse().unwrap()]);
-        assert_eq!(resolve(&r, "https://[::1]:9/x"), vec!["[::1]:9".parse().unwrap()]);
-        assert_eq!(resolve(&r, "http://127.0.0.1/x"), vec!["127.0.0.1:80".parse().unwrap()]);
+    fn ip_literals_and_localhost_never_reach_the_system_resolver() {
+        let r = Resolver::default();
+        assert_eq!(r.resolve("127.0.0.1", 8443, far()).unwrap(), vec!["127.0.0.1:8443".parse().unwrap()]);
+        assert_eq!(r.resolve("::1", 9, far()).unwrap(), vec!["[::1]:9".parse().unwrap()]);
+        let local = r.resolve("LocalHost", 80, far()).unwrap();
+        assert_eq!(local, vec!["127.0.0.1:80".parse().unwrap(), "[::1]:80".parse().unwrap()]);
         assert!(r.cache.lock().unwrap().is_empty(), "nothing was looked up");
     }
 
     #[test]
-    fn a_host_name_is_looked_up_once_and_then_reused() {
-        let r = CachingResolver::default();
-        let first = resolve(&r, "https://localhost:8443/a");
-        assert!(first.iter().all(|a| a.ip().is_loopback() && a.port() == 8443), "{first:?}");
-        assert_eq!(r.cache.lock().unwrap().len(), 1);
-        // A stale entry is looked up again; a fresh one is reused.
+    fn an_address_that_refused_is_dialled_last_next_time() {
+        let r = Resolver::default();
+        let v4: SocketAddr = "127.0.0.1:443".parse().unwrap();
+        let v6: SocketAddr = "[::1]:443".parse().unwrap();
+        r.failed("localhost", 443, v4);
+        assert_eq!(r.resolve("localhost", 443, far()).unwrap(), vec![v6, v4]);
+        r.failed("localhost", 443, v6);
+        assert_eq!(r.resolve("localhost", 443, far()).unwrap(), vec![v4, v6]);
+    }
+
+    #[test]
+    fn looked_up_names_are_kept_for_the_ttl() {
+        let r = Resolver::default();
         let marker: SocketAddr = "127.0.0.9:8443".parse().unwrap();
-        let mut fake = r.empty();
-        fake.push(marker);
-        r.cache.lock().unwrap().insert("localhost:8443".into(), (Instant::now(), fake));
-        assert_eq!(resolve(&r, "https://localhost:8443/b"), vec![marker]);
-        let old = Instant::now() - RESOLVE_TTL - Duration::from_secs(1);
-        r.cache.lock().unwrap().get_mut("localhost:8443").unwrap().0 = old;
-        assert_ne!(resolve(&r, "https://localhost:8443/c"), vec![marker]);
+        let key = ("gateway.invalid".to_owned(), 8443);
+        r.cache.lock().unwrap().insert(key.clone(), (Instant::now(), vec![marker]));
+        assert_eq!(r.resolve("gateway.invalid", 8443, far()).unwrap(), vec![marker]);
+        r.cache.lock().unwrap().get_mut(&key).unwrap().0 =
+            Instant::now() - RESOLVE_TTL - Duration::from_secs(1);
+        assert!(r.cached("gateway.invalid", 8443).is_none(), "a stale entry is looked up again");
     }
 }

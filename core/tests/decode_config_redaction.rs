@@ -173,3 +173,113 @@ fn debug_of_requests_clients_and_errors_holding_every_secret_contains_none() {
     }
     assert!(texts[0].contains("512345xxxxxx0008"));
 }
+
+#[test]
+fn serializing_any_request_type_never_prints_a_secret_and_only_the_wire_body_holds_them() {
+    let card =
+        CreateTokenRequest::card(CardDetails::new("5123450000000008").expiry("5", "30").security_code("737"));
+    let gift = CreateTokenRequest::gift_card(GiftCardDetails::new("4508750015741019").pin("98765432"));
+    let ach = CreateTokenRequest::ach(AchDetails::new("011000015", "123456789012"));
+    let mut texts = Vec::new();
+    for r in [&card, &gift, &ach] {
+        texts.push(serde_json::to_string(r).unwrap());
+        texts.push(r.to_json().to_string());
+        texts.push(serde_json::to_string(&r.source_of_funds).unwrap());
+        texts.push(serde_json::to_string(&r.source_of_funds.provided).unwrap());
+    }
+    texts.push(serde_json::to_string(&mpgs::SecretString::new("hunter2-api-password")).unwrap());
+    for text in &texts {
+        for secret in SECRETS {
+            assert!(!text.contains(secret), "{secret:?} serialized in {text}");
+        }
+    }
+    assert!(texts[0].contains("512345xxxxxx0008"), "{}", texts[0]);
+    let wire = card.expose_json();
+    assert_eq!(wire["sourceOfFunds"]["provided"]["card"]["number"], "5123450000000008");
+    assert_eq!(wire["sourceOfFunds"]["provided"]["card"]["securityCode"], "737");
+    assert_eq!(gift.expose_json()["sourceOfFunds"]["provided"]["giftCard"]["pin"], "98765432");
+    assert_eq!(ach.expose_json()["sourceOfFunds"]["provided"]["ach"]["bankAccountNumber"], "123456789012");
+}
+
+#[test]
+fn raw_answers_mask_every_secret_unless_the_verbatim_answer_is_asked_for() {
+    let answer = json!({"token": "9999999999999999", "status": "VALID", "result": "SUCCESS",
+        "sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000008",
+            "securityCode": "737", "expiry": "0530", "brand": "MASTERCARD"}}}});
+    let t = Token::from_json(answer.clone(), meta());
+    let shown = [t.raw.to_string(), t.raw.to_value().to_string(), format!("{:?}", t.get("sourceOfFunds"))];
+    for text in &shown {
+        assert!(!text.contains("5123450000000008") && !text.contains("737"), "{text}");
+    }
+    assert_eq!(t.get("sourceOfFunds.provided.card.number").unwrap(), "512345xxxxxx0008");
+    assert_eq!(t.get("sourceOfFunds.provided.card.securityCode").unwrap(), "***");
+    assert_eq!(t.raw.verbatim(), &answer);
+    let s = Session::from_json(
+        json!({"session": {"id": "SESSION0001", "aes256Key": "c2VjcmV0LWFlcy1rZXk="}}),
+        meta(),
+    );
+    assert_eq!(s.raw["session"]["aes256Key"], "***");
+    assert_eq!(s.raw.verbatim()["session"]["aes256Key"], "c2VjcmV0LWFlcy1rZXk=");
+    assert_eq!(s.aes256_key.as_ref().unwrap().expose(), "c2VjcmV0LWFlcy1rZXk=", "the typed key stays");
+}
+
+#[test]
+fn card_expiry_accessors_never_panic_on_odd_answers() {
+    for odd in ["1é2", "é", "", "12345", "0a12", "１２３４", "1330", "0530"] {
+        let t = Token::from_json(json!({"sourceOfFunds": {"provided": {"card": {"expiry": odd}}}}), meta());
+        let c = t.card.unwrap();
+        let (m, y) = (c.expiry_month(), c.expiry_year());
+        if odd == "0530" {
+            assert_eq!((m, y), (Some(5), Some(30)));
+        } else if odd == "1330" {
+            assert_eq!((m, y), (None, Some(30)), "13 is not a month");
+        } else {
+            assert_eq!((m, y), (None, None), "{odd:?}");
+        }
+    }
+}
+
+#[test]
+fn password_and_certificate_or_base_url_and_region_together_are_refused_naming_both() {
+    let conflicts = [
+        Client::builder("M").password("pw").certificate_pem("x", "y").region("mtf"),
+        Client::builder("M").certificate_pem("x", "y").password("pw").region("mtf"),
+        Client::builder("M").password("pw").base_url("https://gw.example.com").region("mtf"),
+        Client::builder("M").password("pw").region("mtf").base_url("https://gw.example.com"),
+    ];
+    for (i, b) in conflicts.into_iter().enumerate() {
+        let e = b.build().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Config, "{e}");
+        let m = e.to_string();
+        let names_both = if i < 2 {
+            m.contains("password") && m.contains("certificate")
+        } else {
+            m.contains("base URL") && m.contains("region")
+        };
+        assert!(names_both, "{m}");
+    }
+}
+
+#[test]
+fn a_base_url_with_credentials_is_refused_without_echoing_them() {
+    let b = Client::builder("M").password("pw").base_url("https://user:s3cr3t-pa55@gw.example.com/x");
+    let debug = format!("{b:?}");
+    let e = b.build().unwrap_err();
+    for text in [e.to_string(), format!("{e:?}"), debug] {
+        assert!(!text.contains("s3cr3t-pa55") && !text.contains("user:"), "{text}");
+    }
+    let e = Client::builder("M")
+        .password("pw")
+        .base_url("http://user:s3cr3t-pa55@gw.example.com")
+        .build()
+        .unwrap_err();
+    assert!(!e.to_string().contains("s3cr3t-pa55"), "{e}");
+}
+
+#[test]
+fn the_request_path_is_built_once_in_the_core() {
+    let c =
+        Client::builder("TESTMERCHANT").password("pw").region("mtf").token_api_version(70).build().unwrap();
+    assert_eq!(c.path(mpgs::Operation::CreateSession), "/api/rest/version/58/merchant/TESTMERCHANT/session");
+    assert_eq!(c.path(mpgs::Operation::CreateToken), "/api/rest/version/70/merchant/TESTMERCHANT/token");
+}

@@ -82,7 +82,8 @@ pub extern "C" fn mpgs_config_set_certificate_files(
 }
 
 /// The gateway's base URL (`https://na.gateway.mastercard.com`, a bank's own host). `http://` is
-/// accepted for loopback hosts only.
+/// accepted for loopback hosts only. Setting a region as well makes `mpgs_client_new` fail with
+/// `MPGS_STATUS_CONFIG`.
 #[no_mangle]
 pub extern "C" fn mpgs_config_set_base_url(
     config: *mut mpgs_config,
@@ -96,7 +97,8 @@ pub extern "C" fn mpgs_config_set_base_url(
 }
 
 /// A region preset instead of a base URL: `na`, `eu`, `ap`, `in`, `cn`, `ksa` or `mtf` (the test
-/// environment). Certificate authentication uses the region's `pki.` host.
+/// environment). Certificate authentication uses the region's `pki.` host. Setting a base URL as
+/// well makes `mpgs_client_new` fail with `MPGS_STATUS_CONFIG`.
 #[no_mangle]
 pub extern "C" fn mpgs_config_set_region(
     config: *mut mpgs_config,
@@ -107,6 +109,35 @@ pub extern "C" fn mpgs_config_set_region(
         let region = arg_str(region, "region")?;
         update(config, |b| b.region(region))
     })
+}
+
+/// Sends every `https://` request through the HTTP proxy `proxy_url`
+/// (`http://[user:password@]host:port`) with CONNECT; TLS still runs end to end with the gateway.
+/// An `http://` (loopback) base URL is never proxied. Without this or
+/// `mpgs_config_set_proxy_from_env`, no proxy is used, whatever the environment says. A proxy
+/// that refuses or drops the tunnel is `MPGS_STATUS_CONNECT`: nothing was sent.
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_proxy(
+    config: *mut mpgs_config,
+    proxy_url: *const c_char,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let proxy_url = arg_str(proxy_url, "proxy_url")?;
+        update(config, |b| b.proxy(proxy_url))
+    })
+}
+
+/// With `enabled` true, uses the proxy the environment names (`HTTPS_PROXY`, then `ALL_PROXY`,
+/// either case) unless `NO_PROXY` matches the gateway's host; read by `mpgs_client_new`. Off by
+/// default; `mpgs_config_set_proxy` wins over it.
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_proxy_from_env(
+    config: *mut mpgs_config,
+    enabled: bool,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, { update(config, |b| b.proxy_from_env(enabled)) })
 }
 
 /// Trusts the CA certificates in PEM file `ca_file` as well as the public roots (for a private

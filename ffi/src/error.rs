@@ -173,11 +173,10 @@ fn from_core(status: mpgs_status, core: &Error) -> mpgs_error {
             e.explanation = opt(g.explanation.as_deref());
             e.support_code = opt(g.support_code.as_deref());
             e.gateway_json = serde_json::to_string(&g.raw).ok().as_deref().map(CText::new);
-            e.attempts = g.attempts;
         }
-        Error::Transport { attempts, .. } => e.attempts = *attempts,
         _ => {}
     }
+    e.attempts = core.attempts();
     e
 }
 

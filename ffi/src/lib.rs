@@ -26,6 +26,23 @@ pub use error::*;
 pub use request::*;
 pub use response::*;
 
+/// Hooks for the fuzz targets (not part of the C ABI): response handles from any decoded answer,
+/// so that every accessor can be called on gateway data the network would never carry.
+#[doc(hidden)]
+pub mod fuzzing {
+    use crate::{mpgs_session, mpgs_token};
+
+    /// A session handle over `s`; release it with `mpgs_session_free`.
+    pub fn session_handle(s: mpgs_core::Session) -> *mut mpgs_session {
+        Box::into_raw(Box::new(mpgs_session::new(s)))
+    }
+
+    /// A token handle over `t`; release it with `mpgs_token_free`.
+    pub fn token_handle(t: mpgs_core::Token) -> *mut mpgs_token {
+        Box::into_raw(Box::new(mpgs_token::new(t)))
+    }
+}
+
 // The header's threading contract, checked by the compiler: a client may be shared by threads;
 // every other handle may be moved to another thread.
 const _: () = {

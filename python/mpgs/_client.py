@@ -19,6 +19,10 @@ class Client:
 
     Give ``password=`` (Basic auth as ``merchant.<merchant_id>``) or ``cert_file=`` and ``key_file=``
     (PEM, mutual TLS), and ``base_url=`` or ``region=`` (``na eu ap in cn ksa mtf``).
+    Settings left ``None`` take the core's defaults (connect 10 s, whole call 45 s, 2 retries,
+    API versions 58 and 38). ``proxy="http://host:port"`` tunnels through an HTTP proxy with
+    CONNECT; ``proxy_from_env=True`` uses ``HTTPS_PROXY``/``ALL_PROXY`` unless ``NO_PROXY``
+    matches; neither, and no proxy is used.
     """
 
     def __init__(
@@ -31,11 +35,13 @@ class Client:
         base_url: Optional[str] = None,
         region: Optional[str] = None,
         ca_file: Optional[PathLike] = None,
-        connect_timeout: float = 10.0,
-        timeout: float = 45.0,
-        max_retries: int = 2,
-        session_api_version: int = 58,
-        token_api_version: int = 38,
+        connect_timeout: Optional[float] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        session_api_version: Optional[int] = None,
+        token_api_version: Optional[int] = None,
+        proxy: Optional[str] = None,
+        proxy_from_env: bool = False,
     ) -> None:
         self._native: Optional[_native.NativeClient] = _native.NativeClient(
             merchant_id,
@@ -50,12 +56,11 @@ class Client:
             max_retries=max_retries,
             session_api_version=session_api_version,
             token_api_version=token_api_version,
+            proxy=proxy,
+            proxy_from_env=proxy_from_env,
         )
         self._merchant_id = merchant_id
-        self._paths = {
-            op: f"/api/rest/version/{v}/merchant/{merchant_id}/{op}"
-            for op, v in (("session", session_api_version), ("token", token_api_version))
-        }
+        self._paths = {op: self._native.path(op) for op in ("session", "token")}
 
     def _client(self) -> _native.NativeClient:
         if self._native is None:

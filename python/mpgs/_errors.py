@@ -28,7 +28,16 @@ class FieldError:
 
 
 class Error(Exception):
-    """Base of every mpgs error."""
+    """Base of every mpgs error.
+
+    ``outcome_unknown`` is True when the gateway may have processed the request and its answer
+    was not read (a connection lost after sending, a timeout waiting, a 2xx answer that could not
+    be decoded): check before sending again. False when nothing was sent or the gateway's answer
+    was read. ``attempts`` is how many times the request was sent (0 when nothing was).
+    """
+
+    outcome_unknown: bool = False
+    attempts: int = 0
 
 
 class ConfigError(Error, ValueError):
@@ -64,7 +73,6 @@ class GatewayError(Error):
     support_code: Optional[str] = None
     result: Optional[str] = None
     raw: Any = None
-    attempts: int = 1
 
 
 class AuthenticationError(GatewayError):
@@ -81,8 +89,6 @@ class TransportError(Error):
     """No answer. ``outcome_unknown`` is False only if the request cannot have reached the gateway."""
 
     kind: str = "io"
-    outcome_unknown: bool = True
-    attempts: int = 1
 
 
 class TimeoutError(TransportError, builtins.TimeoutError):  # noqa: A001 - mirrors the builtin on purpose

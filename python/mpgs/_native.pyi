@@ -5,7 +5,7 @@ from ._enums import CardBrand, CardScheme, FundingMethod, GatewayCode, Result, T
 __version__: str
 __all__ = [
     "__version__", "NativeClient", "Session", "Token", "CardInfo", "AchInfo", "GiftCardInfo", "Usage",
-    "validate_create_session", "validate_create_token", "enum_values",
+    "validate_create_session", "validate_create_token", "enum_values", "_result_from_answer",
 ]
 
 @final
@@ -19,12 +19,15 @@ class NativeClient:
         base_url: Optional[str] = None,
         region: Optional[str] = None,
         ca_file: Optional[str] = None,
-        connect_timeout: float = 10.0,
-        timeout: float = 45.0,
-        max_retries: int = 2,
-        session_api_version: int = 58,
-        token_api_version: int = 38,
+        connect_timeout: Optional[float] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        session_api_version: Optional[int] = None,
+        token_api_version: Optional[int] = None,
+        proxy: Optional[str] = None,
+        proxy_from_env: bool = False,
     ) -> NativeClient: ...
+    def path(self, op: str) -> str: ...
     @property
     def merchant_id(self) -> str: ...
     @property
@@ -65,6 +68,8 @@ class Session:
     def attempts(self) -> int: ...
     @property
     def raw(self) -> Any: ...
+    @property
+    def raw_verbatim(self) -> Any: ...
 
 @final
 class CardInfo:
@@ -139,6 +144,8 @@ class Token:
     @property
     def raw(self) -> Any: ...
     @property
+    def raw_verbatim(self) -> Any: ...
+    @property
     def card(self) -> Optional[CardInfo]: ...
     @property
     def ach(self) -> Optional[AchInfo]: ...
@@ -150,3 +157,5 @@ class Token:
 def validate_create_session(body: Mapping[str, Any]) -> None: ...
 def validate_create_token(body: Mapping[str, Any]) -> None: ...
 def enum_values() -> Dict[str, List[str]]: ...
+
+def _result_from_answer(kind: str, answer: Mapping[str, Any]) -> Union[Session, Token]: ...

@@ -101,6 +101,8 @@ fn build_exception(py: Python<'_>, e: &mpgs::Error) -> PyResult<PyErr> {
         _ => "TransportError",
     };
     let exc = errors.getattr(class)?.call1((e.to_string(),))?;
+    exc.setattr("outcome_unknown", e.outcome_unknown())?;
+    exc.setattr("attempts", e.attempts())?;
     match e {
         mpgs::Error::Validation(list) => {
             let field_error = errors.getattr("FieldError")?;
@@ -119,14 +121,9 @@ fn build_exception(py: Python<'_>, e: &mpgs::Error) -> PyResult<PyErr> {
             exc.setattr("support_code", &g.support_code)?;
             exc.setattr("result", &g.result)?;
             exc.setattr("raw", to_py(py, &g.raw)?)?;
-            exc.setattr("attempts", g.attempts)?;
         }
         mpgs::Error::Decode { http_status, .. } => exc.setattr("http_status", *http_status)?,
-        mpgs::Error::Transport { kind, outcome_unknown, attempts, .. } => {
-            exc.setattr("kind", kind.as_str())?;
-            exc.setattr("outcome_unknown", *outcome_unknown)?;
-            exc.setattr("attempts", *attempts)?;
-        }
+        mpgs::Error::Transport { kind, .. } => exc.setattr("kind", kind.as_str())?,
         _ => {}
     }
     Ok(PyErr::from_value(exc))
@@ -150,10 +147,11 @@ struct NativeClient {
 
 #[pymethods]
 impl NativeClient {
+    /// Every setting left `None` takes the core's default.
     #[new]
     #[pyo3(signature = (merchant_id, password=None, cert_file=None, key_file=None, base_url=None, region=None,
-                        ca_file=None, connect_timeout=10.0, timeout=45.0, max_retries=2,
-                        session_api_version=58, token_api_version=38))]
+                        ca_file=None, connect_timeout=None, timeout=None, max_retries=None,
+                        session_api_version=None, token_api_version=None, proxy=None, proxy_from_env=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -164,11 +162,13 @@ impl NativeClient {
         base_url: Option<String>,
         region: Option<String>,
         ca_file: Option<std::path::PathBuf>,
-        connect_timeout: f64,
-        timeout: f64,
-        max_retries: u32,
-        session_api_version: u32,
-        token_api_version: u32,
+        connect_timeout: Option<f64>,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+        session_api_version: Option<u32>,
+        token_api_version: Option<u32>,
+        proxy: Option<String>,
+        proxy_from_env: bool,
     ) -> PyResult<Self> {
         let secs = |name: &str, v: f64| {
             Duration::try_from_secs_f64(v).map_err(|_| mpgs::Error::Config {
@@ -176,33 +176,58 @@ impl NativeClient {
             })
         };
         let build = || -> mpgs::Result<mpgs::Client> {
-            let mut b = mpgs::Client::builder(merchant_id)
-                .binding("python")
-                .connect_timeout(secs("connect_timeout", connect_timeout)?)
-                .timeout(secs("timeout", timeout)?)
-                .max_retries(max_retries)
-                .session_api_version(session_api_version)
-                .token_api_version(token_api_version);
-            b = match (password, cert_file, key_file) {
-                (Some(p), None, None) => b.password(p),
-                (None, Some(c), Some(k)) => b.certificate_files(c, k),
+            let mut b = mpgs::Client::builder(merchant_id).binding("python").proxy_from_env(proxy_from_env);
+            if let Some(t) = connect_timeout {
+                b = b.connect_timeout(secs("connect_timeout", t)?);
+            }
+            if let Some(t) = timeout {
+                b = b.timeout(secs("timeout", t)?);
+            }
+            if let Some(n) = max_retries {
+                b = b.max_retries(n);
+            }
+            if let Some(v) = session_api_version {
+                b = b.session_api_version(v);
+            }
+            if let Some(v) = token_api_version {
+                b = b.token_api_version(v);
+            }
+            if let Some(p) = password {
+                b = b.password(p);
+            }
+            match (cert_file, key_file) {
+                (Some(c), Some(k)) => b = b.certificate_files(c, k),
+                (None, None) => {}
                 _ => {
                     return Err(mpgs::Error::Config {
-                        message: "give either password= or both cert_file= and key_file=".into(),
+                        message: "a client certificate needs both cert_file= and key_file=".into(),
                     })
                 }
-            };
-            b = match (base_url, region) {
-                (Some(u), None) => b.base_url(u),
-                (None, Some(r)) => b.region(r),
-                _ => return Err(mpgs::Error::Config { message: "give either base_url= or region=".into() }),
-            };
+            }
+            if let Some(u) = base_url {
+                b = b.base_url(u);
+            }
+            if let Some(r) = region {
+                b = b.region(r);
+            }
             if let Some(ca) = ca_file {
                 b = b.add_ca_file(ca);
+            }
+            if let Some(p) = proxy {
+                b = b.proxy(p);
             }
             b.build()
         };
         build().map(|inner| Self { inner }).map_err(|e| raise(py, e))
+    }
+
+    /// The request path of `op` (`"session"` or `"token"`), as the core builds it: for logs.
+    fn path(&self, op: &str) -> PyResult<String> {
+        match op {
+            "session" => Ok(self.inner.path(mpgs::Operation::CreateSession)),
+            "token" => Ok(self.inner.path(mpgs::Operation::CreateToken)),
+            _ => Err(PyTypeError::new_err("op must be \"session\" or \"token\"")),
+        }
     }
 
     #[getter]
@@ -256,6 +281,19 @@ fn validate_create_session(py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<
 #[pyfunction]
 fn validate_create_token(py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<()> {
     mpgs::validate(mpgs::Operation::CreateToken, &to_json(body, 0)?).map_err(|e| raise(py, e))
+}
+
+/// A result built from `answer` as if the gateway had sent it with HTTP 201: for tests that
+/// read every attribute of results made from hostile answers.
+#[pyfunction]
+fn _result_from_answer<'py>(py: Python<'py>, kind: &str, answer: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let json = to_json(answer, 0)?;
+    let meta = mpgs::ResponseMeta { http_status: 201, api_version: 58, elapsed: Duration::ZERO, attempts: 1 };
+    match kind {
+        "session" => Ok(Bound::new(py, Session { inner: mpgs::Session::from_json(json, meta) })?.into_any()),
+        "token" => Ok(Bound::new(py, Token { inner: mpgs::Token::from_json(json, meta) })?.into_any()),
+        _ => Err(PyTypeError::new_err("kind must be \"session\" or \"token\"")),
+    }
 }
 
 /// The core's enumerations, `{name: [values]}`: the Python str enums are checked against it.
@@ -329,9 +367,16 @@ impl Session {
     fn attempts(&self) -> u32 {
         self.inner.meta.attempts
     }
+    /// The whole answer, secrets masked (card numbers 6.4; security code, PIN, account numbers
+    /// and AES key `***`).
     #[getter]
     fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.inner.raw)
+    }
+    /// The whole answer exactly as the gateway sent it, secrets in clear when it returned them.
+    #[getter]
+    fn raw_verbatim<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, self.inner.raw.verbatim())
     }
     fn __repr__(&self) -> String {
         format!(
@@ -390,9 +435,16 @@ impl Token {
     fn attempts(&self) -> u32 {
         self.inner.meta.attempts
     }
+    /// The whole answer, secrets masked (card numbers 6.4; security code, PIN, account numbers
+    /// and AES key `***`).
     #[getter]
     fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, &self.inner.raw)
+    }
+    /// The whole answer exactly as the gateway sent it, secrets in clear when it returned them.
+    #[getter]
+    fn raw_verbatim<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, self.inner.raw.verbatim())
     }
     /// `sourceOfFunds.provided.card`, or None.
     #[getter]
@@ -548,5 +600,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate_create_session, m)?)?;
     m.add_function(wrap_pyfunction!(validate_create_token, m)?)?;
     m.add_function(wrap_pyfunction!(enum_values, m)?)?;
+    m.add_function(wrap_pyfunction!(_result_from_answer, m)?)?;
     Ok(())
 }

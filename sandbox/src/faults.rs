@@ -21,6 +21,13 @@ pub enum Fault {
     Truncate,
     /// A 500 HTML page, as a load balancer would send.
     Html500,
+    /// A 503 HTML page, as a load balancer in front of the gateway would send.
+    Html503,
+    /// A 503 with an empty body.
+    Empty503,
+    /// Read the request, then write bytes that are not TLS under the TLS layer: the client's TLS
+    /// fails after its request was written.
+    Garbage,
     /// A 201 with a 50 MB body.
     Huge,
     /// A 302 redirect to another host.
@@ -32,8 +39,8 @@ pub enum Fault {
 impl FromStr for Fault {
     type Err = String;
 
-    /// `latency=MS`, `busy[=RETRY_AFTER_S]`, `close`, `truncate`, `html500`, `huge`, `redirect`,
-    /// `stall[=MS]`.
+    /// `latency=MS`, `busy[=RETRY_AFTER_S]`, `close`, `truncate`, `html500`, `html503`,
+    /// `empty503`, `garbage`, `huge`, `redirect`, `stall[=MS]`.
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, arg) = match s.split_once('=') {
             Some((n, a)) => (n, Some(a)),
@@ -48,6 +55,9 @@ impl FromStr for Fault {
             "close" => Fault::Close,
             "truncate" => Fault::Truncate,
             "html500" => Fault::Html500,
+            "html503" => Fault::Html503,
+            "empty503" => Fault::Empty503,
+            "garbage" => Fault::Garbage,
             "huge" => Fault::Huge,
             "redirect" => Fault::Redirect,
             "stall" => Fault::Stall(Duration::from_millis(num(30_000)?)),

@@ -13,6 +13,7 @@ pub mod cards;
 pub mod faults;
 pub mod gateway;
 pub mod http;
+pub mod proxy;
 pub mod tls;
 
 use std::collections::{HashMap, HashSet};
@@ -26,6 +27,7 @@ use std::time::Duration;
 
 pub use faults::{Fault, Faults};
 pub use gateway::{Behaviour, Gateway, SeenRequest, TokenManagement, TokenStrategy};
+pub use proxy::{Connect, ProxyMode, TunnelProxy};
 pub use tls::TlsFiles;
 
 use gateway::Peer;
@@ -367,6 +369,25 @@ fn apply_fault(
             let _ = write_response(conn, &r, false);
             true
         }
+        Fault::Html503 | Fault::Empty503 => {
+            let body: &[u8] = if fault == Fault::Html503 {
+                b"<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>"
+            } else {
+                b""
+            };
+            let r = Response {
+                status: 503,
+                headers: vec![("Content-Type", "text/html".to_owned())],
+                body: body.to_vec(),
+            };
+            write_response(conn, &r, keep_alive).is_err()
+        }
+        Fault::Garbage => {
+            let _ = conn.flush();
+            let mut raw = conn.tcp();
+            let _ = raw.write_all(b"this is not a TLS record\r\n");
+            true
+        }
         Fault::Huge => {
             const SIZE: usize = 50 * 1024 * 1024;
             let r = Response::json(201, &serde_json::Value::Null);
@@ -404,7 +425,7 @@ fn admin(gateway: &Gateway, req: &Request, loopback: bool) -> Response {
             let Some(fault) =
                 body.get("fault").and_then(|f| f.as_str()).and_then(|f| f.parse::<Fault>().ok())
             else {
-                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|huge|redirect|stall[=ms]|latency=ms\", \"count\": N}");
+                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|html503|empty503|garbage|huge|redirect|stall[=ms]|latency=ms\", \"count\": N}");
             };
             let count = body.get("count").and_then(|c| c.as_u64()).unwrap_or(1) as usize;
             gateway.faults.push(fault, count);

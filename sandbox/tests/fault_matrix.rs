@@ -26,11 +26,7 @@ fn call(b: ClientBuilder) -> Result<Session> {
 }
 
 fn attempts(e: &Error) -> u32 {
-    match e {
-        Error::Transport { attempts, .. } => *attempts,
-        Error::Gateway(g) => g.attempts,
-        _ => 1,
-    }
+    e.attempts()
 }
 
 /// Resident memory of this process, in KiB.
@@ -115,23 +111,51 @@ fn an_answer_stalled_past_the_timeout_times_out_within_a_second_more() {
 #[test]
 fn a_non_json_500_page_is_a_decode_error_with_a_short_snippet() {
     let s = start(|c| c.faults = vec![(Fault::Html500, 1)]);
-    let err = fails("html 500", password(&s), Expect::new(ErrorKind::Decode, false, 1, Some(500), 2));
+    // Not the gateway's answer: whatever sent it may have forwarded the request.
+    let err = fails("html 500", password(&s), Expect::new(ErrorKind::Decode, true, 1, Some(500), 2));
     let message = err.to_string();
     assert!(message.contains("Internal Server Error"), "{message}");
     assert!(message.len() < 400, "{message}");
 }
 
 #[test]
-fn a_truncated_json_body_is_a_decode_error() {
+fn a_truncated_2xx_body_is_a_decode_error_with_an_unknown_outcome() {
+    // The gateway did the work (201); only its answer is lost.
     let s = start(|c| c.faults = vec![(Fault::Truncate, 1)]);
-    fails("truncated", password(&s), Expect::new(ErrorKind::Decode, false, 1, Some(201), 2));
+    fails("truncated", password(&s), Expect::new(ErrorKind::Decode, true, 1, Some(201), 2));
+}
+
+#[test]
+fn an_html_or_empty_503_from_a_load_balancer_is_not_retried() {
+    for fault in [Fault::Html503, Fault::Empty503] {
+        let s = start(|c| c.faults = vec![(fault.clone(), 3)]);
+        fails(
+            &format!("{fault:?}"),
+            password(&s).max_retries(2),
+            Expect::new(ErrorKind::Decode, true, 1, Some(503), 2),
+        );
+        assert_eq!(s.faults().pending(), 2, "{fault:?}: the request was sent once");
+    }
+}
+
+#[test]
+fn a_tls_failure_after_the_request_was_written_on_a_reused_connection_has_an_unknown_outcome() {
+    let s = start(|_| {});
+    let client = password(&s).max_retries(2).build().unwrap();
+    client.create_session(&CreateSessionRequest::new()).expect("first call opens the connection");
+    s.faults().push(Fault::Garbage, 3);
+    let err = client.create_session(&CreateSessionRequest::new()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Tls, "{err}");
+    assert!(err.outcome_unknown(), "{err}");
+    assert_eq!(err.attempts(), 1, "not retried: {err}");
+    assert_eq!(s.faults().pending(), 2);
 }
 
 #[test]
 fn a_50_mb_body_stops_at_the_size_cap_and_memory_stays_bounded() {
     let s = start(|c| c.faults = vec![(Fault::Huge, 1)]);
     let before = rss_kib();
-    let err = fails("50 MB", password(&s), Expect::new(ErrorKind::Decode, false, 1, Some(201), 3));
+    let err = fails("50 MB", password(&s), Expect::new(ErrorKind::Decode, true, 1, Some(201), 3));
     assert!(err.to_string().contains("1048576"), "names the cap: {err}");
     let grown = rss_kib().saturating_sub(before);
     assert!(grown < 16 * 1024, "RSS grew by {grown} KiB");

@@ -23,33 +23,49 @@ pub struct ResponseMeta {
     pub attempts: u32,
 }
 
-/// The whole answer as JSON, unknown fields included. Derefs to `serde_json::Value`; its strings
-/// (which may hold the session's AES key) are overwritten when it is dropped, and `Debug` does
-/// not print it.
+/// The whole answer as JSON, unknown fields included.
+///
+/// What it shows by default ([`Deref`](std::ops::Deref), [`Raw::get_path`], [`Raw::to_value`]) is
+/// the answer with every known secret masked ([`crate::secret::mask_answer`]): card numbers 6.4;
+/// security code, PIN, account numbers and the session's AES key as `***`. [`Raw::verbatim`]
+/// opts in to the answer exactly as the gateway sent it (with `responseControls.sensitiveData`
+/// or a merchant profile that returns them, it holds those values in clear). Every string is
+/// overwritten when it is dropped, and `Debug` prints neither.
 #[derive(Clone, Default, PartialEq)]
-pub struct Raw(Value);
+pub struct Raw {
+    masked: Value,
+    verbatim: Value,
+}
 
 impl Raw {
     /// Wraps an answer.
-    pub fn new(v: Value) -> Self {
-        Self(v)
+    pub fn new(verbatim: Value) -> Self {
+        let mut masked = verbatim.clone();
+        crate::secret::mask_answer(&mut masked);
+        Self { masked, verbatim }
     }
 
-    /// A field by dotted name.
+    /// A field by dotted name, secrets masked.
     pub fn get_path(&self, path: &str) -> Option<&Value> {
-        lookup(&self.0, path)
+        lookup(&self.masked, path)
     }
 
-    /// A copy of the JSON value.
+    /// A copy of the answer, secrets masked.
     pub fn to_value(&self) -> Value {
-        self.0.clone()
+        self.masked.clone()
+    }
+
+    /// The answer exactly as the gateway sent it: it may hold card numbers, security codes,
+    /// PINs, account numbers and the AES key in clear. Never log it.
+    pub fn verbatim(&self) -> &Value {
+        &self.verbatim
     }
 }
 
 impl std::ops::Deref for Raw {
     type Target = Value;
     fn deref(&self) -> &Value {
-        &self.0
+        &self.masked
     }
 }
 
@@ -61,7 +77,8 @@ impl std::fmt::Debug for Raw {
 
 impl Drop for Raw {
     fn drop(&mut self) {
-        crate::secret::zeroize_json(&mut self.0);
+        crate::secret::zeroize_json(&mut self.masked);
+        crate::secret::zeroize_json(&mut self.verbatim);
     }
 }
 

@@ -20,8 +20,10 @@ use crate::validate::lookup;
 /// let req = CreateTokenRequest::card(CardDetails::new("5123450000000008").expiry("05", "30"))
 ///     .verification_strategy(VerificationStrategy::Basic);
 /// assert_eq!(req.to_json()["sourceOfFunds"]["type"], "CARD");
-/// // Debug never shows the card number in clear:
+/// // Debug and Serialize never show the card number in clear; only the wire body does:
 /// assert!(format!("{req:?}").contains("512345xxxxxx0008"));
+/// assert!(!serde_json::to_string(&req).unwrap().contains("5123450000000008"));
+/// assert_eq!(req.expose_json()["sourceOfFunds"]["provided"]["card"]["number"], "5123450000000008");
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -314,9 +316,39 @@ impl CreateTokenRequest {
         self
     }
 
-    /// The body in the gateway's nested shape. Holds secrets in clear: it is what is sent.
+    /// The body in the gateway's nested shape with its secrets masked (card numbers 6.4, the
+    /// rest `***`), as `Serialize` gives it: safe to log, not to send.
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    /// The body as it goes on the wire, secrets in clear: the one place a request's secrets are
+    /// serialized. The client calls it; call it yourself only to send the body.
+    pub fn expose_json(&self) -> Value {
+        let mut body = self.to_json();
+        let Some(p) = &self.source_of_funds.provided else { return body };
+        let mut put = |path: [&str; 2], value: &str| {
+            if let Some(slot) = body
+                .get_mut("sourceOfFunds")
+                .and_then(|v| v.get_mut("provided"))
+                .and_then(|v| v.get_mut(path[0]))
+                .and_then(|v| v.get_mut(path[1]))
+            {
+                *slot = Value::String(value.to_owned());
+            }
+        };
+        if let Some(c) = &p.card {
+            c.number.iter().for_each(|n| put(["card", "number"], n.expose()));
+            c.security_code.iter().for_each(|n| put(["card", "securityCode"], n.expose()));
+        }
+        if let Some(a) = &p.ach {
+            a.bank_account_number.iter().for_each(|n| put(["ach", "bankAccountNumber"], n.expose()));
+        }
+        if let Some(g) = &p.gift_card {
+            g.number.iter().for_each(|n| put(["giftCard", "number"], n.expose()));
+            g.pin.iter().for_each(|n| put(["giftCard", "pin"], n.expose()));
+        }
+        body
     }
 }
 
@@ -342,12 +374,23 @@ pub struct CardInfo {
 impl CardInfo {
     /// The expiry month (1-12) from `MMYY`.
     pub fn expiry_month(&self) -> Option<u32> {
-        self.expiry.as_deref().filter(|e| e.len() == 4).and_then(|e| e[..2].parse().ok())
+        self.expiry_digits().map(|(m, _)| m).filter(|m| (1..=12).contains(m))
     }
 
     /// The two-digit expiry year from `MMYY`.
     pub fn expiry_year(&self) -> Option<u32> {
-        self.expiry.as_deref().filter(|e| e.len() == 4).and_then(|e| e[2..].parse().ok())
+        self.expiry_digits().map(|(_, y)| y)
+    }
+
+    /// `MMYY` as two numbers, or None unless it is exactly four ASCII digits (never slices a
+    /// string the gateway sent on a byte index).
+    fn expiry_digits(&self) -> Option<(u32, u32)> {
+        let e = self.expiry.as_deref()?;
+        if e.len() != 4 || !e.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let d: Vec<u32> = e.bytes().map(|b| u32::from(b - b'0')).collect();
+        Some((d[0] * 10 + d[1], d[2] * 10 + d[3]))
     }
 }
 

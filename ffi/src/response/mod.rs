@@ -24,20 +24,28 @@ pub use token::*;
 struct Common {
     meta: ResponseMeta,
     json: OnceLock<CText>,
+    verbatim: OnceLock<CText>,
 }
 
 impl Common {
     fn new(meta: &ResponseMeta) -> Self {
-        Self { meta: meta.clone(), json: OnceLock::new() }
+        Self { meta: meta.clone(), json: OnceLock::new(), verbatim: OnceLock::new() }
     }
 
-    /// The whole answer as JSON text, made on first use.
+    /// The whole answer as JSON text with its secrets masked, made on first use.
     fn json(&self, raw: &Raw) -> *const c_char {
         self.json.get_or_init(|| CText::new(&serde_json::to_string(&**raw).unwrap_or_default())).as_ptr()
     }
+
+    /// The whole answer exactly as the gateway sent it, made on first use.
+    fn verbatim(&self, raw: &Raw) -> *const c_char {
+        self.verbatim
+            .get_or_init(|| CText::new(&serde_json::to_string(raw.verbatim()).unwrap_or_default()))
+            .as_ptr()
+    }
 }
 
-/// The generic accessor: field `name` (dotted) of `raw` as owned text in `*value_out`. Strings
+/// The generic accessor: field `name` (dotted) of `raw`, secrets masked, as owned text in `*value_out`. Strings
 /// come as they are; numbers, booleans, objects and arrays as JSON text.
 fn get(raw: &Raw, name: *const c_char, value_out: *mut *mut c_char) -> Result<(), Failure> {
     let name = arg_str(name, "name")?;

@@ -113,13 +113,25 @@ pub extern "C" fn mpgs_session_attempts(session: *const mpgs_session) -> u32 {
     ffi_export!(returns 0, { arg_ref(session, "session").map_or(0, |r| r.common.meta.attempts) })
 }
 
-/// The whole answer as JSON text, unknown fields included. Borrowed from `session`.
+/// The whole answer as JSON text, unknown fields included, with every known secret masked: card
+/// numbers 6.4 (`512345xxxxxx0008`); security code, PIN, account numbers and the AES key as
+/// `***`. Borrowed from `session`. NULL for NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_session_json(session: *const mpgs_session) -> *const c_char {
     ffi_export!(returns null(), { arg_ref(session, "session").map_or(null(), |r| r.common.json(&r.inner.raw)) })
 }
 
-/// Any field of the answer by dotted name (`sourceOfFunds.provided.card.brand`), as text
+/// The whole answer exactly as the gateway sent it: with `responseControls.sensitiveData` or a
+/// merchant profile that returns them, it holds card numbers, security codes, PINs, account
+/// numbers and the AES key in clear. Never log it. Borrowed from `session` (zeroed when it is
+/// freed). NULL for NULL.
+#[no_mangle]
+pub extern "C" fn mpgs_session_json_verbatim(session: *const mpgs_session) -> *const c_char {
+    ffi_export!(returns null(), { arg_ref(session, "session").map_or(null(), |r| r.common.verbatim(&r.inner.raw)) })
+}
+
+/// Any field of the answer by dotted name (`sourceOfFunds.provided.card.brand`), secrets masked
+/// as in the `_json` accessor, as text
 /// (numbers, booleans, objects and arrays as JSON). Writes an owned string to `*value_out` on
 /// success: release it with `mpgs_string_free`. `MPGS_STATUS_NOT_FOUND` when the answer has no
 /// such field.

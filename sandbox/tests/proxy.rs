@@ -1,0 +1,118 @@
+//! Proxies: used only when configured, CONNECT tunnels with TLS verified end to end, a refused
+//! or dropped tunnel is a connect failure (nothing sent, retried), and the environment's proxy
+//! only when asked for.
+
+use std::time::Duration;
+
+use mpgs::{Client, ClientBuilder, CreateSessionRequest, ErrorKind};
+use mpgs_sandbox::{Config, ProxyMode, Sandbox, TunnelProxy};
+
+fn sandbox() -> Sandbox {
+    Sandbox::start(Config::default()).expect("sandbox starts")
+}
+
+fn client(s: &Sandbox) -> ClientBuilder {
+    Client::builder("TESTMERCHANT")
+        .password("sandbox-password")
+        .base_url(s.url())
+        .add_ca_file(s.tls().unwrap().ca_path())
+        .timeout(Duration::from_secs(5))
+}
+
+fn authority(s: &Sandbox) -> String {
+    s.url().trim_start_matches("https://").to_owned()
+}
+
+#[test]
+fn a_configured_proxy_carries_the_call_through_a_connect_tunnel() {
+    let s = sandbox();
+    let proxy = TunnelProxy::start(ProxyMode::Tunnel).unwrap();
+    let c = client(&s).proxy(proxy.url()).build().unwrap();
+    let session = c.create_session(&CreateSessionRequest::new()).expect("through the tunnel");
+    assert!(session.id.is_some());
+    c.create_session(&CreateSessionRequest::new()).expect("again, on the same tunnel");
+    let seen = proxy.seen();
+    assert_eq!(seen.len(), 1, "one tunnel, kept alive: {seen:?}");
+    assert_eq!(seen[0].target, authority(&s));
+    assert_eq!(seen[0].authorization, None);
+}
+
+#[test]
+fn proxy_credentials_go_to_the_proxy_only_and_never_into_messages() {
+    let s = sandbox();
+    let proxy = TunnelProxy::start(ProxyMode::Tunnel).unwrap();
+    let url = proxy.url().replace("http://", "http://squid:pr%40xy-secret@");
+    let b = client(&s).proxy(&url);
+    assert!(!format!("{b:?}").contains("pr%40xy-secret"), "{b:?}");
+    b.build().unwrap().create_session(&CreateSessionRequest::new()).unwrap();
+    // base64("squid:pr@xy-secret")
+    assert_eq!(proxy.seen()[0].authorization.as_deref(), Some("Basic c3F1aWQ6cHJAeHktc2VjcmV0"));
+    let e = client(&s).proxy("socks5://squid:pr0xy-secret@127.0.0.1:1").build().unwrap_err();
+    assert!(!e.to_string().contains("pr0xy-secret"), "{e}");
+}
+
+#[test]
+fn tls_is_verified_end_to_end_through_the_tunnel() {
+    let s = sandbox();
+    let proxy = TunnelProxy::start(ProxyMode::Tunnel).unwrap();
+    let untrusting = Client::builder("TESTMERCHANT").password("p").base_url(s.url()).proxy(proxy.url());
+    let e = untrusting.build().unwrap().create_session(&CreateSessionRequest::new()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Tls, "{e}");
+    assert!(!e.outcome_unknown());
+}
+
+#[test]
+fn a_refused_or_dropped_tunnel_is_a_connect_failure_nothing_sent_and_retried() {
+    let s = sandbox();
+    for mode in [ProxyMode::Refuse(407), ProxyMode::Refuse(502), ProxyMode::Drop] {
+        let proxy = TunnelProxy::start(mode).unwrap();
+        let e = client(&s)
+            .proxy(proxy.url())
+            .max_retries(2)
+            .build()
+            .unwrap()
+            .create_session(&CreateSessionRequest::new())
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Connect, "{mode:?}: {e}");
+        assert!(!e.outcome_unknown(), "{mode:?}: {e}");
+        assert_eq!(e.attempts(), 3, "{mode:?}: retried like a refused connection: {e}");
+        assert_eq!(proxy.seen().len(), 3, "{mode:?}");
+        assert!(s.seen_requests().is_empty(), "{mode:?}: nothing reached the gateway");
+    }
+}
+
+#[test]
+fn an_http_loopback_target_is_never_proxied() {
+    let proxy = TunnelProxy::start(ProxyMode::Tunnel).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let c = Client::builder("TESTMERCHANT")
+        .password("p")
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .proxy(proxy.url())
+        .max_retries(0)
+        .build()
+        .unwrap();
+    let e = c.create_session(&CreateSessionRequest::new()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Connect, "{e}");
+    assert!(proxy.seen().is_empty());
+}
+
+/// One test, because the environment is the process's: the proxy it names is used only with
+/// `proxy_from_env`, and `NO_PROXY` still wins then.
+#[test]
+fn the_environment_proxy_is_used_only_when_asked_for() {
+    let s = sandbox();
+    let proxy = TunnelProxy::start(ProxyMode::Tunnel).unwrap();
+    std::env::set_var("HTTPS_PROXY", proxy.url());
+    std::env::remove_var("NO_PROXY");
+    std::env::remove_var("no_proxy");
+    client(&s).build().unwrap().create_session(&CreateSessionRequest::new()).unwrap();
+    assert!(proxy.seen().is_empty(), "not asked for: not used");
+    client(&s).proxy_from_env(true).build().unwrap().create_session(&CreateSessionRequest::new()).unwrap();
+    assert_eq!(proxy.seen().len(), 1, "asked for: used");
+    std::env::set_var("NO_PROXY", "localhost,127.0.0.1");
+    client(&s).proxy_from_env(true).build().unwrap().create_session(&CreateSessionRequest::new()).unwrap();
+    assert_eq!(proxy.seen().len(), 1, "NO_PROXY names the host: not used");
+    std::env::remove_var("HTTPS_PROXY");
+    std::env::remove_var("NO_PROXY");
+}

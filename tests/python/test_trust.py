@@ -1,0 +1,197 @@
+"""Promises of SECURITY.md from Python: outcome_unknown on every error, masked raw answers,
+explicit proxies only, one configuration policy, and a forked child that closes what it inherited."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from typing import Any, Iterator, List, Optional
+
+import pytest
+
+import mpgs
+
+
+def password_client(sb: Any, **kw: Any) -> mpgs.Client:
+    return mpgs.Client("TESTMERCHANT", password="sandbox-password", base_url=sb.url, ca_file=sb.ca, **kw)
+
+
+class ConnectProxy:
+    """A CONNECT proxy on 127.0.0.1 that tunnels to loopback targets, or refuses with 403."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        self.refuse = refuse
+        self.targets: List[str] = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = conn.recv(1)
+            if not chunk:
+                conn.close()
+                return
+            head += chunk
+        target = head.split(b" ")[1].decode()
+        self.targets.append(target)
+        host, _, port = target.rpartition(":")
+        if self.refuse or host not in ("127.0.0.1", "[::1]", "localhost"):
+            conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+            conn.close()
+            return
+        upstream = socket.create_connection((host.strip("[]"), int(port)))
+        conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+
+        def pump(a: socket.socket, b: socket.socket) -> None:
+            try:
+                while data := a.recv(65536):
+                    b.sendall(data)
+            except OSError:
+                pass
+            finally:
+                try:
+                    b.shutdown(socket.SHUT_WR)
+                except OSError:
+                    pass
+
+        threading.Thread(target=pump, args=(upstream, conn), daemon=True).start()
+        pump(conn, upstream)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture
+def proxy() -> Iterator[ConnectProxy]:
+    p = ConnectProxy()
+    yield p
+    p.close()
+
+
+def test_every_error_class_carries_outcome_unknown_and_attempts(sandbox: Any) -> None:
+    assert mpgs.Error("x").outcome_unknown is False and mpgs.Error("x").attempts == 0
+    with pytest.raises(mpgs.ValidationError) as v:
+        password_client(sandbox).create_token({"sourceOfFunds.type": "ACH"})
+    assert v.value.outcome_unknown is False and v.value.attempts == 0
+    with pytest.raises(mpgs.AuthenticationError) as a:
+        mpgs.Client("TESTMERCHANT", password="wrong", base_url=sandbox.url, ca_file=sandbox.ca).create_session()
+    assert a.value.outcome_unknown is False and a.value.attempts == 1
+    sandbox.fault("truncate", 1)
+    with pytest.raises(mpgs.DecodeError) as d:
+        password_client(sandbox).create_session()
+    assert d.value.outcome_unknown is True and d.value.attempts == 1, "a 201 whose answer was lost"
+    sandbox.fault("redirect", 1)
+    with pytest.raises(mpgs.DecodeError) as r:
+        password_client(sandbox).create_session()
+    assert r.value.outcome_unknown is False
+
+
+def test_an_html_503_is_not_retried(sandbox: Any) -> None:
+    sandbox.fault("html503", 3)
+    with pytest.raises(mpgs.DecodeError) as e:
+        password_client(sandbox, max_retries=2).create_session()
+    assert e.value.attempts == 1 and e.value.outcome_unknown is True
+    sandbox.raw("DELETE", "/_sandbox/faults")
+
+
+def test_raw_answers_hide_the_aes_key_unless_the_verbatim_answer_is_asked_for(client: mpgs.Client) -> None:
+    s = client.create_session()
+    assert s.aes256_key and len(s.aes256_key) > 20
+    assert s.raw["session"]["aes256Key"] == "***"
+    assert s.aes256_key not in repr(s.raw)
+    assert s.raw_verbatim["session"]["aes256Key"] == s.aes256_key
+
+
+def test_a_configured_proxy_carries_the_call(sandbox: Any, proxy: ConnectProxy) -> None:
+    s = password_client(sandbox, proxy=proxy.url).create_session()
+    assert s.id
+    assert proxy.targets == [sandbox.url.removeprefix("https://")]
+
+
+def test_a_refused_tunnel_is_a_connect_error_nothing_sent_and_retried(sandbox: Any) -> None:
+    p = ConnectProxy(refuse=True)
+    with pytest.raises(mpgs.TransportError) as e:
+        password_client(sandbox, proxy=p.url, max_retries=1).create_session()
+    assert e.value.kind == "connect" and e.value.outcome_unknown is False and e.value.attempts == 2
+    assert len(p.targets) == 2
+    p.close()
+
+
+def test_the_environment_proxy_only_when_asked_for(sandbox: Any, proxy: ConnectProxy, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    password_client(sandbox).create_session()
+    assert proxy.targets == []
+    password_client(sandbox, proxy_from_env=True).create_session()
+    assert len(proxy.targets) == 1
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    password_client(sandbox, proxy_from_env=True).create_session()
+    assert len(proxy.targets) == 1
+
+
+def test_conflicting_settings_are_refused_by_the_core_naming_both(sandbox: Any) -> None:
+    with pytest.raises(mpgs.ConfigError) as e:
+        mpgs.Client("M", password="pw", cert_file=sandbox.client_cert, key_file=sandbox.client_key, region="mtf")
+    assert "password" in str(e.value) and "certificate" in str(e.value)
+    with pytest.raises(mpgs.ConfigError) as e:
+        mpgs.Client("M", password="pw", base_url="https://gw.example.com", region="mtf")
+    assert "base URL" in str(e.value) and "region" in str(e.value)
+    with pytest.raises(mpgs.ConfigError) as e:
+        mpgs.Client("M", password="pw", base_url="https://u:s3cret-pw@gw.example.com")
+    assert "s3cret-pw" not in str(e.value)
+
+
+def test_defaults_come_from_the_core(sandbox: Any) -> None:
+    c = password_client(sandbox)
+    assert c._paths["session"].startswith("/api/rest/version/58/")
+    assert c._paths["token"].startswith("/api/rest/version/38/")
+
+
+def _sockets() -> int:
+    n = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}").startswith("socket:"):
+                n += 1
+        except OSError:
+            pass
+    return n
+
+
+def test_a_forked_child_closes_the_connections_it_inherited(sandbox: Any) -> None:
+    client = password_client(sandbox)
+    client.create_session()  # one pooled connection
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            before = _sockets()
+            client.create_session()
+            after = _sockets()
+            # The inherited pooled socket is closed; the child's own new one is open.
+            os.write(w, f"{before} {after}".encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(w)
+    _, status = os.waitpid(pid, 0)
+    before, after = map(int, os.read(r, 100).split())
+    os.close(r)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert after == before, f"sockets before {before}, after {after}: the inherited one stayed open"
+    client.create_session()  # the parent's connection still works
