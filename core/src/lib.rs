@@ -34,6 +34,7 @@ mod client;
 pub mod config;
 pub mod error;
 pub mod model;
+pub mod number;
 pub mod operation;
 pub mod rules;
 pub mod secret;
@@ -50,6 +51,7 @@ pub use model::token::{
     ProvidedDetails, ResponseControls, SessionRef, SourceOfFunds, Token, TransactionInfo, Usage,
 };
 pub use model::{Raw, ResponseMeta};
+pub use number::BadNumber;
 pub use operation::Operation;
 pub use secret::{mask_pan, CardNumber, SecretString};
 pub use validate::{validate, value_from_text};
