@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use crate::error::{Error, FieldError, Result};
-use crate::number::BadNumber;
 use crate::model::enums::ValidationType;
+use crate::number::BadNumber;
 use crate::operation::Operation;
 use crate::rules::{self, Chars, FieldRule, Kind, Sensitivity};
 

@@ -45,9 +45,16 @@ fn a_bad_number_is_invalid_by_its_dotted_path_wherever_it_lands() {
 #[test]
 fn number_text_that_json_cannot_carry_is_invalid_not_a_string_or_a_wrapped_number() {
     let path = "session.authenticationLimit";
-    for text in ["18446744073709551616", "-9223372036854775809", "99999999999999999999999999", "nan", "NaN", "inf",
-        "-infinity", "1e400"]
-    {
+    for text in [
+        "18446744073709551616",
+        "-9223372036854775809",
+        "99999999999999999999999999",
+        "nan",
+        "NaN",
+        "inf",
+        "-infinity",
+        "1e400",
+    ] {
         let value = value_from_text(Operation::CreateSession, path, text);
         assert!(BadNumber::find(&value).is_some(), "{text}: {value}");
         let (field, kind, _) = only_error(Operation::CreateSession, json!({ path: value }));
