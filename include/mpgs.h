@@ -12,24 +12,50 @@
  * `mpgs_error` (release it with `mpgs_error_free`) with the stage, the HTTP status, the gateway's
  * cause, field, validation type, support code and explanation, every field error, whether the
  * outcome is unknown, and a message. Outputs (`*_out` arguments) are written only on success,
- * and `*err` only on failure. There is no thread-local "last error".
+ * and `*err` only on failure. On failure `*err` is overwritten, not freed: an error already
+ * there stays valid and is still the caller's to free (free it first, or keep it, or it leaks).
+ * There is no thread-local "last error".
  * A NULL where a value is required, or a string that is not UTF-8, gives
  * MPGS_STATUS_INVALID_ARGUMENT with a message naming the argument. A Rust panic never crosses
  * into C: it comes back as MPGS_STATUS_INTERNAL.
+ *
+ * NULL handles. An accessor (a function that returns a value rather than a status) given a
+ * NULL handle returns what its documentation says for NULL: NULL for strings, 0 for numbers,
+ * MPGS_STAGE_UNKNOWN, false, or true for `mpgs_error_outcome_unknown` (unknown is the safe
+ * answer). It never crashes.
  *
  * Strings. Arguments are NUL-terminated UTF-8 and are copied: the caller may free or wipe them
  * when the call returns. Returned strings are either borrowed (`const char *`, valid until the
  * handle they came from is freed; each function says which handle) or owned (`char *` written
  * to an out argument, released with `mpgs_string_free`). Static strings (`mpgs_version`,
- * `mpgs_status_name`) are never freed.
+ * `mpgs_status_name`) are never freed. A NUL inside a returned string's text (a gateway answer
+ * may hold `\u0000`) is replaced with U+FFFD (bytes EF BF BD), so a C string is never cut short.
+ * The caller may write into an owned string's bytes (a NUL included, nothing past its final NUL):
+ * `mpgs_string_free` knows the size it allocated and zeroes and frees all of it.
+ *
+ * Files. Certificate, key and CA files are read when their setter is called
+ * (`mpgs_config_set_certificate_files`, `mpgs_config_add_ca_file`), never later: a client uses
+ * the contents as they were then. A file that cannot be read is reported by `mpgs_client_new`.
  *
  * Threads. `const` means safe to share: one `mpgs_client` may be used from many threads at
  * once (every operation takes `const mpgs_client *`). A config, request, response or error
  * belongs to one thread at a time; it may be handed to another thread, not shared.
  *
- * Secrets. Passwords, card numbers, security codes, PINs and the session's AES key never
- * appear in messages; card numbers in answers are returned masked (`512345xxxxxx0008`).
- * Handles holding secrets are zeroed when freed.
+ * Outcome. Every error says whether the gateway may have processed the request
+ * (`mpgs_error_outcome_unknown`: true after a connection lost once the request was written, a
+ * timeout waiting for the answer, or a 2xx answer that could not be read) and how many times it
+ * was sent (`mpgs_error_attempts`, 0 when nothing was). Only requests that provably never left,
+ * and the gateway's own SERVER_BUSY answer, are sent again.
+ *
+ * Proxies. None unless `mpgs_config_set_proxy` or `mpgs_config_set_proxy_from_env` says so;
+ * the environment is not read otherwise. TLS is verified end to end through the tunnel.
+ *
+ * Secrets. Passwords, card numbers, security codes, PINs, account numbers and the session's AES
+ * key never appear in messages. Card numbers from the typed accessors are masked
+ * (`512345xxxxxx0008`) whatever the gateway sent; the raw answer (`mpgs_*_json`, `mpgs_*_get`)
+ * has card numbers masked and the other secrets as `***`. Only `mpgs_*_json_verbatim` and
+ * `mpgs_session_aes256_key` return secrets, and only as the gateway sent them. Handles holding
+ * secrets are zeroed when freed.
  */
 
 
@@ -258,8 +284,10 @@ const char *mpgs_version(void);
 const char *mpgs_status_name(uint32_t status);
 
 /**
- * Releases a string this library returned as owned (`char *`). It is zeroed first. NULL is a
- * no-op.
+ * Releases a string this library returned as owned (`char *`), zeroing every byte of it first.
+ * The library keeps the string's size beside it, so this is safe whatever the caller wrote into
+ * the string's bytes (a NUL in the middle included), as long as nothing was written past its
+ * terminating NUL. Only strings from this library, each once. NULL is a no-op.
  */
 void mpgs_string_free(char *string);
 
@@ -282,8 +310,10 @@ mpgs_status mpgs_config_set_password(struct mpgs_config *config,
 
 /**
  * Authenticates with a client certificate: `cert_file` holds the PEM certificate chain (leaf
- * first), `key_file` its PEM private key. A file that cannot be read is reported by
- * `mpgs_client_new` as `MPGS_STATUS_CONFIG`.
+ * first), `key_file` its PEM private key. Both files are read during this call (the config keeps
+ * their contents, the key zeroed when released): later changes to the files are not seen. A file
+ * that cannot be read does not fail this call; `mpgs_client_new` then fails with
+ * `MPGS_STATUS_CONFIG` naming the file.
  */
 mpgs_status mpgs_config_set_certificate_files(struct mpgs_config *config,
                                               const char *cert_file,
@@ -330,7 +360,9 @@ mpgs_status mpgs_config_set_proxy_from_env(struct mpgs_config *config,
 
 /**
  * Trusts the CA certificates in PEM file `ca_file` as well as the public roots (for a private
- * test host). TLS is always verified.
+ * test host). TLS is always verified. The file is read during this call: later changes to it are
+ * not seen. A file that cannot be read does not fail this call; `mpgs_client_new` then fails with
+ * `MPGS_STATUS_CONFIG` naming the file.
  */
 mpgs_status mpgs_config_add_ca_file(struct mpgs_config *config,
                                     const char *ca_file,
@@ -379,7 +411,8 @@ void mpgs_config_free(struct mpgs_config *config);
 
 /**
  * Checks every setting and makes a client; `config` is left as it was and may be reused or
- * released. Errors: `MPGS_STATUS_CONFIG` (no credentials, no host, unreadable file, bad PEM),
+ * released. Reads no file (the setters did). Errors: `MPGS_STATUS_CONFIG` (no credentials, no
+ * host, a file a setter could not read, bad PEM),
  * `MPGS_STATUS_VALIDATION` (a bad merchant id). Writes `*client_out` on success.
  */
 mpgs_status mpgs_client_new(const struct mpgs_config *config,
@@ -430,79 +463,83 @@ mpgs_status mpgs_client_create_token_with(const struct mpgs_client *client,
                                           struct mpgs_error **err);
 
 /**
- * The status the failed call returned (never `MPGS_STATUS_OK`).
+ * The status the failed call returned (never `MPGS_STATUS_OK`); `MPGS_STATUS_INVALID_ARGUMENT`
+ * for NULL.
  */
 mpgs_status mpgs_error_status(const struct mpgs_error *error);
 
 /**
- * Where the call failed: before sending, with an answer, or without one.
+ * Where the call failed: before sending, with an answer, or without one. `MPGS_STAGE_UNKNOWN`
+ * for NULL.
  */
 mpgs_stage mpgs_error_stage(const struct mpgs_error *error);
 
 /**
  * The whole message, naming the field or argument and what to do. Never holds a secret.
- * Borrowed: valid until `mpgs_error_free(error)`. Never NULL for a non-NULL `error`.
+ * Borrowed: valid until `mpgs_error_free(error)`. Never NULL for a non-NULL `error`; NULL for
+ * NULL.
  */
 const char *mpgs_error_message(const struct mpgs_error *error);
 
 /**
- * The HTTP status of the answer (gateway and decode errors), 0 when there was none.
+ * The HTTP status of the answer (gateway and decode errors), 0 when there was none or for NULL.
  */
 uint16_t mpgs_error_http_status(const struct mpgs_error *error);
 
 /**
  * True when the request got no answer and the gateway may still have processed it: look the
- * result up before sending anything that must not happen twice.
+ * result up before sending anything that must not happen twice. True for NULL (with no error to
+ * say otherwise, unknown is the safe answer).
  */
 bool mpgs_error_outcome_unknown(const struct mpgs_error *error);
 
 /**
- * How many times the request was sent (0 when it never left).
+ * How many times the request was sent (0 when it never left, and for NULL).
  */
 uint32_t mpgs_error_attempts(const struct mpgs_error *error);
 
 /**
  * The gateway's `error.cause` (`INVALID_REQUEST`, `SERVER_BUSY`, ...).
- * Borrowed: valid until `mpgs_error_free(error)`; NULL when absent.
+ * Borrowed: valid until `mpgs_error_free(error)`; NULL when absent or when `error` is NULL.
  */
 const char *mpgs_error_cause(const struct mpgs_error *error);
 
 /**
  * The dotted field at fault: the gateway's `error.field`, or the first of the field errors
  * found before sending.
- * Borrowed: valid until `mpgs_error_free(error)`; NULL when absent.
+ * Borrowed: valid until `mpgs_error_free(error)`; NULL when absent or when `error` is NULL.
  */
 const char *mpgs_error_field(const struct mpgs_error *error);
 
 /**
  * `INVALID`, `MISSING` or `UNSUPPORTED`, for `mpgs_error_field`.
- * Borrowed: valid until `mpgs_error_free(error)`; NULL when absent.
+ * Borrowed: valid until `mpgs_error_free(error)`; NULL when absent or when `error` is NULL.
  */
 const char *mpgs_error_validation_type(const struct mpgs_error *error);
 
 /**
  * The gateway's `error.explanation` (card-number-like digit runs masked), or the first field
  * error's explanation.
- * Borrowed: valid until `mpgs_error_free(error)`; NULL when absent.
+ * Borrowed: valid until `mpgs_error_free(error)`; NULL when absent or when `error` is NULL.
  */
 const char *mpgs_error_explanation(const struct mpgs_error *error);
 
 /**
  * The gateway's `error.supportCode`, to quote to the gateway's support.
- * Borrowed: valid until `mpgs_error_free(error)`; NULL when absent.
+ * Borrowed: valid until `mpgs_error_free(error)`; NULL when absent or when `error` is NULL.
  */
 const char *mpgs_error_support_code(const struct mpgs_error *error);
 
 /**
  * The gateway's whole error answer as JSON (gateway errors only; strings masked like the
  * explanation).
- * Borrowed: valid until `mpgs_error_free(error)`; NULL when absent.
+ * Borrowed: valid until `mpgs_error_free(error)`; NULL when absent or when `error` is NULL.
  */
 const char *mpgs_error_gateway_json(const struct mpgs_error *error);
 
 /**
  * How many field errors the error carries (validation errors: every problem found, the first
- * being the one `mpgs_error_field` names; 0 for other kinds).
+ * being the one `mpgs_error_field` names; 0 for other kinds and for NULL).
  */
 size_t mpgs_error_field_error_count(const struct mpgs_error *error);
 
@@ -532,9 +569,10 @@ mpgs_status mpgs_request_new(uint32_t operation,
 /**
  * Sets field `name` (dotted, as the gateway documents it:
  * `sourceOfFunds.provided.card.number`) to `value`, given as text: integer fields
- * (`session.authenticationLimit`) take their digits. Setting a field again replaces it. The value
- * is judged with all the others by `mpgs_request_validate` and before sending, so every
- * problem is reported at once; only a NULL or non-UTF-8 argument fails here.
+ * (`session.authenticationLimit`) take their digits; number text beyond 64 bits, `nan` or `inf`
+ * is an `INVALID` error of the field, never a wrapped number. Setting a field again replaces
+ * it. The value is judged with all the others by `mpgs_request_validate` and before sending, so
+ * every problem is reported at once; only a NULL or non-UTF-8 argument fails here.
  */
 mpgs_status mpgs_request_set(struct mpgs_request *request,
                              const char *name,
@@ -571,43 +609,43 @@ mpgs_status mpgs_validate(uint32_t operation,
 
 /**
  * `session.id`: the session identifier.
- * Borrowed from `session`; NULL when absent.
+ * Borrowed from `session`; NULL when absent or when `session` is NULL.
  */
 const char *mpgs_session_id(const struct mpgs_session *session);
 
 /**
  * `session.aes256Key`: Base64 of the session's AES-256 key. A secret: never log it.
- * Borrowed from `session`; NULL when absent.
+ * Borrowed from `session`; NULL when absent or when `session` is NULL.
  */
 const char *mpgs_session_aes256_key(const struct mpgs_session *session);
 
 /**
  * `session.version`: for optimistic locking.
- * Borrowed from `session`; NULL when absent.
+ * Borrowed from `session`; NULL when absent or when `session` is NULL.
  */
 const char *mpgs_session_version(const struct mpgs_session *session);
 
 /**
  * `session.updateStatus`: `NO_UPDATE`, `SUCCESS` or `FAILURE`.
- * Borrowed from `session`; NULL when absent.
+ * Borrowed from `session`; NULL when absent or when `session` is NULL.
  */
 const char *mpgs_session_update_status(const struct mpgs_session *session);
 
 /**
  * `merchant`.
- * Borrowed from `session`; NULL when absent.
+ * Borrowed from `session`; NULL when absent or when `session` is NULL.
  */
 const char *mpgs_session_merchant(const struct mpgs_session *session);
 
 /**
  * `result` (`SUCCESS`).
- * Borrowed from `session`; NULL when absent.
+ * Borrowed from `session`; NULL when absent or when `session` is NULL.
  */
 const char *mpgs_session_result(const struct mpgs_session *session);
 
 /**
  * `correlationId`, as sent.
- * Borrowed from `session`; NULL when absent.
+ * Borrowed from `session`; NULL when absent or when `session` is NULL.
  */
 const char *mpgs_session_correlation_id(const struct mpgs_session *session);
 
@@ -629,7 +667,8 @@ uint32_t mpgs_session_attempts(const struct mpgs_session *session);
 /**
  * The whole answer as JSON text, unknown fields included, with every known secret masked: card
  * numbers 6.4 (`512345xxxxxx0008`); security code, PIN, account numbers and the AES key as
- * `***`. Borrowed from `session`. NULL for NULL.
+ * `***`. Borrowed from `session`. NULL only
+ * when `session` is NULL.
  */
 const char *mpgs_session_json(const struct mpgs_session *session);
 
@@ -646,7 +685,8 @@ const char *mpgs_session_json_verbatim(const struct mpgs_session *session);
  * as in the `_json` accessor, as text
  * (numbers, booleans, objects and arrays as JSON). Writes an owned string to `*value_out` on
  * success: release it with `mpgs_string_free`. `MPGS_STATUS_NOT_FOUND` when the answer has no
- * such field.
+ * such field (or it is `null`); `MPGS_STATUS_INVALID_ARGUMENT` for a NULL `session`, `name` or
+ * `value_out`, or a `name` that is not UTF-8. `*value_out` is written only on success.
  */
 mpgs_status mpgs_session_get(const struct mpgs_session *session,
                              const char *name,
@@ -667,157 +707,157 @@ void mpgs_session_free(struct mpgs_session *session);
 
 /**
  * `token`: the token to store and pay with.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_token(const struct mpgs_token *token);
 
 /**
  * `status`: `VALID` or `INVALID`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_status(const struct mpgs_token *token);
 
 /**
  * `repositoryId`: the token repository.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_repository_id(const struct mpgs_token *token);
 
 /**
  * `response.gatewayCode`: the verification outcome (`BASIC_VERIFICATION_SUCCESSFUL`, ...).
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_gateway_code(const struct mpgs_token *token);
 
 /**
  * `result`: `SUCCESS`, `FAILURE` or `ERROR`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_result(const struct mpgs_token *token);
 
 /**
  * `verificationStrategy`: `NONE`, `BASIC` or `ACQUIRER`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_verification_strategy(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.type`: `CARD`, `ACH`, `GIFT_CARD`, ...
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_source_of_funds_type(const struct mpgs_token *token);
 
 /**
  * `correlationId`, as sent.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_correlation_id(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.card.brand` (`MASTERCARD`, `VISA`, ...).
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_card_brand(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.card.number`, always masked 6.4 (`512345xxxxxx0008`).
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_card_number(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.card.expiry`, `MMYY`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_card_expiry(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.card.scheme`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_card_scheme(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.card.fundingMethod` (`CREDIT`, `DEBIT`, ...).
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_card_funding_method(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.card.issuer`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_card_issuer(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.card.localBrand`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_card_local_brand(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.ach.accountType`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_ach_account_type(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.ach.bankAccountHolder`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_ach_bank_account_holder(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.ach.routingNumber`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_ach_routing_number(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.ach.secCode`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_ach_sec_code(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.giftCard.brand`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_gift_card_brand(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.giftCard.localBrand`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_gift_card_local_brand(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.giftCard.number`, always masked.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_gift_card_number(const struct mpgs_token *token);
 
 /**
  * `sourceOfFunds.provided.giftCard.scheme`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_gift_card_scheme(const struct mpgs_token *token);
 
 /**
  * `usage.lastUpdated` (`2021-01-29T09:09:50.837Z`).
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_usage_last_updated(const struct mpgs_token *token);
 
 /**
  * `usage.lastUpdatedBy`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_usage_last_updated_by(const struct mpgs_token *token);
 
 /**
  * `usage.lastUsed`.
- * Borrowed from `token`; NULL when absent.
+ * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_usage_last_used(const struct mpgs_token *token);
 
@@ -839,7 +879,8 @@ uint32_t mpgs_token_attempts(const struct mpgs_token *token);
 /**
  * The whole answer as JSON text, unknown fields included, with every known secret masked: card
  * numbers 6.4 (`512345xxxxxx0008`); security code, PIN, account numbers and the AES key as
- * `***`. Borrowed from `token`. NULL for NULL.
+ * `***`. Borrowed from `token`. NULL only
+ * when `token` is NULL.
  */
 const char *mpgs_token_json(const struct mpgs_token *token);
 
@@ -856,7 +897,8 @@ const char *mpgs_token_json_verbatim(const struct mpgs_token *token);
  * as in the `_json` accessor, as text
  * (numbers, booleans, objects and arrays as JSON). Writes an owned string to `*value_out` on
  * success: release it with `mpgs_string_free`. `MPGS_STATUS_NOT_FOUND` when the answer has no
- * such field.
+ * such field (or it is `null`); `MPGS_STATUS_INVALID_ARGUMENT` for a NULL `token`, `name` or
+ * `value_out`, or a `name` that is not UTF-8. `*value_out` is written only on success.
  */
 mpgs_status mpgs_token_get(const struct mpgs_token *token,
                            const char *name,

@@ -2,7 +2,9 @@
  * mpgs.hpp: a header-only C++17 wrapper of libmpgs (mpgs.h).
  *
  * Handles are move-only RAII objects (std::unique_ptr with deleters that call the C `_free`
- * functions); a failed call throws mpgs::Error, which carries every field of the C error.
+ * functions); a failed call throws mpgs::Error, which carries every field of the C error, and
+ * so does an argument the C API cannot take (a duration out of range, a string holding a NUL).
+ * `capi()` returns the raw C handle, for calls the wrapper does not cover.
  * Threads: as in C, one mpgs::Client may be used from many threads at once; a Session, Token,
  * Request or Config belongs to one thread at a time.
  *
@@ -16,7 +18,9 @@
 #include "mpgs.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -39,6 +43,9 @@ inline std::optional<std::string> opt(const char *s) {
     return s ? std::optional<std::string>(s) : std::nullopt;
 }
 
+/** A C string as std::string; "" for NULL (never std::string(NULL)). */
+inline std::string str(const char *s) { return s ? std::string(s) : std::string(); }
+
 template <typename T, void (*Free)(T *)>
 struct Deleter {
     void operator()(T *p) const noexcept { Free(p); }
@@ -51,30 +58,16 @@ using Handle = std::unique_ptr<T, Deleter<T, Free>>;
 
 /** A failed call: the status and every detail of the C library's mpgs_error. */
 class Error : public std::runtime_error {
+    using Owned = detail::Handle<mpgs_error, mpgs_error_free>;
+
 public:
-    /** Takes ownership of `error` (may be NULL) and frees it once copied. */
-    Error(mpgs_status status, mpgs_error *error)
-        : std::runtime_error(message_of(status, error)), status_(status) {
-        detail::Handle<mpgs_error, mpgs_error_free> owned(error);
-        if (!error) return;
-        stage_ = mpgs_error_stage(error);
-        http_status_ = mpgs_error_http_status(error);
-        outcome_unknown_ = mpgs_error_outcome_unknown(error);
-        attempts_ = mpgs_error_attempts(error);
-        cause_ = detail::opt(mpgs_error_cause(error));
-        field_ = detail::opt(mpgs_error_field(error));
-        validation_type_ = detail::opt(mpgs_error_validation_type(error));
-        explanation_ = detail::opt(mpgs_error_explanation(error));
-        support_code_ = detail::opt(mpgs_error_support_code(error));
-        size_t n = mpgs_error_field_error_count(error);
-        field_errors_.reserve(n);
-        for (size_t i = 0; i < n; i++) {
-            mpgs_field_error fe;
-            if (mpgs_error_field_error(error, i, &fe) == MPGS_STATUS_OK) {
-                field_errors_.push_back(FieldError{fe.field, fe.validation_type, fe.explanation});
-            }
-        }
-    }
+    /** Takes ownership of `error` (may be NULL) and frees it once copied, also when copying
+     * throws (std::bad_alloc). Without a C error the stage and the outcome are unknown. */
+    Error(mpgs_status status, mpgs_error *error) : Error(status, Owned(error)) {}
+
+    /** An argument the wrapper refuses before calling C (stage NOT_SENT: nothing was sent). */
+    Error(mpgs_status status, const std::string &message)
+        : std::runtime_error(message), status_(status), stage_(MPGS_STAGE_NOT_SENT), outcome_unknown_(false) {}
 
     mpgs_status status() const noexcept { return status_; }
     mpgs_stage stage() const noexcept { return stage_; }
@@ -92,6 +85,31 @@ public:
     const std::vector<FieldError> &field_errors() const noexcept { return field_errors_; }
 
 private:
+    // `owned` exists before anything here can throw: the C error is freed whatever happens.
+    Error(mpgs_status status, Owned owned)
+        : std::runtime_error(message_of(status, owned.get())), status_(status) {
+        const mpgs_error *error = owned.get();
+        if (!error) return;
+        stage_ = mpgs_error_stage(error);
+        http_status_ = mpgs_error_http_status(error);
+        outcome_unknown_ = mpgs_error_outcome_unknown(error);
+        attempts_ = mpgs_error_attempts(error);
+        cause_ = detail::opt(mpgs_error_cause(error));
+        field_ = detail::opt(mpgs_error_field(error));
+        validation_type_ = detail::opt(mpgs_error_validation_type(error));
+        explanation_ = detail::opt(mpgs_error_explanation(error));
+        support_code_ = detail::opt(mpgs_error_support_code(error));
+        size_t n = mpgs_error_field_error_count(error);
+        field_errors_.reserve(n);
+        for (size_t i = 0; i < n; i++) {
+            mpgs_field_error fe;
+            if (mpgs_error_field_error(error, i, &fe) == MPGS_STATUS_OK) {
+                field_errors_.push_back(
+                    FieldError{detail::str(fe.field), detail::str(fe.validation_type), detail::str(fe.explanation)});
+            }
+        }
+    }
+
     static std::string message_of(mpgs_status status, const mpgs_error *error) {
         const char *m = error ? mpgs_error_message(error) : nullptr;
         return m ? std::string(m) : std::string(mpgs_status_name(status));
@@ -100,7 +118,7 @@ private:
     mpgs_status status_;
     mpgs_stage stage_ = MPGS_STAGE_UNKNOWN;
     std::uint16_t http_status_ = 0;
-    bool outcome_unknown_ = false;
+    bool outcome_unknown_ = true;
     std::uint32_t attempts_ = 0;
     std::optional<std::string> cause_, field_, validation_type_, explanation_, support_code_;
     std::vector<FieldError> field_errors_;
@@ -114,6 +132,39 @@ inline void check(mpgs_status status, mpgs_error *const &error) {
     mpgs_error_free(error);
 }
 
+/** `s` for C, refused when it holds a NUL (C would see only the text before it). */
+inline const char *c_str(const std::string &s, const char *what) {
+    if (s.find('\0') != std::string::npos) {
+        throw Error(MPGS_STATUS_INVALID_ARGUMENT, std::string("`") + what + "` holds a NUL character");
+    }
+    return s.c_str();
+}
+
+/** A duration in whole milliseconds for C (rounded up), refused when negative or above
+ * UINT32_MAX ms instead of wrapped or cut. */
+template <typename Rep, typename Period>
+std::uint32_t milliseconds(std::chrono::duration<Rep, Period> d, const char *what) {
+    // Compared as floating milliseconds first: converting an out-of-range count could overflow.
+    const std::chrono::duration<long double, std::milli> ms = d;
+    const long double max = std::numeric_limits<std::uint32_t>::max();
+    if (!(ms.count() >= 0 && std::ceil(ms.count()) <= max)) {  // NaN fails too
+        throw Error(MPGS_STATUS_INVALID_ARGUMENT,
+                    std::string("`") + what + "` must be from 0 to 4294967295 ms (about 49.7 days)");
+    }
+    return static_cast<std::uint32_t>(std::ceil(ms.count()));
+}
+
+/** The generic accessors' answer: the value, nullopt when absent; throws on any other failure. */
+inline std::optional<std::string> field(mpgs_status status, char *value, mpgs_error *const &error) {
+    if (status == MPGS_STATUS_NOT_FOUND) {
+        mpgs_error_free(error);
+        return std::nullopt;
+    }
+    check(status, error);
+    Handle<char, mpgs_string_free> owned(value);
+    return str(value);
+}
+
 }  // namespace detail
 
 /** The library's version, "MAJOR.MINOR.PATCH". */
@@ -122,7 +173,7 @@ inline std::string version() { return mpgs_version(); }
 /** Checks a request body (JSON text) for an operation without sending it; throws on a problem. */
 inline void validate(mpgs_operation operation, const std::string &json) {
     mpgs_error *e = nullptr;
-    detail::check(mpgs_validate(operation, json.c_str(), &e), e);
+    detail::check(mpgs_validate(operation, detail::c_str(json, "json"), &e), e);
 }
 
 /** A request built field by field with dotted names. */
@@ -137,84 +188,103 @@ public:
 
     Request &set(const std::string &name, const std::string &value) {
         mpgs_error *e = nullptr;
-        detail::check(mpgs_request_set(handle_.get(), name.c_str(), value.c_str(), &e), e);
+        detail::check(
+            mpgs_request_set(capi(), detail::c_str(name, "name"), detail::c_str(value, "value"), &e), e);
         return *this;
     }
 
     Request &unset(const std::string &name) {
         mpgs_error *e = nullptr;
-        detail::check(mpgs_request_unset(handle_.get(), name.c_str(), &e), e);
+        detail::check(mpgs_request_unset(capi(), detail::c_str(name, "name"), &e), e);
         return *this;
     }
 
     /** Throws mpgs::Error listing every problem. */
     void validate() const {
         mpgs_error *e = nullptr;
-        detail::check(mpgs_request_validate(handle_.get(), &e), e);
+        detail::check(mpgs_request_validate(capi(), &e), e);
     }
 
-    const mpgs_request *get() const noexcept { return handle_.get(); }
+    /** The C handle (NULL once moved from); still owned by this object. */
+    mpgs_request *capi() noexcept { return handle_.get(); }
+    const mpgs_request *capi() const noexcept { return handle_.get(); }
 
 private:
     detail::Handle<mpgs_request, mpgs_request_free> handle_;
 };
 
-/** A created session. */
+/** A created session. Accessors of a moved-from Session return nullopt or 0; json() and get()
+ * throw mpgs::Error (MPGS_STATUS_INVALID_ARGUMENT). */
 class Session {
 public:
     explicit Session(mpgs_session *s) : handle_(s) {}
-    std::optional<std::string> id() const { return detail::opt(mpgs_session_id(get())); }
-    std::optional<std::string> aes256_key() const { return detail::opt(mpgs_session_aes256_key(get())); }
-    std::optional<std::string> version() const { return detail::opt(mpgs_session_version(get())); }
-    std::optional<std::string> update_status() const { return detail::opt(mpgs_session_update_status(get())); }
-    std::optional<std::string> result() const { return detail::opt(mpgs_session_result(get())); }
+    std::optional<std::string> id() const { return detail::opt(mpgs_session_id(capi())); }
+    std::optional<std::string> aes256_key() const { return detail::opt(mpgs_session_aes256_key(capi())); }
+    std::optional<std::string> version() const { return detail::opt(mpgs_session_version(capi())); }
+    std::optional<std::string> update_status() const { return detail::opt(mpgs_session_update_status(capi())); }
+    std::optional<std::string> result() const { return detail::opt(mpgs_session_result(capi())); }
+    std::optional<std::string> correlation_id() const { return detail::opt(mpgs_session_correlation_id(capi())); }
     std::optional<std::uint32_t> authentication_limit() const {
         std::uint32_t v = 0;
-        return mpgs_session_authentication_limit(get(), &v) ? std::optional<std::uint32_t>(v) : std::nullopt;
+        return mpgs_session_authentication_limit(capi(), &v) ? std::optional<std::uint32_t>(v) : std::nullopt;
     }
-    std::uint16_t http_status() const { return mpgs_session_http_status(get()); }
-    std::string json() const { return mpgs_session_json(get()); }
-    /** Any field by dotted name; nullopt when the answer has none. */
+    std::uint16_t http_status() const { return mpgs_session_http_status(capi()); }
+    /** The whole answer as JSON text. */
+    std::string json() const {
+        const char *j = mpgs_session_json(capi());
+        if (!j) throw Error(MPGS_STATUS_INVALID_ARGUMENT, "`session` is empty (moved from)");
+        return j;
+    }
+    /** Any field by dotted name; nullopt when the answer has none (MPGS_STATUS_NOT_FOUND). Any
+     * other failure (an empty Session, a name that is not UTF-8) throws mpgs::Error. */
     std::optional<std::string> get(const std::string &name) const {
         char *v = nullptr;
-        if (mpgs_session_get(get(), name.c_str(), &v, nullptr) != MPGS_STATUS_OK) return std::nullopt;
-        std::string out(v);
-        mpgs_string_free(v);
-        return out;
+        mpgs_error *e = nullptr;
+        mpgs_status status = mpgs_session_get(capi(), detail::c_str(name, "name"), &v, &e);
+        return detail::field(status, v, e);
     }
-    const mpgs_session *get() const noexcept { return handle_.get(); }
+    /** The C handle (NULL once moved from); still owned by this object. */
+    const mpgs_session *capi() const noexcept { return handle_.get(); }
 
 private:
     detail::Handle<mpgs_session, mpgs_session_free> handle_;
 };
 
-/** A created or updated token. */
+/** A created or updated token. Accessors of a moved-from Token return nullopt or 0; json() and
+ * get() throw mpgs::Error (MPGS_STATUS_INVALID_ARGUMENT). */
 class Token {
 public:
     explicit Token(mpgs_token *t) : handle_(t) {}
-    std::optional<std::string> token() const { return detail::opt(mpgs_token_token(get())); }
-    std::optional<std::string> status() const { return detail::opt(mpgs_token_status(get())); }
-    std::optional<std::string> repository_id() const { return detail::opt(mpgs_token_repository_id(get())); }
-    std::optional<std::string> gateway_code() const { return detail::opt(mpgs_token_gateway_code(get())); }
-    std::optional<std::string> result() const { return detail::opt(mpgs_token_result(get())); }
-    std::optional<std::string> card_brand() const { return detail::opt(mpgs_token_card_brand(get())); }
+    std::optional<std::string> token() const { return detail::opt(mpgs_token_token(capi())); }
+    std::optional<std::string> status() const { return detail::opt(mpgs_token_status(capi())); }
+    std::optional<std::string> repository_id() const { return detail::opt(mpgs_token_repository_id(capi())); }
+    std::optional<std::string> gateway_code() const { return detail::opt(mpgs_token_gateway_code(capi())); }
+    std::optional<std::string> result() const { return detail::opt(mpgs_token_result(capi())); }
+    std::optional<std::string> card_brand() const { return detail::opt(mpgs_token_card_brand(capi())); }
     /** Always masked 6.4. */
-    std::optional<std::string> card_number() const { return detail::opt(mpgs_token_card_number(get())); }
-    std::optional<std::string> card_expiry() const { return detail::opt(mpgs_token_card_expiry(get())); }
-    std::optional<std::string> card_scheme() const { return detail::opt(mpgs_token_card_scheme(get())); }
+    std::optional<std::string> card_number() const { return detail::opt(mpgs_token_card_number(capi())); }
+    std::optional<std::string> card_expiry() const { return detail::opt(mpgs_token_card_expiry(capi())); }
+    std::optional<std::string> card_scheme() const { return detail::opt(mpgs_token_card_scheme(capi())); }
     std::optional<std::string> card_funding_method() const {
-        return detail::opt(mpgs_token_card_funding_method(get()));
+        return detail::opt(mpgs_token_card_funding_method(capi()));
     }
-    std::uint16_t http_status() const { return mpgs_token_http_status(get()); }
-    std::string json() const { return mpgs_token_json(get()); }
+    std::uint16_t http_status() const { return mpgs_token_http_status(capi()); }
+    /** The whole answer as JSON text. */
+    std::string json() const {
+        const char *j = mpgs_token_json(capi());
+        if (!j) throw Error(MPGS_STATUS_INVALID_ARGUMENT, "`token` is empty (moved from)");
+        return j;
+    }
+    /** Any field by dotted name; nullopt when the answer has none (MPGS_STATUS_NOT_FOUND). Any
+     * other failure (an empty Token, a name that is not UTF-8) throws mpgs::Error. */
     std::optional<std::string> get(const std::string &name) const {
         char *v = nullptr;
-        if (mpgs_token_get(get(), name.c_str(), &v, nullptr) != MPGS_STATUS_OK) return std::nullopt;
-        std::string out(v);
-        mpgs_string_free(v);
-        return out;
+        mpgs_error *e = nullptr;
+        mpgs_status status = mpgs_token_get(capi(), detail::c_str(name, "name"), &v, &e);
+        return detail::field(status, v, e);
     }
-    const mpgs_token *get() const noexcept { return handle_.get(); }
+    /** The C handle (NULL once moved from); still owned by this object. */
+    const mpgs_token *capi() const noexcept { return handle_.get(); }
 
 private:
     detail::Handle<mpgs_token, mpgs_token_free> handle_;
@@ -226,38 +296,50 @@ public:
     explicit Config(const std::string &merchant_id) {
         mpgs_config *c = nullptr;
         mpgs_error *e = nullptr;
-        detail::check(mpgs_config_new(merchant_id.c_str(), &c, &e), e);
+        detail::check(mpgs_config_new(detail::c_str(merchant_id, "merchant_id"), &c, &e), e);
         handle_.reset(c);
     }
-    Config &password(const std::string &p) { return apply(mpgs_config_set_password, p); }
-    Config &base_url(const std::string &url) { return apply(mpgs_config_set_base_url, url); }
-    Config &region(const std::string &r) { return apply(mpgs_config_set_region, r); }
-    Config &ca_file(const std::string &path) { return apply(mpgs_config_add_ca_file, path); }
+    Config &password(const std::string &p) { return apply(mpgs_config_set_password, p, "password"); }
+    Config &base_url(const std::string &url) { return apply(mpgs_config_set_base_url, url, "base_url"); }
+    Config &region(const std::string &r) { return apply(mpgs_config_set_region, r, "region"); }
+    /** The file is read now (see mpgs_config_add_ca_file). */
+    Config &ca_file(const std::string &path) { return apply(mpgs_config_add_ca_file, path, "ca_file"); }
+    /** The files are read now (see mpgs_config_set_certificate_files). */
     Config &certificate_files(const std::string &cert, const std::string &key) {
         mpgs_error *e = nullptr;
-        detail::check(mpgs_config_set_certificate_files(handle_.get(), cert.c_str(), key.c_str(), &e), e);
+        detail::check(mpgs_config_set_certificate_files(capi(), detail::c_str(cert, "cert_file"),
+                                                        detail::c_str(key, "key_file"), &e),
+                      e);
         return *this;
     }
-    Config &connect_timeout(std::chrono::milliseconds t) {
-        return apply(mpgs_config_set_connect_timeout_ms, static_cast<std::uint32_t>(t.count()));
+    /** Any std::chrono duration, rounded up to whole milliseconds; throws mpgs::Error
+     * (MPGS_STATUS_INVALID_ARGUMENT) when negative or above UINT32_MAX ms. */
+    template <typename Rep, typename Period>
+    Config &connect_timeout(std::chrono::duration<Rep, Period> t) {
+        return apply(mpgs_config_set_connect_timeout_ms, detail::milliseconds(t, "connect_timeout"));
     }
-    Config &timeout(std::chrono::milliseconds t) {
-        return apply(mpgs_config_set_timeout_ms, static_cast<std::uint32_t>(t.count()));
+    /** As connect_timeout: rounded up, range checked. */
+    template <typename Rep, typename Period>
+    Config &timeout(std::chrono::duration<Rep, Period> t) {
+        return apply(mpgs_config_set_timeout_ms, detail::milliseconds(t, "timeout"));
     }
     Config &max_retries(std::uint32_t n) { return apply(mpgs_config_set_max_retries, n); }
     Config &session_api_version(std::uint32_t v) { return apply(mpgs_config_set_session_api_version, v); }
     Config &token_api_version(std::uint32_t v) { return apply(mpgs_config_set_token_api_version, v); }
-    const mpgs_config *get() const noexcept { return handle_.get(); }
+    /** The C handle (NULL once moved from); still owned by this object. */
+    mpgs_config *capi() noexcept { return handle_.get(); }
+    const mpgs_config *capi() const noexcept { return handle_.get(); }
 
 private:
-    Config &apply(mpgs_status (*f)(mpgs_config *, const char *, mpgs_error **), const std::string &v) {
+    Config &apply(mpgs_status (*f)(mpgs_config *, const char *, mpgs_error **), const std::string &v,
+                  const char *what) {
         mpgs_error *e = nullptr;
-        detail::check(f(handle_.get(), v.c_str(), &e), e);
+        detail::check(f(capi(), detail::c_str(v, what), &e), e);
         return *this;
     }
     Config &apply(mpgs_status (*f)(mpgs_config *, std::uint32_t, mpgs_error **), std::uint32_t v) {
         mpgs_error *e = nullptr;
-        detail::check(f(handle_.get(), v, &e), e);
+        detail::check(f(capi(), v, &e), e);
         return *this;
     }
     detail::Handle<mpgs_config, mpgs_config_free> handle_;
@@ -269,7 +351,7 @@ public:
     explicit Client(const Config &config) {
         mpgs_client *c = nullptr;
         mpgs_error *e = nullptr;
-        detail::check(mpgs_client_new(config.get(), &c, &e), e);
+        detail::check(mpgs_client_new(config.capi(), &c, &e), e);
         handle_.reset(c);
     }
 
@@ -279,31 +361,32 @@ public:
     Session create_session(const char *json) const {
         mpgs_session *s = nullptr;
         mpgs_error *e = nullptr;
-        detail::check(mpgs_client_create_session(get(), json, &s, &e), e);
+        detail::check(mpgs_client_create_session(capi(), json, &s, &e), e);
         return Session(s);
     }
-    Session create_session(const std::string &json) const { return create_session(json.c_str()); }
+    Session create_session(const std::string &json) const { return create_session(detail::c_str(json, "json")); }
     Session create_session(const Request &request) const {
         mpgs_session *s = nullptr;
         mpgs_error *e = nullptr;
-        detail::check(mpgs_client_create_session_with(get(), request.get(), &s, &e), e);
+        detail::check(mpgs_client_create_session_with(capi(), request.capi(), &s, &e), e);
         return Session(s);
     }
 
     Token create_token(const std::string &json) const {
         mpgs_token *t = nullptr;
         mpgs_error *e = nullptr;
-        detail::check(mpgs_client_create_token(get(), json.c_str(), &t, &e), e);
+        detail::check(mpgs_client_create_token(capi(), detail::c_str(json, "json"), &t, &e), e);
         return Token(t);
     }
     Token create_token(const Request &request) const {
         mpgs_token *t = nullptr;
         mpgs_error *e = nullptr;
-        detail::check(mpgs_client_create_token_with(get(), request.get(), &t, &e), e);
+        detail::check(mpgs_client_create_token_with(capi(), request.capi(), &t, &e), e);
         return Token(t);
     }
 
-    const mpgs_client *get() const noexcept { return handle_.get(); }
+    /** The C handle (NULL once moved from); still owned by this object. */
+    const mpgs_client *capi() const noexcept { return handle_.get(); }
 
 private:
     detail::Handle<mpgs_client, mpgs_client_free> handle_;

@@ -35,6 +35,7 @@ mod client;
 pub mod config;
 pub mod error;
 pub mod model;
+pub mod number;
 pub mod operation;
 pub mod rules;
 pub mod secret;
@@ -52,6 +53,7 @@ pub use model::token::{
     ProvidedDetails, ResponseControls, SessionRef, SourceOfFunds, Token, TransactionInfo, Usage,
 };
 pub use model::{Raw, ResponseMeta};
+pub use number::BadNumber;
 pub use operation::Operation;
 pub use secret::{mask_pan, CardNumber, SecretString};
 pub use transport::RESOLVE_TTL;

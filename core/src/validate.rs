@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, FieldError, Result};
 use crate::model::enums::ValidationType;
+use crate::number::BadNumber;
 use crate::operation::Operation;
 use crate::rules::{self, Chars, FieldRule, Kind, Sensitivity};
 
@@ -73,15 +74,33 @@ pub fn check_merchant_id(id: &str) -> Result<()> {
 }
 
 /// The JSON value for a field set from text (the C setters): a number for integer fields when
-/// the text is one, a string otherwise. Validation then judges it like any other value.
+/// the text is one, a string otherwise. Validation then judges it like any other value. Number
+/// text JSON cannot carry (an integer beyond 64 bits, `nan`, `inf`, `1e400`) becomes a
+/// [`BadNumber`], refused as INVALID.
 pub fn value_from_text(op: Operation, path: &str, text: &str) -> Value {
     match rules::find(op.rules(), path).map(|r| r.kind) {
-        Some(Kind::Integer { .. }) => match text.trim().parse::<i64>() {
-            Ok(n) => Value::from(n),
-            Err(_) => Value::String(text.to_owned()),
-        },
+        Some(Kind::Integer { .. }) => {
+            let t = text.trim();
+            let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+            match t.parse::<i64>() {
+                Ok(n) => Value::from(n),
+                Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                    BadNumber::Beyond64Bits.into_value()
+                }
+                Err(_) => match t.parse::<f64>() {
+                    Ok(f) if !f.is_finite() => BadNumber::json_of_f64(f),
+                    _ => Value::String(text.to_owned()),
+                },
+            }
+        }
         _ => Value::String(text.to_owned()),
     }
+}
+
+/// A number JSON cannot carry, found at `path`.
+fn bad_number(path: &str, bad: BadNumber) -> FieldError {
+    let why = if path == "body" { "must be a JSON object, got" } else { "got" };
+    FieldError::new(path, Invalid, format!("{why} {}, which JSON cannot carry", bad.describe()))
 }
 
 /// Expands top-level dotted names (`"sourceOfFunds.provided.ach.routingNumber": "…"`) into the
@@ -159,6 +178,9 @@ fn prune(value: &mut Value) {
 /// such as an Update Session that stores card details for a later token request.
 pub fn check_fields(op: Operation, body: &Value) -> Vec<FieldError> {
     let mut errors = Vec::new();
+    if let Some(bad) = BadNumber::find(body) {
+        return vec![bad_number("body", bad)];
+    }
     match body {
         Value::Object(map) => walk(op, op.rules(), &mut String::new(), map, &mut errors),
         _ => errors.push(FieldError::new("body", Invalid, "must be a JSON object")),
@@ -169,6 +191,9 @@ pub fn check_fields(op: Operation, body: &Value) -> Vec<FieldError> {
 fn check(op: Operation, body: &Value) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let table = op.rules();
+    if let Some(bad) = BadNumber::find(body) {
+        return vec![bad_number("body", bad)];
+    }
     let Value::Object(map) = body else {
         errors.push(FieldError::new("body", Invalid, "must be a JSON object"));
         return errors;
@@ -197,6 +222,10 @@ fn walk(
             path.push('.');
         }
         path.push_str(key);
+        if let Some(bad) = BadNumber::find(value) {
+            errors.push(bad_number(path, bad));
+            continue;
+        }
         let Some(rule) = rules::find(table, path) else {
             errors.push(FieldError::new(
                 path.as_str(),

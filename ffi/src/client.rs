@@ -65,8 +65,10 @@ pub extern "C" fn mpgs_config_set_password(
 }
 
 /// Authenticates with a client certificate: `cert_file` holds the PEM certificate chain (leaf
-/// first), `key_file` its PEM private key. A file that cannot be read is reported by
-/// `mpgs_client_new` as `MPGS_STATUS_CONFIG`.
+/// first), `key_file` its PEM private key. Both files are read during this call (the config keeps
+/// their contents, the key zeroed when released): later changes to the files are not seen. A file
+/// that cannot be read does not fail this call; `mpgs_client_new` then fails with
+/// `MPGS_STATUS_CONFIG` naming the file.
 #[no_mangle]
 pub extern "C" fn mpgs_config_set_certificate_files(
     config: *mut mpgs_config,
@@ -141,7 +143,9 @@ pub extern "C" fn mpgs_config_set_proxy_from_env(
 }
 
 /// Trusts the CA certificates in PEM file `ca_file` as well as the public roots (for a private
-/// test host). TLS is always verified.
+/// test host). TLS is always verified. The file is read during this call: later changes to it are
+/// not seen. A file that cannot be read does not fail this call; `mpgs_client_new` then fails with
+/// `MPGS_STATUS_CONFIG` naming the file.
 #[no_mangle]
 pub extern "C" fn mpgs_config_add_ca_file(
     config: *mut mpgs_config,
@@ -214,7 +218,8 @@ pub extern "C" fn mpgs_config_free(config: *mut mpgs_config) {
 }
 
 /// Checks every setting and makes a client; `config` is left as it was and may be reused or
-/// released. Errors: `MPGS_STATUS_CONFIG` (no credentials, no host, unreadable file, bad PEM),
+/// released. Reads no file (the setters did). Errors: `MPGS_STATUS_CONFIG` (no credentials, no
+/// host, a file a setter could not read, bad PEM),
 /// `MPGS_STATUS_VALIDATION` (a bad merchant id). Writes `*client_out` on success.
 #[no_mangle]
 pub extern "C" fn mpgs_client_new(

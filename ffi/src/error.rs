@@ -180,7 +180,8 @@ fn from_core(status: mpgs_status, core: &Error) -> mpgs_error {
     e
 }
 
-/// The status the failed call returned (never `MPGS_STATUS_OK`).
+/// The status the failed call returned (never `MPGS_STATUS_OK`); `MPGS_STATUS_INVALID_ARGUMENT`
+/// for NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_error_status(error: *const mpgs_error) -> mpgs_status {
     ffi_export!(returns mpgs_status::InvalidArgument, {
@@ -188,7 +189,8 @@ pub extern "C" fn mpgs_error_status(error: *const mpgs_error) -> mpgs_status {
     })
 }
 
-/// Where the call failed: before sending, with an answer, or without one.
+/// Where the call failed: before sending, with an answer, or without one. `MPGS_STAGE_UNKNOWN`
+/// for NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_error_stage(error: *const mpgs_error) -> mpgs_stage {
     ffi_export!(returns mpgs_stage::Unknown, {
@@ -197,7 +199,8 @@ pub extern "C" fn mpgs_error_stage(error: *const mpgs_error) -> mpgs_stage {
 }
 
 /// The whole message, naming the field or argument and what to do. Never holds a secret.
-/// Borrowed: valid until `mpgs_error_free(error)`. Never NULL for a non-NULL `error`.
+/// Borrowed: valid until `mpgs_error_free(error)`. Never NULL for a non-NULL `error`; NULL for
+/// NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_error_message(error: *const mpgs_error) -> *const c_char {
     ffi_export!(returns std::ptr::null(), {
@@ -205,20 +208,21 @@ pub extern "C" fn mpgs_error_message(error: *const mpgs_error) -> *const c_char 
     })
 }
 
-/// The HTTP status of the answer (gateway and decode errors), 0 when there was none.
+/// The HTTP status of the answer (gateway and decode errors), 0 when there was none or for NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_error_http_status(error: *const mpgs_error) -> u16 {
     ffi_export!(returns 0, { arg_ref(error, "error").map_or(0, |e| e.http_status) })
 }
 
 /// True when the request got no answer and the gateway may still have processed it: look the
-/// result up before sending anything that must not happen twice.
+/// result up before sending anything that must not happen twice. True for NULL (with no error to
+/// say otherwise, unknown is the safe answer).
 #[no_mangle]
 pub extern "C" fn mpgs_error_outcome_unknown(error: *const mpgs_error) -> bool {
-    ffi_export!(returns true, { arg_ref(error, "error").is_ok_and(|e| e.outcome_unknown) })
+    ffi_export!(returns true, { arg_ref(error, "error").map_or(true, |e| e.outcome_unknown) })
 }
 
-/// How many times the request was sent (0 when it never left).
+/// How many times the request was sent (0 when it never left, and for NULL).
 #[no_mangle]
 pub extern "C" fn mpgs_error_attempts(error: *const mpgs_error) -> u32 {
     ffi_export!(returns 0, { arg_ref(error, "error").map_or(0, |e| e.attempts) })
@@ -229,7 +233,7 @@ fn borrowed(error: *const mpgs_error, member: fn(&mpgs_error) -> &Option<CText>)
 }
 
 /// The gateway's `error.cause` (`INVALID_REQUEST`, `SERVER_BUSY`, ...).
-/// Borrowed: valid until `mpgs_error_free(error)`; NULL when absent.
+/// Borrowed: valid until `mpgs_error_free(error)`; NULL when absent or when `error` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_error_cause(error: *const mpgs_error) -> *const c_char {
     ffi_export!(returns std::ptr::null(), { borrowed(error, |e| &e.cause) })
@@ -237,14 +241,14 @@ pub extern "C" fn mpgs_error_cause(error: *const mpgs_error) -> *const c_char {
 
 /// The dotted field at fault: the gateway's `error.field`, or the first of the field errors
 /// found before sending.
-/// Borrowed: valid until `mpgs_error_free(error)`; NULL when absent.
+/// Borrowed: valid until `mpgs_error_free(error)`; NULL when absent or when `error` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_error_field(error: *const mpgs_error) -> *const c_char {
     ffi_export!(returns std::ptr::null(), { borrowed(error, |e| &e.field) })
 }
 
 /// `INVALID`, `MISSING` or `UNSUPPORTED`, for `mpgs_error_field`.
-/// Borrowed: valid until `mpgs_error_free(error)`; NULL when absent.
+/// Borrowed: valid until `mpgs_error_free(error)`; NULL when absent or when `error` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_error_validation_type(error: *const mpgs_error) -> *const c_char {
     ffi_export!(returns std::ptr::null(), { borrowed(error, |e| &e.validation_type) })
@@ -252,14 +256,14 @@ pub extern "C" fn mpgs_error_validation_type(error: *const mpgs_error) -> *const
 
 /// The gateway's `error.explanation` (card-number-like digit runs masked), or the first field
 /// error's explanation.
-/// Borrowed: valid until `mpgs_error_free(error)`; NULL when absent.
+/// Borrowed: valid until `mpgs_error_free(error)`; NULL when absent or when `error` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_error_explanation(error: *const mpgs_error) -> *const c_char {
     ffi_export!(returns std::ptr::null(), { borrowed(error, |e| &e.explanation) })
 }
 
 /// The gateway's `error.supportCode`, to quote to the gateway's support.
-/// Borrowed: valid until `mpgs_error_free(error)`; NULL when absent.
+/// Borrowed: valid until `mpgs_error_free(error)`; NULL when absent or when `error` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_error_support_code(error: *const mpgs_error) -> *const c_char {
     ffi_export!(returns std::ptr::null(), { borrowed(error, |e| &e.support_code) })
@@ -267,14 +271,14 @@ pub extern "C" fn mpgs_error_support_code(error: *const mpgs_error) -> *const c_
 
 /// The gateway's whole error answer as JSON (gateway errors only; strings masked like the
 /// explanation).
-/// Borrowed: valid until `mpgs_error_free(error)`; NULL when absent.
+/// Borrowed: valid until `mpgs_error_free(error)`; NULL when absent or when `error` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_error_gateway_json(error: *const mpgs_error) -> *const c_char {
     ffi_export!(returns std::ptr::null(), { borrowed(error, |e| &e.gateway_json) })
 }
 
 /// How many field errors the error carries (validation errors: every problem found, the first
-/// being the one `mpgs_error_field` names; 0 for other kinds).
+/// being the one `mpgs_error_field` names; 0 for other kinds and for NULL).
 #[no_mangle]
 pub extern "C" fn mpgs_error_field_error_count(error: *const mpgs_error) -> usize {
     ffi_export!(returns 0, { arg_ref(error, "error").map_or(0, |e| e.field_errors.len()) })

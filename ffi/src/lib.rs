@@ -177,8 +177,10 @@ pub extern "C" fn mpgs_status_name(status: u32) -> *const c_char {
     })
 }
 
-/// Releases a string this library returned as owned (`char *`). It is zeroed first. NULL is a
-/// no-op.
+/// Releases a string this library returned as owned (`char *`), zeroing every byte of it first.
+/// The library keeps the string's size beside it, so this is safe whatever the caller wrote into
+/// the string's bytes (a NUL in the middle included), as long as nothing was written past its
+/// terminating NUL. Only strings from this library, each once. NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn mpgs_string_free(string: *mut c_char) {
     ffi_export!(returns(), { text::free_owned(string) })

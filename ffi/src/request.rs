@@ -66,9 +66,10 @@ pub extern "C" fn mpgs_request_new(
 
 /// Sets field `name` (dotted, as the gateway documents it:
 /// `sourceOfFunds.provided.card.number`) to `value`, given as text: integer fields
-/// (`session.authenticationLimit`) take their digits. Setting a field again replaces it. The value
-/// is judged with all the others by `mpgs_request_validate` and before sending, so every
-/// problem is reported at once; only a NULL or non-UTF-8 argument fails here.
+/// (`session.authenticationLimit`) take their digits; number text beyond 64 bits, `nan` or `inf`
+/// is an `INVALID` error of the field, never a wrapped number. Setting a field again replaces
+/// it. The value is judged with all the others by `mpgs_request_validate` and before sending, so
+/// every problem is reported at once; only a NULL or non-UTF-8 argument fails here.
 #[no_mangle]
 pub extern "C" fn mpgs_request_set(
     request: *mut mpgs_request,

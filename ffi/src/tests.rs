@@ -137,3 +137,26 @@ fn strings_with_nul_inside_reach_c_whole() {
     assert_eq!(unsafe { CStr::from_ptr(owned) }.to_str(), Ok("x\u{FFFD}y"));
     mpgs_string_free(owned);
 }
+
+#[test]
+fn an_owned_string_is_freed_and_wiped_whole_whatever_the_caller_wrote_into_it() {
+    let p = crate::text::owned("secret-123456");
+    // SAFETY: `p` points to 13 text bytes and a NUL; the caller may write into them.
+    unsafe {
+        *p.add(3) = 0;
+        *p.add(12) = b'x' as c_char;
+    }
+    // SAFETY: `p` came from `owned` and is taken back once.
+    let whole = unsafe { crate::text::take_owned(p) };
+    let text = &whole[std::mem::size_of::<usize>()..];
+    assert_eq!(text, b"sec\0et-12345x\0", "the whole allocation comes back, past the caller's NUL");
+    // What mpgs_string_free does with it.
+    let mut whole = whole;
+    zeroize::Zeroize::zeroize(&mut whole);
+    assert!(whole.iter().all(|b| *b == 0));
+    // And through the export itself (ASan and valgrind watch this one from C as well).
+    let p = crate::text::owned("abc\0def");
+    // SAFETY: as above.
+    unsafe { *p.add(1) = 0 };
+    mpgs_string_free(p);
+}

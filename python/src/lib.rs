@@ -6,7 +6,7 @@ use std::time::Duration;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 /// Python value → JSON (dicts, lists/tuples, str, bool, int, float, None). Checks the common
 /// types first (str and dict make up request bodies); strings are borrowed as UTF-8 without an
@@ -33,14 +33,14 @@ fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     } else if let Ok(b) = obj.cast::<PyBool>() {
         Ok(Value::Bool(b.is_true()))
     } else if obj.cast::<PyInt>().is_ok() {
-        match obj.extract::<i64>() {
-            Ok(i) => Ok(Value::from(i)),
-            Err(_) => {
-                Ok(obj.extract::<u64>().map(Value::from).unwrap_or_else(|_| Value::from(f64::INFINITY)))
-            }
-        }
+        // Beyond 64 bits: the core's marker, which validation refuses by field (never null).
+        Ok(obj
+            .extract::<i64>()
+            .map(Value::from)
+            .or_else(|_| obj.extract::<u64>().map(Value::from))
+            .unwrap_or_else(|_| mpgs::BadNumber::Beyond64Bits.into_value()))
     } else if let Ok(f) = obj.cast::<PyFloat>() {
-        Ok(Number::from_f64(f.value()).map_or(Value::Null, Value::Number))
+        Ok(mpgs::BadNumber::json_of_f64(f.value()))
     } else if let Ok(l) = obj.cast::<PyList>() {
         l.iter().map(|v| to_json(&v, depth + 1)).collect::<PyResult<Vec<_>>>().map(Value::Array)
     } else if let Ok(t) = obj.cast::<PyTuple>() {
@@ -286,7 +286,11 @@ fn validate_create_token(py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<()
 /// A result built from `answer` as if the gateway had sent it with HTTP 201: for tests that
 /// read every attribute of results made from hostile answers.
 #[pyfunction]
-fn _result_from_answer<'py>(py: Python<'py>, kind: &str, answer: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+fn _result_from_answer<'py>(
+    py: Python<'py>,
+    kind: &str,
+    answer: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
     let json = to_json(answer, 0)?;
     let meta = mpgs::ResponseMeta { http_status: 201, api_version: 58, elapsed: Duration::ZERO, attempts: 1 };
     match kind {

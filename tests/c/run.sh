@@ -28,6 +28,8 @@ gcc -std=c11 "${strict[@]}" "${cflags[@]}" "${test_src[@]}" "${static[@]}" -o "$
 gcc -std=c11 "${strict[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
   "${cflags[@]}" "${test_src[@]}" "${static[@]}" -o "$bin/test_asan"
 g++ -std=c++17 "${strict[@]}" "${cflags[@]}" tests/c/test_wrapper.cpp "${libs[@]}" -o "$bin/test_wrapper"
+g++ -std=c++17 "${strict[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all \
+  "${cflags[@]}" tests/c/test_wrapper.cpp "${static[@]}" -o "$bin/test_wrapper_asan"
 cc -std=c11 "${strict[@]}" examples/pos.c $(pkg-config --cflags --libs mpgs) -o "$bin/pos"
 
 # The .so test resolves libmpgs through its SONAME in the install; the .a test has no libmpgs.
@@ -40,12 +42,12 @@ source scripts/sandbox.sh
 trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT
 
 # Runs a test with MPGS_FAULT_URL and MPGS_FAULT_CA: a second sandbox whose next answers are an
-# HTML 500, a truncated body, a closed connection and a stall.
+# HTML 500, a truncated body, a closed connection, a stall and a truncated body again.
 with_faults() {
   local out pid
   out=$(mktemp)
   target/release/mpgs-sandbox --listen 127.0.0.1:0 \
-    --fault html500 --fault truncate --fault close --fault stall=3000 >"$out" &
+    --fault html500 --fault truncate --fault close --fault stall=3000 --fault truncate >"$out" &
   pid=$!
   for _ in $(seq 1 100); do [ "$(wc -l <"$out")" -ge 2 ] && break; sleep 0.05; done
   local rc=0
@@ -61,6 +63,8 @@ echo "== C, libmpgs.so";  with_faults "$bin/test_so"
 echo "== C, libmpgs.a";   with_faults "$bin/test_a"
 echo "== C, ASan+UBSan";  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 with_faults "$bin/test_asan"
 echo "== C++ wrapper";    "$bin/test_wrapper"
+echo "== C++ wrapper, ASan+UBSan"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 "$bin/test_wrapper_asan"
 vg=(valgrind -q --suppressions=tests/c/valgrind.supp --show-possibly-lost=no --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=1)
 echo "== C under valgrind (8 threads x 100 calls, 16 x 25)"
 MPGS_TEST_CALLS=100 MPGS_TEST_CALLS_16=25 with_faults "${vg[@]}" "$bin/test_so"

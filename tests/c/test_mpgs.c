@@ -126,6 +126,78 @@ static void test_free_null_is_a_no_op(void) {
     CHECK(mpgs_error_message(NULL) == NULL);
 }
 
+/* Every accessor given a NULL handle returns what the header says for NULL. */
+static void test_accessors_of_null(void) {
+    CHECK(mpgs_error_status(NULL) == MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(mpgs_error_stage(NULL) == MPGS_STAGE_UNKNOWN);
+    CHECK(mpgs_error_message(NULL) == NULL);
+    CHECK(mpgs_error_http_status(NULL) == 0);
+    CHECK(mpgs_error_outcome_unknown(NULL)); /* unknown is the safe answer */
+    CHECK(mpgs_error_attempts(NULL) == 0);
+    CHECK(mpgs_error_cause(NULL) == NULL);
+    CHECK(mpgs_error_field(NULL) == NULL);
+    CHECK(mpgs_error_validation_type(NULL) == NULL);
+    CHECK(mpgs_error_explanation(NULL) == NULL);
+    CHECK(mpgs_error_support_code(NULL) == NULL);
+    CHECK(mpgs_error_gateway_json(NULL) == NULL);
+    CHECK(mpgs_error_field_error_count(NULL) == 0);
+
+    CHECK(mpgs_session_id(NULL) == NULL);
+    CHECK(mpgs_session_aes256_key(NULL) == NULL);
+    CHECK(mpgs_session_version(NULL) == NULL);
+    CHECK(mpgs_session_update_status(NULL) == NULL);
+    CHECK(mpgs_session_merchant(NULL) == NULL);
+    CHECK(mpgs_session_result(NULL) == NULL);
+    CHECK(mpgs_session_correlation_id(NULL) == NULL);
+    CHECK(mpgs_session_http_status(NULL) == 0);
+    CHECK(mpgs_session_api_version(NULL) == 0);
+    CHECK(mpgs_session_attempts(NULL) == 0);
+    CHECK(mpgs_session_json(NULL) == NULL);
+    uint32_t limit = 77;
+    CHECK(!mpgs_session_authentication_limit(NULL, &limit) && limit == 77);
+    char *value = (char *)0x1;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_session_get(NULL, "session.id", &value, &err), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(value == (char *)0x1);
+    CHECK(contains(mpgs_error_message(err), "session"));
+    drop_error(err);
+
+    const char *(*const token_text[])(const mpgs_token *) = {
+        mpgs_token_token, mpgs_token_status, mpgs_token_repository_id, mpgs_token_gateway_code,
+        mpgs_token_result, mpgs_token_verification_strategy, mpgs_token_source_of_funds_type,
+        mpgs_token_correlation_id, mpgs_token_card_brand, mpgs_token_card_number, mpgs_token_card_expiry,
+        mpgs_token_card_scheme, mpgs_token_card_funding_method, mpgs_token_card_issuer,
+        mpgs_token_card_local_brand, mpgs_token_ach_account_type, mpgs_token_ach_bank_account_holder,
+        mpgs_token_ach_routing_number, mpgs_token_ach_sec_code, mpgs_token_gift_card_brand,
+        mpgs_token_gift_card_local_brand, mpgs_token_gift_card_number, mpgs_token_gift_card_scheme,
+        mpgs_token_usage_last_updated, mpgs_token_usage_last_updated_by, mpgs_token_usage_last_used,
+        mpgs_token_json,
+    };
+    for (size_t i = 0; i < sizeof token_text / sizeof token_text[0]; i++) CHECK(token_text[i](NULL) == NULL);
+    CHECK(mpgs_token_http_status(NULL) == 0);
+    CHECK(mpgs_token_api_version(NULL) == 0);
+    CHECK(mpgs_token_attempts(NULL) == 0);
+    err = NULL;
+    CHECK_STATUS(mpgs_token_get(NULL, "token", &value, &err), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(value == (char *)0x1);
+    drop_error(err);
+}
+
+/* On failure *err is overwritten, not freed: an error already there stays the caller's. */
+static void test_err_is_overwritten_not_freed(void) {
+    mpgs_error *first = NULL;
+    CHECK_STATUS(mpgs_validate(MPGS_OPERATION_CREATE_TOKEN, "{}", &first), MPGS_STATUS_VALIDATION);
+    mpgs_error *err = first;
+    CHECK_STATUS(mpgs_config_new(NULL, NULL, &err), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(err != NULL && err != first);
+    CHECK(mpgs_error_status(err) == MPGS_STATUS_INVALID_ARGUMENT);
+    /* Still alive (ASan and valgrind would see a use after free), still to be freed. */
+    CHECK(mpgs_error_status(first) == MPGS_STATUS_VALIDATION);
+    CHECK(mpgs_error_field_error_count(first) > 0);
+    drop_error(first);
+    drop_error(err);
+}
+
 static void test_bad_arguments_name_the_argument(void) {
     mpgs_config *config = (mpgs_config *)0x1; /* must stay untouched on failure */
     mpgs_error *err = NULL;
@@ -195,8 +267,28 @@ static void test_config_errors(void) {
     CHECK(!contains(mpgs_error_message(err), "secret-password"));
     drop_error(err);
 
+    /* A base URL and a region, or a password and a certificate: refused, naming both. */
+    err = NULL;
+    CHECK_STATUS(mpgs_config_set_region(config, "mtf", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, &err), MPGS_STATUS_CONFIG);
+    CHECK(contains(mpgs_error_message(err), "base URL") && contains(mpgs_error_message(err), "region"));
+    drop_error(err);
+    mpgs_config_free(config);
+    err = NULL;
+    CHECK_STATUS(mpgs_config_new("TESTMERCHANT", &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_certificate_files(config, env("MPGS_CLIENT_CERT"), env("MPGS_CLIENT_KEY"), NULL),
+                 MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, "secret-password", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_region(config, "mtf", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, &err), MPGS_STATUS_CONFIG);
+    CHECK(contains(mpgs_error_message(err), "password") && contains(mpgs_error_message(err), "certificate"));
+    CHECK(!contains(mpgs_error_message(err), "secret-password"));
+    drop_error(err);
+    mpgs_config_free(config);
+
     /* An unreadable certificate file. */
     err = NULL;
+    CHECK_STATUS(mpgs_config_new("TESTMERCHANT", &config, NULL), MPGS_STATUS_OK);
     CHECK_STATUS(mpgs_config_set_certificate_files(config, "/nonexistent/cert.pem", "/nonexistent/key.pem", NULL),
                  MPGS_STATUS_OK);
     CHECK_STATUS(mpgs_config_set_region(config, "eu", NULL), MPGS_STATUS_OK);
@@ -460,6 +552,91 @@ static void test_bad_credentials(void) {
     mpgs_client_free(client);
 }
 
+/* A NUL inside an answer's text reaches C as U+FFFD, in borrowed and owned strings alike; and
+ * an owned string may be written into (a NUL included) before mpgs_string_free. */
+static void test_nul_in_text_becomes_replacement_character(mpgs_client *client) {
+    const char *want = "till\xEF\xBF\xBDseven";
+    mpgs_session *s = NULL;
+    CHECK_STATUS(mpgs_client_create_session(client, "{\"correlationId\": \"till\\u0000seven\"}", &s, NULL),
+                 MPGS_STATUS_OK);
+    CHECK(streq(mpgs_session_correlation_id(s), want));
+    char *value = NULL;
+    CHECK_STATUS(mpgs_session_get(s, "correlationId", &value, NULL), MPGS_STATUS_OK);
+    CHECK(streq(value, want));
+    /* The caller cuts the owned string short, and garbles the rest: the free stays exact (ASan,
+     * valgrind) and zeroes every byte (ffi/src/tests.rs checks the wipe). */
+    if (value != NULL) {
+        value[2] = '\0';
+        value[5] = 'X';
+    }
+    mpgs_string_free(value);
+    /* The whole answer keeps the NUL as JSON's escape. */
+    CHECK(contains(mpgs_session_json(s), "till\\u0000seven"));
+    mpgs_session_free(s);
+
+    /* Error strings too: a field name with a NUL in it. */
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_validate(MPGS_OPERATION_CREATE_SESSION, "{\"a\\u0000b\": 1}", &err), MPGS_STATUS_VALIDATION);
+    CHECK(streq(mpgs_error_field(err), "a\xEF\xBF\xBD" "b"));
+    CHECK(contains(mpgs_error_message(err), "a\xEF\xBF\xBD" "b"));
+    drop_error(err);
+}
+
+/* Copies file `from` to `to` (created or replaced). */
+static void copy_file(const char *from, const char *to) {
+    FILE *in = fopen(from, "rb");
+    FILE *out = fopen(to, "wb");
+    if (in == NULL || out == NULL) {
+        perror("copy_file");
+        exit(2);
+    }
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+        if (fwrite(buf, 1, n, out) != n) {
+            perror("copy_file");
+            exit(2);
+        }
+    }
+    fclose(in);
+    if (fclose(out) != 0) {
+        perror("copy_file");
+        exit(2);
+    }
+}
+
+/* Certificate and CA files are read by their setters: what the file held then is what counts. */
+static void test_files_are_read_by_the_setter(void) {
+    char ca[64];
+    snprintf(ca, sizeof ca, "/tmp/mpgs-test-ca-%ld.pem", (long)getpid());
+    copy_file(env("MPGS_CA_FILE"), ca);
+    mpgs_config *config = NULL;
+    CHECK_STATUS(mpgs_config_new(env("MPGS_MERCHANT_ID"), &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, env("MPGS_PASSWORD"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_base_url(config, env("MPGS_BASE_URL"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_add_ca_file(config, ca, NULL), MPGS_STATUS_OK);
+    CHECK(unlink(ca) == 0); /* gone before the client is made */
+    mpgs_client *client = NULL;
+    CHECK_STATUS(mpgs_client_new(config, &client, NULL), MPGS_STATUS_OK);
+    mpgs_session *s = NULL;
+    CHECK_STATUS(mpgs_client_create_session(client, NULL, &s, NULL), MPGS_STATUS_OK);
+    mpgs_session_free(s);
+    mpgs_client_free(client);
+
+    /* A file missing when the setter runs: the setter succeeds, the client is refused, even if
+     * the file exists by then. */
+    CHECK_STATUS(mpgs_config_add_ca_file(config, ca, NULL), MPGS_STATUS_OK);
+    copy_file(env("MPGS_CA_FILE"), ca);
+    mpgs_error *err = NULL;
+    client = NULL;
+    CHECK_STATUS(mpgs_client_new(config, &client, &err), MPGS_STATUS_CONFIG);
+    CHECK(client == NULL);
+    CHECK(contains(mpgs_error_message(err), "mpgs-test-ca-"));
+    drop_error(err);
+    mpgs_config_free(config);
+    unlink(ca);
+}
+
 /* A loopback port with nobody listening: bind one, note it, close it. */
 static int closed_port(void) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -676,9 +853,64 @@ static void test_no_error_string_holds_a_secret(mpgs_client *client) {
     mpgs_token_free(t);
 }
 
+/* Every error says whether the outcome is unknown and how many attempts were made; raw answers
+ * hide secrets unless the verbatim accessor is asked for; proxies are explicit settings. */
+static void test_outcome_unknown_masking_and_proxies(mpgs_client *client) {
+    /* The fault sandbox's fifth answer is a 201 cut short: the gateway did the work. */
+    mpgs_client *faulty = client_for(env("MPGS_FAULT_URL"), env("MPGS_PASSWORD"), env("MPGS_FAULT_CA"), 1000);
+    mpgs_session *s = NULL;
+    mpgs_token *t = NULL;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_client_create_session(faulty, NULL, &s, &err), MPGS_STATUS_DECODE);
+    CHECK(mpgs_error_outcome_unknown(err));
+    CHECK(mpgs_error_attempts(err) == 1);
+    CHECK(mpgs_error_http_status(err) == 201);
+    mpgs_error_free(err);
+    mpgs_client_free(faulty);
+
+    /* Refused before sending: the outcome is known and nothing was attempted. */
+    err = NULL;
+    CHECK_STATUS(mpgs_client_create_token(client, "{\"sourceOfFunds\": {\"type\": \"ACH\"}}", &t, &err),
+                 MPGS_STATUS_VALIDATION);
+    CHECK(!mpgs_error_outcome_unknown(err));
+    CHECK(mpgs_error_attempts(err) == 0);
+    mpgs_error_free(err);
+
+    /* The AES key: the typed accessor has it, the raw answer hides it, the verbatim one has it. */
+    CHECK_STATUS(mpgs_client_create_session(client, NULL, &s, NULL), MPGS_STATUS_OK);
+    const char *key = mpgs_session_aes256_key(s);
+    CHECK(key != NULL && strlen(key) == 44);
+    CHECK(key != NULL && !contains(mpgs_session_json(s), key));
+    CHECK(contains(mpgs_session_json(s), "\"aes256Key\":\"***\""));
+    CHECK(key != NULL && contains(mpgs_session_json_verbatim(s), key));
+    char *value = NULL;
+    CHECK_STATUS(mpgs_session_get(s, "session.aes256Key", &value, NULL), MPGS_STATUS_OK);
+    CHECK(streq(value, "***"));
+    mpgs_string_free(value);
+    mpgs_session_free(s);
+    CHECK(mpgs_session_json_verbatim(NULL) == NULL && mpgs_token_json_verbatim(NULL) == NULL);
+
+    /* Proxies: a kind that is not an HTTP CONNECT proxy is refused, its password unquoted. */
+    mpgs_config *config = NULL;
+    mpgs_client *c = NULL;
+    err = NULL;
+    CHECK_STATUS(mpgs_config_new("TESTMERCHANT", &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, "secret-password", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_region(config, "mtf", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_proxy_from_env(config, true, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_proxy(config, "socks5://user:pr0xy-pass@127.0.0.1:1080", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &c, &err), MPGS_STATUS_CONFIG);
+    CHECK(contains(mpgs_error_message(err), "proxy") && !contains(mpgs_error_message(err), "pr0xy-pass"));
+    mpgs_error_free(err);
+    CHECK_STATUS(mpgs_config_set_proxy(config, NULL, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+    mpgs_config_free(config);
+}
+
 int main(void) {
     test_version();
     test_free_null_is_a_no_op();
+    test_accessors_of_null();
+    test_err_is_overwritten_not_freed();
     test_bad_arguments_name_the_argument();
     test_config_errors();
     test_validation_lists_every_field();
@@ -687,6 +919,8 @@ int main(void) {
     test_operations(client, "password");
     test_gateway_error(client);
     test_no_error_string_holds_a_secret(client);
+    test_outcome_unknown_masking_and_proxies(client);
+    test_nul_in_text_becomes_replacement_character(client);
     test_threads_share_one_client(client, 8, env_int("MPGS_TEST_CALLS", 100));
     test_threads_share_one_client(client, 16, env_int("MPGS_TEST_CALLS_16", 500));
     mpgs_client_free(client);
@@ -697,6 +931,7 @@ int main(void) {
 
     test_bad_credentials();
     test_closed_port();
+    test_files_are_read_by_the_setter();
 
     printf("%s: %d checks, %d failed\n", failures ? "FAIL" : "ok", checks, failures);
     return failures ? 1 : 0;

@@ -3,11 +3,26 @@
 #include "mpgs.hpp"
 #include "mpgs.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
+#include <new>
 #include <string>
 #include <type_traits>
 #include <utility>
+
+// Every allocation of this program goes through here, so that a test can make the next n-th one
+// fail (fail_allocation_in = n) and see that nothing leaks (valgrind, LeakSanitizer).
+static long fail_allocation_in = -1;
+
+void *operator new(std::size_t n) {
+    if (fail_allocation_in >= 0 && fail_allocation_in-- == 0) throw std::bad_alloc();
+    if (void *p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void *p) noexcept { std::free(p); }
+void operator delete(void *p, std::size_t) noexcept { std::free(p); }
 
 static int failures = 0;
 #define CHECK(cond)                                                                        \
@@ -31,6 +46,95 @@ static_assert(!std::is_copy_constructible_v<mpgs::Client>, "handles are move-onl
 static_assert(std::is_nothrow_move_constructible_v<mpgs::Token>, "handles move without throwing");
 static_assert(std::is_base_of_v<std::exception, mpgs::Error>, "errors are exceptions");
 
+// The raw C handle is `capi()` (as in wasmtime's wrapper); `get` is only the field lookup.
+template <typename T, typename = void>
+struct has_nullary_get : std::false_type {};
+template <typename T>
+struct has_nullary_get<T, std::void_t<decltype(std::declval<const T &>().get())>> : std::true_type {};
+static_assert(!has_nullary_get<mpgs::Session>::value && !has_nullary_get<mpgs::Token>::value &&
+                  !has_nullary_get<mpgs::Client>::value && !has_nullary_get<mpgs::Config>::value &&
+                  !has_nullary_get<mpgs::Request>::value,
+              "no get() for the raw handle");
+static_assert(std::is_same_v<decltype(std::declval<const mpgs::Session &>().capi()), const mpgs_session *>);
+static_assert(std::is_same_v<decltype(std::declval<const mpgs::Token &>().capi()), const mpgs_token *>);
+static_assert(std::is_same_v<decltype(std::declval<const mpgs::Client &>().capi()), const mpgs_client *>);
+static_assert(std::is_same_v<decltype(std::declval<mpgs::Config &>().capi()), mpgs_config *>);
+static_assert(std::is_same_v<decltype(std::declval<mpgs::Request &>().capi()), mpgs_request *>);
+
+// Runs `f`, which must throw mpgs::Error with `status`; returns whether it did.
+template <typename F>
+static bool throws(F f, mpgs_status status) {
+    try {
+        f();
+    } catch (const mpgs::Error &e) {
+        if (e.status() != status) std::fprintf(stderr, "threw %s: %s\n", mpgs_status_name(e.status()), e.what());
+        return e.status() == status;
+    }
+    return false;
+}
+
+// Durations out of uint32_t milliseconds are refused, not truncated or wrapped.
+static void test_durations_out_of_range_are_refused() {
+    using namespace std::chrono;
+    mpgs::Config config("TESTMERCHANT");
+    const auto bad = MPGS_STATUS_INVALID_ARGUMENT;
+    CHECK(throws([&] { config.timeout(milliseconds(-1)); }, bad));
+    CHECK(throws([&] { config.connect_timeout(seconds(-5)); }, bad));
+    CHECK(throws([&] { config.timeout(nanoseconds(-1)); }, bad));
+    CHECK(throws([&] { config.timeout(milliseconds(4294967296LL)); }, bad));
+    CHECK(throws([&] { config.connect_timeout(hours(1200)); }, bad));  // 4.32e9 ms
+    CHECK(throws([&] { config.timeout(hours(std::numeric_limits<hours::rep>::max())); }, bad));
+    CHECK(throws([&] { config.timeout(duration<double>(std::numeric_limits<double>::quiet_NaN())); }, bad));
+    CHECK(throws([&] { config.timeout(duration<double, std::milli>(4294967295.5)); }, bad));
+    try {
+        config.timeout(milliseconds(4294967295LL)).connect_timeout(microseconds(1500)).timeout(seconds(0));
+        config.timeout(duration<double>(2.5));
+    } catch (const mpgs::Error &e) {
+        std::fprintf(stderr, "in range but refused: %s\n", e.what());
+        CHECK(false);
+    }
+    try {
+        config.timeout(milliseconds(-1));
+    } catch (const mpgs::Error &e) {
+        CHECK(e.stage() == MPGS_STAGE_NOT_SENT && !e.outcome_unknown());
+        CHECK(std::string(e.what()).find("timeout") != std::string::npos);
+    }
+}
+
+// mpgs::Error frees its C error even when copying it runs out of memory.
+static void test_error_frees_its_c_error_when_construction_throws() {
+    // Valgrind replaces operator new with its own: then this test is left to the ASan build,
+    // whose LeakSanitizer sees a C error that was not freed.
+    fail_allocation_in = 0;
+    try {
+        int *volatile probe = new int(1);  // volatile: the compiler may not elide it
+        delete probe;
+        fail_allocation_in = -1;
+        std::fprintf(stderr, "operator new is not ours here (valgrind?): allocation failures not tested\n");
+        return;
+    } catch (const std::bad_alloc &) {
+    }
+    int threw = 0;
+    bool built = false;
+    for (long n = 0; !built && n < 200; n++) {
+        mpgs_error *c = nullptr;
+        CHECK(mpgs_validate(MPGS_OPERATION_CREATE_TOKEN,
+                            R"({"sourceOfFunds": {"type": "CARDS"}, "verificationStrategy": "SOMETIMES"})",
+                            &c) == MPGS_STATUS_VALIDATION);
+        fail_allocation_in = n;
+        try {
+            mpgs::Error e(MPGS_STATUS_VALIDATION, c);
+            fail_allocation_in = -1;
+            built = e.field_errors().size() == 2;
+        } catch (const std::bad_alloc &) {
+            threw++;
+        }
+        fail_allocation_in = -1;
+    }
+    CHECK(built);
+    CHECK(threw > 3);  // the message, the strings, the field error list
+}
+
 static const char *CARD =
     R"({"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000008",)"
     R"( "expiry": {"month": "5", "year": "30"}}}}, "verificationStrategy": "BASIC"})";
@@ -50,13 +154,30 @@ int main() {
     CHECK(session.http_status() == 201);
     CHECK(session.get("session.id") == session.id());
     CHECK(!session.get("no.such.field"));
+    // Only "absent" is nullopt: a bad name or an empty handle throws.
+    CHECK(throws([&] { session.get("session.\xff"); }, MPGS_STATUS_INVALID_ARGUMENT));
+    CHECK(throws([&] { session.get(std::string("session.id\0x", 12)); }, MPGS_STATUS_INVALID_ARGUMENT));
+    CHECK(session.json().find(*session.id()) != std::string::npos);
     mpgs::Session moved = std::move(session);
     CHECK(moved.id().has_value());
+    CHECK(moved.capi() != nullptr);
+    // The moved-from session: no std::string from NULL, an error instead.
+    CHECK(session.capi() == nullptr);
+    CHECK(!session.id());
+    CHECK(throws([&] { (void)session.json(); }, MPGS_STATUS_INVALID_ARGUMENT));
+    CHECK(throws([&] { session.get("session.id"); }, MPGS_STATUS_INVALID_ARGUMENT));
 
     mpgs::Token token = client.create_token(CARD);
     CHECK(token.card_number() == std::string("512345xxxxxx0008"));
     CHECK(token.card_brand() == std::string("MASTERCARD"));
     CHECK(token.gateway_code() == std::string("BASIC_VERIFICATION_SUCCESSFUL"));
+    CHECK(token.get("sourceOfFunds.provided.card.brand") == std::string("MASTERCARD"));
+    CHECK(!token.get("sourceOfFunds.provided.card.nothing"));
+    CHECK(throws([&] { token.get("\xc3("); }, MPGS_STATUS_INVALID_ARGUMENT));
+    mpgs::Token kept = std::move(token);
+    CHECK(throws([&] { (void)token.json(); }, MPGS_STATUS_INVALID_ARGUMENT));
+    CHECK(throws([&] { token.get("token"); }, MPGS_STATUS_INVALID_ARGUMENT));
+    CHECK(kept.json().find(kept.token().value_or("?")) != std::string::npos);
 
     mpgs::Request request(MPGS_OPERATION_CREATE_SESSION);
     request.set("session.authenticationLimit", "9");
@@ -109,6 +230,9 @@ int main() {
     } catch (const mpgs::Error &e) {
         CHECK(e.status() == MPGS_STATUS_CONFIG);
     }
+
+    test_durations_out_of_range_are_refused();
+    test_error_frees_its_c_error_when_construction_throws();
 
     std::printf("%s: C++ wrapper\n", failures ? "FAIL" : "ok");
     return failures ? 1 : 0;

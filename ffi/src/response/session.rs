@@ -47,49 +47,49 @@ fn text(session: *const mpgs_session, member: fn(&mpgs_session) -> &Option<CText
 }
 
 /// `session.id`: the session identifier.
-/// Borrowed from `session`; NULL when absent.
+/// Borrowed from `session`; NULL when absent or when `session` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_session_id(session: *const mpgs_session) -> *const c_char {
     ffi_export!(returns null(), { text(session, |r| &r.id) })
 }
 
 /// `session.aes256Key`: Base64 of the session's AES-256 key. A secret: never log it.
-/// Borrowed from `session`; NULL when absent.
+/// Borrowed from `session`; NULL when absent or when `session` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_session_aes256_key(session: *const mpgs_session) -> *const c_char {
     ffi_export!(returns null(), { text(session, |r| &r.aes256_key) })
 }
 
 /// `session.version`: for optimistic locking.
-/// Borrowed from `session`; NULL when absent.
+/// Borrowed from `session`; NULL when absent or when `session` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_session_version(session: *const mpgs_session) -> *const c_char {
     ffi_export!(returns null(), { text(session, |r| &r.version) })
 }
 
 /// `session.updateStatus`: `NO_UPDATE`, `SUCCESS` or `FAILURE`.
-/// Borrowed from `session`; NULL when absent.
+/// Borrowed from `session`; NULL when absent or when `session` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_session_update_status(session: *const mpgs_session) -> *const c_char {
     ffi_export!(returns null(), { text(session, |r| &r.update_status) })
 }
 
 /// `merchant`.
-/// Borrowed from `session`; NULL when absent.
+/// Borrowed from `session`; NULL when absent or when `session` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_session_merchant(session: *const mpgs_session) -> *const c_char {
     ffi_export!(returns null(), { text(session, |r| &r.merchant) })
 }
 
 /// `result` (`SUCCESS`).
-/// Borrowed from `session`; NULL when absent.
+/// Borrowed from `session`; NULL when absent or when `session` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_session_result(session: *const mpgs_session) -> *const c_char {
     ffi_export!(returns null(), { text(session, |r| &r.result) })
 }
 
 /// `correlationId`, as sent.
-/// Borrowed from `session`; NULL when absent.
+/// Borrowed from `session`; NULL when absent or when `session` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_session_correlation_id(session: *const mpgs_session) -> *const c_char {
     ffi_export!(returns null(), { text(session, |r| &r.correlation_id) })
@@ -115,7 +115,8 @@ pub extern "C" fn mpgs_session_attempts(session: *const mpgs_session) -> u32 {
 
 /// The whole answer as JSON text, unknown fields included, with every known secret masked: card
 /// numbers 6.4 (`512345xxxxxx0008`); security code, PIN, account numbers and the AES key as
-/// `***`. Borrowed from `session`. NULL for NULL.
+/// `***`. Borrowed from `session`. NULL only
+/// when `session` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_session_json(session: *const mpgs_session) -> *const c_char {
     ffi_export!(returns null(), { arg_ref(session, "session").map_or(null(), |r| r.common.json(&r.inner.raw)) })
@@ -134,7 +135,8 @@ pub extern "C" fn mpgs_session_json_verbatim(session: *const mpgs_session) -> *c
 /// as in the `_json` accessor, as text
 /// (numbers, booleans, objects and arrays as JSON). Writes an owned string to `*value_out` on
 /// success: release it with `mpgs_string_free`. `MPGS_STATUS_NOT_FOUND` when the answer has no
-/// such field.
+/// such field (or it is `null`); `MPGS_STATUS_INVALID_ARGUMENT` for a NULL `session`, `name` or
+/// `value_out`, or a `name` that is not UTF-8. `*value_out` is written only on success.
 #[no_mangle]
 pub extern "C" fn mpgs_session_get(
     session: *const mpgs_session,

@@ -99,182 +99,182 @@ fn text(token: *const mpgs_token, member: fn(&mpgs_token) -> &Option<CText>) -> 
 }
 
 /// `token`: the token to store and pay with.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_token(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.token) })
 }
 
 /// `status`: `VALID` or `INVALID`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_status(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.status) })
 }
 
 /// `repositoryId`: the token repository.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_repository_id(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.repository_id) })
 }
 
 /// `response.gatewayCode`: the verification outcome (`BASIC_VERIFICATION_SUCCESSFUL`, ...).
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_gateway_code(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.gateway_code) })
 }
 
 /// `result`: `SUCCESS`, `FAILURE` or `ERROR`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_result(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.result) })
 }
 
 /// `verificationStrategy`: `NONE`, `BASIC` or `ACQUIRER`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_verification_strategy(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.verification_strategy) })
 }
 
 /// `sourceOfFunds.type`: `CARD`, `ACH`, `GIFT_CARD`, ...
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_source_of_funds_type(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.source_of_funds_type) })
 }
 
 /// `correlationId`, as sent.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_correlation_id(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.correlation_id) })
 }
 
 /// `sourceOfFunds.provided.card.brand` (`MASTERCARD`, `VISA`, ...).
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_card_brand(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.card_brand) })
 }
 
 /// `sourceOfFunds.provided.card.number`, always masked 6.4 (`512345xxxxxx0008`).
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_card_number(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.card_number) })
 }
 
 /// `sourceOfFunds.provided.card.expiry`, `MMYY`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_card_expiry(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.card_expiry) })
 }
 
 /// `sourceOfFunds.provided.card.scheme`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_card_scheme(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.card_scheme) })
 }
 
 /// `sourceOfFunds.provided.card.fundingMethod` (`CREDIT`, `DEBIT`, ...).
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_card_funding_method(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.card_funding_method) })
 }
 
 /// `sourceOfFunds.provided.card.issuer`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_card_issuer(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.card_issuer) })
 }
 
 /// `sourceOfFunds.provided.card.localBrand`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_card_local_brand(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.card_local_brand) })
 }
 
 /// `sourceOfFunds.provided.ach.accountType`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_ach_account_type(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.ach_account_type) })
 }
 
 /// `sourceOfFunds.provided.ach.bankAccountHolder`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_ach_bank_account_holder(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.ach_bank_account_holder) })
 }
 
 /// `sourceOfFunds.provided.ach.routingNumber`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_ach_routing_number(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.ach_routing_number) })
 }
 
 /// `sourceOfFunds.provided.ach.secCode`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_ach_sec_code(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.ach_sec_code) })
 }
 
 /// `sourceOfFunds.provided.giftCard.brand`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_gift_card_brand(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.gift_card_brand) })
 }
 
 /// `sourceOfFunds.provided.giftCard.localBrand`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_gift_card_local_brand(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.gift_card_local_brand) })
 }
 
 /// `sourceOfFunds.provided.giftCard.number`, always masked.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_gift_card_number(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.gift_card_number) })
 }
 
 /// `sourceOfFunds.provided.giftCard.scheme`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_gift_card_scheme(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.gift_card_scheme) })
 }
 
 /// `usage.lastUpdated` (`2021-01-29T09:09:50.837Z`).
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_usage_last_updated(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.usage_last_updated) })
 }
 
 /// `usage.lastUpdatedBy`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_usage_last_updated_by(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.usage_last_updated_by) })
 }
 
 /// `usage.lastUsed`.
-/// Borrowed from `token`; NULL when absent.
+/// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_usage_last_used(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { text(token, |r| &r.usage_last_used) })
@@ -300,7 +300,8 @@ pub extern "C" fn mpgs_token_attempts(token: *const mpgs_token) -> u32 {
 
 /// The whole answer as JSON text, unknown fields included, with every known secret masked: card
 /// numbers 6.4 (`512345xxxxxx0008`); security code, PIN, account numbers and the AES key as
-/// `***`. Borrowed from `token`. NULL for NULL.
+/// `***`. Borrowed from `token`. NULL only
+/// when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_json(token: *const mpgs_token) -> *const c_char {
     ffi_export!(returns null(), { arg_ref(token, "token").map_or(null(), |r| r.common.json(&r.inner.raw)) })
@@ -319,7 +320,8 @@ pub extern "C" fn mpgs_token_json_verbatim(token: *const mpgs_token) -> *const c
 /// as in the `_json` accessor, as text
 /// (numbers, booleans, objects and arrays as JSON). Writes an owned string to `*value_out` on
 /// success: release it with `mpgs_string_free`. `MPGS_STATUS_NOT_FOUND` when the answer has no
-/// such field.
+/// such field (or it is `null`); `MPGS_STATUS_INVALID_ARGUMENT` for a NULL `token`, `name` or
+/// `value_out`, or a `name` that is not UTF-8. `*value_out` is written only on success.
 #[no_mangle]
 pub extern "C" fn mpgs_token_get(
     token: *const mpgs_token,
