@@ -10,12 +10,75 @@ use crate::rules::{self, Chars, FieldRule, Kind, Sensitivity};
 
 use ValidationType::{Invalid, Missing, Unsupported};
 
-/// Checks a request body (nested or dotted form) for `op`. Returns every problem found.
-pub fn validate(op: Operation, body: &Value) -> Result<()> {
-    if needs_rewrite(body, true) {
-        return prepare(op, body.clone()).map(|_| ());
+/// How strictly a request is checked before it is sent.
+///
+/// The field tables transcribe one API version per operation (Create Session 58, Create or
+/// Update Token 38). At that version they are the law; at another version the gateway may
+/// accept fields, values and lengths the tables do not know, so the client must not refuse them.
+/// This is the one place that says what is checked at each level:
+///
+/// | check | `Strict` | `KnownFields` | `Off` |
+/// |---|---|---|---|
+/// | body is a JSON object, dotted names expanded, nulls dropped | yes | yes | yes |
+/// | a field the table does not know | UNSUPPORTED | passes unchecked | passes |
+/// | JSON type of a known field (string, number, group) | yes | yes | no |
+/// | lengths, characters, enumeration values, ranges | yes | no | no |
+/// | compulsory `sourceOfFunds.type` (every version) | yes | yes | no |
+/// | cross-field rules of the v38 prose | yes | no | no |
+///
+/// The merchant id is checked at every level (it is part of the URL).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValidationLevel {
+    /// `Strict` at the operation's documented version, `KnownFields` at any other. The default.
+    #[default]
+    Auto,
+    /// The documented tables in full, at any version.
+    Strict,
+    /// Only what cannot have changed in a way that matters, at any version.
+    KnownFields,
+    /// No client-side field checks.
+    Off,
+}
+
+impl ValidationLevel {
+    /// The level in force for `op` at API `version` (`Auto` resolved).
+    pub fn resolve(self, op: Operation, version: u32) -> Self {
+        match self {
+            Self::Auto if version == op.default_api_version() => Self::Strict,
+            Self::Auto => Self::KnownFields,
+            other => other,
+        }
     }
-    let errors = check(op, body);
+
+    /// The lowercase name (`auto`, `strict`, `known-fields`, `off`), as the bindings spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Strict => "strict",
+            Self::KnownFields => "known-fields",
+            Self::Off => "off",
+        }
+    }
+
+    /// Parses [`Self::as_str`]'s names.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Auto, Self::Strict, Self::KnownFields, Self::Off].into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// Checks a request body (nested or dotted form) for `op` at its documented version, strictly.
+/// Returns every problem found.
+pub fn validate(op: Operation, body: &Value) -> Result<()> {
+    validate_at(op, op.default_api_version(), ValidationLevel::Auto, body)
+}
+
+/// Checks a request body for `op` as a client at API `version` with `level` would.
+pub fn validate_at(op: Operation, version: u32, level: ValidationLevel, body: &Value) -> Result<()> {
+    if needs_rewrite(body, true) {
+        return prepare_at(op, version, level, body.clone()).map(|_| ());
+    }
+    let errors = check(op, version, level, body);
     match errors.is_empty() {
         true => Ok(()),
         false => Err(Error::Validation(errors)),
@@ -38,9 +101,14 @@ fn needs_rewrite(v: &Value, top: bool) -> bool {
 /// Turns a body in nested or dotted form into the body to send: dotted names expanded, `null`
 /// values and empty groups dropped (absent optionals are never sent), every rule checked.
 pub fn prepare(op: Operation, body: Value) -> Result<Value> {
+    prepare_at(op, op.default_api_version(), ValidationLevel::Auto, body)
+}
+
+/// [`prepare`] for a client at API `version` with `level`.
+pub fn prepare_at(op: Operation, version: u32, level: ValidationLevel, body: Value) -> Result<Value> {
     let mut body = expand_dotted(body)?;
     prune(&mut body);
-    let errors = check(op, &body);
+    let errors = check(op, version, level, &body);
     if errors.is_empty() {
         Ok(body)
     } else {
@@ -197,22 +265,39 @@ pub fn check_fields(op: Operation, body: &Value) -> Vec<FieldError> {
             Ok(expanded) => return check_fields(op, &expanded),
             Err(e) => errors.extend_from_slice(e.field_errors()),
         },
-        Value::Object(map) => walk(op, op.rules(), &mut String::new(), map, &mut errors),
+        Value::Object(map) => {
+            let ctx = Walk { op, version: op.default_api_version(), strict: true };
+            walk(ctx, op.rules(), &mut String::new(), map, &mut errors)
+        }
         _ => errors.push(FieldError::new("body", Invalid, "must be a JSON object")),
     }
     errors
 }
 
-fn check(op: Operation, body: &Value) -> Vec<FieldError> {
+/// What a walk of the body needs to know besides the table.
+#[derive(Clone, Copy)]
+struct Walk {
+    op: Operation,
+    version: u32,
+    /// Unknown fields refused and values checked in full (else JSON types of known fields only).
+    strict: bool,
+}
+
+fn check(op: Operation, version: u32, level: ValidationLevel, body: &Value) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let table = op.rules();
     let Value::Object(map) = body else {
         errors.push(FieldError::new("body", Invalid, "must be a JSON object"));
         return errors;
     };
-    walk(op, table, &mut String::with_capacity(64), map, &mut errors);
+    let strict = match level.resolve(op, version) {
+        ValidationLevel::Off => return errors,
+        ValidationLevel::KnownFields => false,
+        _ => true,
+    };
+    walk(Walk { op, version, strict }, table, &mut String::with_capacity(64), map, &mut errors);
     check_compulsory(table, body, &mut errors);
-    if op == Operation::CreateToken {
+    if strict && op == Operation::CreateToken {
         check_token_cross_fields(body, &mut errors);
     }
     errors
@@ -221,7 +306,7 @@ fn check(op: Operation, body: &Value) -> Vec<FieldError> {
 /// Checks every field of `map`, whose dotted path so far is `path` (a buffer reused down the
 /// tree, so that a valid body allocates nothing here).
 fn walk(
-    op: Operation,
+    ctx: Walk,
     table: &'static [FieldRule],
     path: &mut String,
     map: &Map<String, Value>,
@@ -235,15 +320,17 @@ fn walk(
         }
         path.push_str(key);
         let Some(rule) = rules::find(table, path) else {
-            errors.push(FieldError::new(
-                path.as_str(),
-                Unsupported,
-                format!("is not a request field of {} (v{})", op.name(), op.default_api_version()),
-            ));
+            if ctx.strict {
+                errors.push(FieldError::new(
+                    path.as_str(),
+                    Unsupported,
+                    format!("is not a request field of {} (v{})", ctx.op.name(), ctx.version),
+                ));
+            }
             continue;
         };
         match (&rule.kind, value) {
-            (Kind::Group, Value::Object(inner)) => walk(op, table, path, inner, errors),
+            (Kind::Group, Value::Object(inner)) => walk(ctx, table, path, inner, errors),
             (Kind::Group, other) => {
                 errors.push(FieldError::new(
                     path.as_str(),
@@ -251,10 +338,23 @@ fn walk(
                     format!("must be a JSON object, got {}", type_name(other)),
                 ));
             }
-            _ => check_leaf(rule, value, errors),
+            _ if ctx.strict => check_leaf(rule, value, errors),
+            _ => check_json_type(rule, value, errors),
         }
     }
     path.truncate(prefix_len);
+}
+
+/// The JSON type of a known leaf: a string for text and enumerations, a number for integers.
+fn check_json_type(rule: &FieldRule, value: &Value, errors: &mut Vec<FieldError>) {
+    let (ok, want) = match rule.kind {
+        Kind::Integer { .. } => (value.is_number(), "a JSON number"),
+        Kind::Group => (value.is_object(), "a JSON object"),
+        _ => (value.is_string(), "a JSON string"),
+    };
+    if !ok {
+        errors.push(FieldError::new(rule.path, Invalid, format!("must be {want}, got {}", type_name(value))));
+    }
 }
 
 fn check_leaf(rule: &FieldRule, value: &Value, errors: &mut Vec<FieldError>) {

@@ -488,3 +488,48 @@ fn the_typed_enumerations_hold_exactly_the_documented_values() {
     assert_eq!(CardScheme::parse("NEWSCHEME"), CardScheme::Unrecognized("NEWSCHEME".into()));
     assert_eq!(OperationResult::parse("ERROR"), OperationResult::Error);
 }
+
+// --- Issue 17 (core part): validation levels by API version. ---
+
+#[test]
+fn at_a_newer_version_unknown_fields_and_values_pass_and_json_types_still_count() {
+    use mpgs::{validate_at, ValidationLevel as L};
+    let body = json!({"sourceOfFunds": {"type": "SCHEME_TOKEN", "provided": {"card": {"number": CARD,
+                      "nameOnCard": "A Customer", "expiry": {"month": "5", "year": "30"}}}}});
+    let at = |v: u32, level: L, body: &Value| match validate_at(Operation::CreateToken, v, level, body) {
+        Ok(()) => vec![],
+        Err(e) => e
+            .field_errors()
+            .iter()
+            .map(|f| (f.field.clone(), f.validation_type.clone(), f.explanation.clone()))
+            .collect(),
+    };
+    // Version 70, default level: passes.
+    assert_eq!(at(70, L::Auto, &body), vec![]);
+    // Version 38, default level: the documented table is the law, and the message names v38.
+    let errs = at(38, L::Auto, &body);
+    assert!(
+        errs.iter().any(|(f, vt, why)| f == "sourceOfFunds.provided.card.nameOnCard"
+            && *vt == ValidationType::Unsupported
+            && why.contains("(v38)")),
+        "{errs:?}"
+    );
+    // The switch forces either behaviour at either version; the message names the version in use.
+    let errs = at(70, L::Strict, &body);
+    assert!(
+        errs.iter().any(|(f, _, why)| f == "sourceOfFunds.provided.card.nameOnCard" && why.contains("(v70)")),
+        "{errs:?}"
+    );
+    assert_eq!(at(38, L::KnownFields, &body), vec![]);
+    // Known fields keep their JSON types; sourceOfFunds.type stays compulsory.
+    let errs = at(70, L::Auto, &json!({"sourceOfFunds": {"type": 7}}));
+    assert_eq!(
+        errs.iter().map(|e| (e.0.as_str(), e.1.clone())).collect::<Vec<_>>(),
+        vec![("sourceOfFunds.type", ValidationType::Invalid)]
+    );
+    let errs = at(70, L::Auto, &json!({"sourceOfFunds": {}}));
+    assert_eq!(errs[0].0, "sourceOfFunds.type");
+    // Off: nothing but the body's shape.
+    assert_eq!(at(38, L::Off, &json!({"sourceOfFunds": {"type": 7}, "x": 1})), vec![]);
+    assert!(validate_at(Operation::CreateToken, 38, L::Off, &json!([1])).is_err());
+}
