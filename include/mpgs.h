@@ -820,7 +820,8 @@ const char *mpgs_token_ach_routing_number(const struct mpgs_token *token);
 const char *mpgs_token_ach_sec_code(const struct mpgs_token *token);
 
 /**
- * `sourceOfFunds.provided.giftCard.brand`.
+ * `sourceOfFunds.provided.giftCard.brand`: `LOCAL_BRAND_ONLY` (the one documented value), or a
+ * newer value exactly as the gateway sent it.
  * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_gift_card_brand(const struct mpgs_token *token);
@@ -838,7 +839,8 @@ const char *mpgs_token_gift_card_local_brand(const struct mpgs_token *token);
 const char *mpgs_token_gift_card_number(const struct mpgs_token *token);
 
 /**
- * `sourceOfFunds.provided.giftCard.scheme`.
+ * `sourceOfFunds.provided.giftCard.scheme`: `OTHER` (the one documented value), or a newer value
+ * exactly as the gateway sent it.
  * Borrowed from `token`; NULL when absent or when `token` is NULL.
  */
 const char *mpgs_token_gift_card_scheme(const struct mpgs_token *token);

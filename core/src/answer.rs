@@ -176,7 +176,7 @@ fn gateway_error(status: u16, mut json: Value, known: &[&str]) -> Error {
         field: text(e, "field"),
         validation_type: text(e, "validationType").map(|s| ValidationType::parse(&s)),
         support_code: text(e, "supportCode"),
-        result: text(&json, "result"),
+        result: text(&json, "result").map(|s| crate::model::enums::OperationResult::parse(&s)),
         raw: json,
         attempts: 1,
     }))

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde_json::Value;
 
-use crate::model::enums::{ErrorCause, ValidationType};
+use crate::model::enums::{ErrorCause, OperationResult, ValidationType};
 
 /// A problem with one field, in the gateway's vocabulary.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,8 +46,8 @@ pub struct GatewayError {
     pub validation_type: Option<ValidationType>,
     /// `error.supportCode`.
     pub support_code: Option<String>,
-    /// `result` (`ERROR`).
-    pub result: Option<String>,
+    /// `result`: [`OperationResult::Error`] in every documented error answer.
+    pub result: Option<OperationResult>,
     /// The whole answer as JSON (string values masked like `explanation`).
     pub raw: Value,
     /// How many times the request was sent.

@@ -57,7 +57,7 @@ pub use number::BadNumber;
 pub use operation::Operation;
 pub use secret::{mask_pan, CardNumber, SecretString};
 pub use transport::RESOLVE_TTL;
-pub use validate::{validate, value_from_text};
+pub use validate::{validate, validate_at, value_from_text, ValidationLevel};
 
 /// The crate version (as in `Cargo.toml`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -134,6 +134,7 @@ impl FieldRule {
     }
 }
 
+use crate::model::enums::{AchAccountType, SecCode, SourceOfFundsType, VerificationStrategy};
 use Chars::*;
 
 /// `{merchantId}` (URL parameter of both operations).
@@ -143,10 +144,14 @@ pub const MERCHANT_ID: FieldRule = text("merchantId", AlphanumericPlus(&['-', '_
 pub static CREATE_SESSION: &[FieldRule] =
     &[text("correlationId", Any, 1, 100), group("session"), integer("session.authenticationLimit", 0, 25)];
 
+// The four request enumerations are written once, in `model/enums.rs` (the typed values a
+// request is built from); the table takes their `VALUES`. `core/tests/validation.rs` checks
+// each against its own transcription of the spec.
+
 /// `sourceOfFunds.type` values.
-pub const SOURCE_OF_FUNDS_TYPES: &[&str] = &["ACH", "CARD", "GIFT_CARD"];
+pub const SOURCE_OF_FUNDS_TYPES: &[&str] = SourceOfFundsType::VALUES;
 /// `verificationStrategy` values.
-pub const VERIFICATION_STRATEGIES: &[&str] = &["ACQUIRER", "BASIC", "NONE"];
+pub const VERIFICATION_STRATEGIES: &[&str] = VerificationStrategy::VALUES;
 
 /// Create or Update Token (system-generated token), API version 38: request fields.
 pub static CREATE_TOKEN: &[FieldRule] = &[
@@ -161,14 +166,11 @@ pub static CREATE_TOKEN: &[FieldRule] = &[
     enumeration("sourceOfFunds.type", SOURCE_OF_FUNDS_TYPES).compulsory(),
     group("sourceOfFunds.provided"),
     group("sourceOfFunds.provided.ach"),
-    enumeration(
-        "sourceOfFunds.provided.ach.accountType",
-        &["CONSUMER_CHECKING", "CONSUMER_SAVINGS", "CORPORATE_CHECKING"],
-    ),
+    enumeration("sourceOfFunds.provided.ach.accountType", AchAccountType::VALUES),
     text("sourceOfFunds.provided.ach.bankAccountHolder", Any, 1, 28),
     text("sourceOfFunds.provided.ach.bankAccountNumber", AlphanumericPlus(&[' ', '-', '/']), 1, 17).secret(),
     text("sourceOfFunds.provided.ach.routingNumber", Digits, 9, 9),
-    enumeration("sourceOfFunds.provided.ach.secCode", &["PPD", "TEL", "WEB"]),
+    enumeration("sourceOfFunds.provided.ach.secCode", SecCode::VALUES),
     // The v38 excerpt names `sourceOfFunds.provided.card` (verificationStrategy's text requires
     // `sourceOfFunds.provided.card.expiry`) without listing its request fields. These are the
     // gateway's published ones, from the MPGS API reference for Create or Update Token

@@ -11,25 +11,88 @@ use crate::rules::{self, Chars, FieldRule, Kind, Sensitivity};
 
 use ValidationType::{Invalid, Missing, Unsupported};
 
-/// Checks a request body (nested or dotted form) for `op`. Returns every problem found.
-pub fn validate(op: Operation, body: &Value) -> Result<()> {
-    if needs_rewrite(body, true) {
-        return prepare(op, body.clone()).map(|_| ());
+/// How strictly a request is checked before it is sent.
+///
+/// The field tables transcribe one API version per operation (Create Session 58, Create or
+/// Update Token 38). At that version they are the law; at another version the gateway may
+/// accept fields, values and lengths the tables do not know, so the client must not refuse them.
+/// This is the one place that says what is checked at each level:
+///
+/// | check | `Strict` | `KnownFields` | `Off` |
+/// |---|---|---|---|
+/// | body is a JSON object, dotted names expanded, nulls dropped | yes | yes | yes |
+/// | a field the table does not know | UNSUPPORTED | passes unchecked | passes |
+/// | JSON type of a known field (string, number, group) | yes | yes | no |
+/// | lengths, characters, enumeration values, ranges | yes | no | no |
+/// | compulsory `sourceOfFunds.type` (every version) | yes | yes | no |
+/// | cross-field rules of the v38 prose | yes | no | no |
+///
+/// The merchant id is checked at every level (it is part of the URL).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ValidationLevel {
+    /// `Strict` at the operation's documented version, `KnownFields` at any other. The default.
+    #[default]
+    Auto,
+    /// The documented tables in full, at any version.
+    Strict,
+    /// Only what cannot have changed in a way that matters, at any version.
+    KnownFields,
+    /// No client-side field checks.
+    Off,
+}
+
+impl ValidationLevel {
+    /// The level in force for `op` at API `version` (`Auto` resolved).
+    pub fn resolve(self, op: Operation, version: u32) -> Self {
+        match self {
+            Self::Auto if version == op.default_api_version() => Self::Strict,
+            Self::Auto => Self::KnownFields,
+            other => other,
+        }
     }
-    let errors = check(op, body);
+
+    /// The lowercase name (`auto`, `strict`, `known-fields`, `off`), as the bindings spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Strict => "strict",
+            Self::KnownFields => "known-fields",
+            Self::Off => "off",
+        }
+    }
+
+    /// Parses [`Self::as_str`]'s names.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Auto, Self::Strict, Self::KnownFields, Self::Off].into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// Checks a request body (nested or dotted form) for `op` at its documented version, strictly.
+/// Returns every problem found.
+pub fn validate(op: Operation, body: &Value) -> Result<()> {
+    validate_at(op, op.default_api_version(), ValidationLevel::Auto, body)
+}
+
+/// Checks a request body for `op` as a client at API `version` with `level` would.
+pub fn validate_at(op: Operation, version: u32, level: ValidationLevel, body: &Value) -> Result<()> {
+    if needs_rewrite(body, true) {
+        return prepare_at(op, version, level, body.clone()).map(|_| ());
+    }
+    let errors = check(op, version, level, body);
     match errors.is_empty() {
         true => Ok(()),
         false => Err(Error::Validation(errors)),
     }
 }
 
-/// Whether [`prepare`] would change the body (dotted names to expand, nulls or empty groups to
-/// drop) or reject its shape; if not, it can be checked where it is, without a copy.
+/// Whether [`prepare`] would change the body (dotted names to expand at any depth, nulls or
+/// empty groups to drop) or reject its shape; if not, it can be checked where it is, without a copy.
 fn needs_rewrite(v: &Value, top: bool) -> bool {
     match v {
-        Value::Object(map) if top && map.keys().any(|k| k.contains('.')) => true,
         Value::Object(map) => {
-            map.values().any(|v| v.is_null() || matches!(v, Value::Object(m) if m.is_empty()))
+            map.keys().any(|k| k.contains('.'))
+                || map.values().any(|v| v.is_null() || matches!(v, Value::Object(m) if m.is_empty()))
                 || map.values().any(|v| needs_rewrite(v, false))
         }
         _ => top,
@@ -39,9 +102,14 @@ fn needs_rewrite(v: &Value, top: bool) -> bool {
 /// Turns a body in nested or dotted form into the body to send: dotted names expanded, `null`
 /// values and empty groups dropped (absent optionals are never sent), every rule checked.
 pub fn prepare(op: Operation, body: Value) -> Result<Value> {
+    prepare_at(op, op.default_api_version(), ValidationLevel::Auto, body)
+}
+
+/// [`prepare`] for a client at API `version` with `level`.
+pub fn prepare_at(op: Operation, version: u32, level: ValidationLevel, body: Value) -> Result<Value> {
     let mut body = expand_dotted(body)?;
     prune(&mut body);
-    let errors = check(op, &body);
+    let errors = check(op, version, level, &body);
     if errors.is_empty() {
         Ok(body)
     } else {
@@ -103,8 +171,10 @@ fn bad_number(path: &str, bad: BadNumber) -> FieldError {
     FieldError::new(path, Invalid, format!("{why} {}, which JSON cannot carry", bad.describe()))
 }
 
-/// Expands top-level dotted names (`"sourceOfFunds.provided.ach.routingNumber": "…"`) into the
-/// gateway's nested shape. Nested and dotted keys may be mixed.
+/// Expands dotted names (`"sourceOfFunds.provided.ach.routingNumber": "…"`) into the gateway's
+/// nested shape, at the top level and inside groups alike (`{"sourceOfFunds": {"provided.card":
+/// {…}}}` is `sourceOfFunds.provided.card`), so that one body shape goes on the wire and every
+/// check sees it. Nested and dotted keys may be mixed; a field given twice is INVALID.
 pub fn expand_dotted(body: Value) -> Result<Value> {
     let Value::Object(map) = body else {
         return Err(Error::field(
@@ -113,21 +183,11 @@ pub fn expand_dotted(body: Value) -> Result<Value> {
             format!("must be a JSON object, got {}", type_name(&body)),
         ));
     };
-    if !map.keys().any(|k| k.contains('.')) {
+    if !has_dotted_key(&map) {
         return Ok(Value::Object(map));
     }
-    let mut out = Map::new();
     let mut errors = Vec::new();
-    for (key, value) in map {
-        let parts: Vec<&str> = key.split('.').collect();
-        if parts.iter().any(|p| p.is_empty()) {
-            errors.push(FieldError::new(key.as_str(), Unsupported, "is not a field name (empty segment)"));
-            continue;
-        }
-        if let Err(e) = insert_path(&mut out, &parts, value) {
-            errors.push(FieldError::new(key.as_str(), Invalid, e));
-        }
-    }
+    let out = expand_map(map, "", &mut errors);
     if errors.is_empty() {
         Ok(Value::Object(out))
     } else {
@@ -135,8 +195,35 @@ pub fn expand_dotted(body: Value) -> Result<Value> {
     }
 }
 
+fn has_dotted_key(map: &Map<String, Value>) -> bool {
+    map.iter().any(|(k, v)| k.contains('.') || matches!(v, Value::Object(m) if has_dotted_key(m)))
+}
+
+/// Expands the dotted keys of `map`, whose own dotted path is `prefix`, and of every group in it.
+fn expand_map(map: Map<String, Value>, prefix: &str, errors: &mut Vec<FieldError>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, value) in map {
+        let full = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let parts: Vec<&str> = key.split('.').collect();
+        if parts.iter().any(|p| p.is_empty()) {
+            errors.push(FieldError::new(full, Unsupported, "is not a field name (empty segment)"));
+            continue;
+        }
+        let value = match value {
+            Value::Object(inner) => Value::Object(expand_map(inner, &full, errors)),
+            other => other,
+        };
+        if let Err(e) = insert_path(&mut out, &parts, value) {
+            errors.push(FieldError::new(full, Invalid, e));
+        }
+    }
+    out
+}
+
 fn insert_path(map: &mut Map<String, Value>, parts: &[&str], value: Value) -> Result<(), &'static str> {
-    let (last, parents) = parts.split_last().expect("split of a non-empty key");
+    let Some((last, parents)) = parts.split_last() else {
+        return Err("is not a field name");
+    };
     let mut cur = map;
     for p in parents {
         let entry = cur.entry(p.to_string()).or_insert_with(|| Value::Object(Map::new()));
@@ -145,21 +232,34 @@ fn insert_path(map: &mut Map<String, Value>, parts: &[&str], value: Value) -> Re
             _ => return Err("is given both as a value and as a group of fields"),
         };
     }
-    match (cur.get_mut(*last), value) {
-        (Some(Value::Object(existing)), Value::Object(more)) => {
-            for (k, v) in more {
-                if existing.contains_key(&k) {
-                    return Err("is given twice");
-                }
-                existing.insert(k, v);
-            }
-            Ok(())
-        }
-        (Some(_), _) => Err("is given twice"),
-        (None, value) => {
+    match cur.get_mut(*last) {
+        Some(existing) => merge_group(existing, value),
+        None => {
             cur.insert(last.to_string(), value);
             Ok(())
         }
+    }
+}
+
+/// Merges a group given in two places (`{"sourceOfFunds": {…}, "sourceOfFunds.provided": {…}}`);
+/// a value given in both is an error.
+fn merge_group(existing: &mut Value, more: Value) -> Result<(), &'static str> {
+    match (existing, more) {
+        (Value::Object(existing), Value::Object(more)) => {
+            for (k, v) in more {
+                match existing.get_mut(&k) {
+                    Some(x) => merge_group(x, v)?,
+                    None => {
+                        existing.insert(k, v);
+                    }
+                }
+            }
+            Ok(())
+        }
+        (Value::Object(_), _) | (_, Value::Object(_)) => {
+            Err("is given both as a value and as a group of fields")
+        }
+        _ => Err("is given twice"),
     }
 }
 
@@ -182,13 +282,30 @@ pub fn check_fields(op: Operation, body: &Value) -> Vec<FieldError> {
         return vec![bad_number("body", bad)];
     }
     match body {
-        Value::Object(map) => walk(op, op.rules(), &mut String::new(), map, &mut errors),
+        // Dotted keys are expanded first, exactly as for a whole request.
+        Value::Object(map) if has_dotted_key(map) => match expand_dotted(body.clone()) {
+            Ok(expanded) => return check_fields(op, &expanded),
+            Err(e) => errors.extend_from_slice(e.field_errors()),
+        },
+        Value::Object(map) => {
+            let ctx = Walk { op, version: op.default_api_version(), strict: true };
+            walk(ctx, op.rules(), &mut String::new(), map, &mut errors)
+        }
         _ => errors.push(FieldError::new("body", Invalid, "must be a JSON object")),
     }
     errors
 }
 
-fn check(op: Operation, body: &Value) -> Vec<FieldError> {
+/// What a walk of the body needs to know besides the table.
+#[derive(Clone, Copy)]
+struct Walk {
+    op: Operation,
+    version: u32,
+    /// Unknown fields refused and values checked in full (else JSON types of known fields only).
+    strict: bool,
+}
+
+fn check(op: Operation, version: u32, level: ValidationLevel, body: &Value) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let table = op.rules();
     if let Some(bad) = BadNumber::find(body) {
@@ -198,9 +315,14 @@ fn check(op: Operation, body: &Value) -> Vec<FieldError> {
         errors.push(FieldError::new("body", Invalid, "must be a JSON object"));
         return errors;
     };
-    walk(op, table, &mut String::with_capacity(64), map, &mut errors);
+    let strict = match level.resolve(op, version) {
+        ValidationLevel::Off => return errors,
+        ValidationLevel::KnownFields => false,
+        _ => true,
+    };
+    walk(Walk { op, version, strict }, table, &mut String::with_capacity(64), map, &mut errors);
     check_compulsory(table, body, &mut errors);
-    if op == Operation::CreateToken {
+    if strict && op == Operation::CreateToken {
         check_token_cross_fields(body, &mut errors);
     }
     errors
@@ -209,7 +331,7 @@ fn check(op: Operation, body: &Value) -> Vec<FieldError> {
 /// Checks every field of `map`, whose dotted path so far is `path` (a buffer reused down the
 /// tree, so that a valid body allocates nothing here).
 fn walk(
-    op: Operation,
+    ctx: Walk,
     table: &'static [FieldRule],
     path: &mut String,
     map: &Map<String, Value>,
@@ -227,15 +349,17 @@ fn walk(
             continue;
         }
         let Some(rule) = rules::find(table, path) else {
-            errors.push(FieldError::new(
-                path.as_str(),
-                Unsupported,
-                format!("is not a request field of {} (v{})", op.name(), op.default_api_version()),
-            ));
+            if ctx.strict {
+                errors.push(FieldError::new(
+                    path.as_str(),
+                    Unsupported,
+                    format!("is not a request field of {} (v{})", ctx.op.name(), ctx.version),
+                ));
+            }
             continue;
         };
         match (&rule.kind, value) {
-            (Kind::Group, Value::Object(inner)) => walk(op, table, path, inner, errors),
+            (Kind::Group, Value::Object(inner)) => walk(ctx, table, path, inner, errors),
             (Kind::Group, other) => {
                 errors.push(FieldError::new(
                     path.as_str(),
@@ -243,10 +367,23 @@ fn walk(
                     format!("must be a JSON object, got {}", type_name(other)),
                 ));
             }
-            _ => check_leaf(rule, value, errors),
+            _ if ctx.strict => check_leaf(rule, value, errors),
+            _ => check_json_type(rule, value, errors),
         }
     }
     path.truncate(prefix_len);
+}
+
+/// The JSON type of a known leaf: a string for text and enumerations, a number for integers.
+fn check_json_type(rule: &FieldRule, value: &Value, errors: &mut Vec<FieldError>) {
+    let (ok, want) = match rule.kind {
+        Kind::Integer { .. } => (value.is_number(), "a JSON number"),
+        Kind::Group => (value.is_object(), "a JSON object"),
+        _ => (value.is_string(), "a JSON string"),
+    };
+    if !ok {
+        errors.push(FieldError::new(rule.path, Invalid, format!("must be {want}, got {}", type_name(value))));
+    }
 }
 
 fn check_leaf(rule: &FieldRule, value: &Value, errors: &mut Vec<FieldError>) {
@@ -412,44 +549,59 @@ fn str_at<'a>(body: &'a Value, path: &str) -> Option<&'a str> {
     lookup(body, path).and_then(Value::as_str)
 }
 
-/// The rules the v38 prose states across fields.
+/// The rules the v38 prose states across fields. Each is one the documents state for every
+/// combination of sources; anything that depends on what a session or an existing token holds is
+/// left to the gateway, which merges request > session > token ("Precedence rules will be
+/// applied … Each of these may represent partial card details, however the combination must
+/// result in a full and complete set of card details").
+///
+/// Deliberately not enforced: `session.version` without `session.id`. The spec only says a
+/// version that "does not match that stored against the session" is rejected by the gateway
+/// with `INVALID_REQUEST`; it never makes `session.id` compulsory, so the gateway judges it.
 fn check_token_cross_fields(body: &Value, errors: &mut Vec<FieldError>) {
-    let has_session = lookup(body, "session.id").is_some();
-    let has_token = lookup(body, "sourceOfFunds.token").is_some();
+    // Details the request lacks may be held by a session or an existing token: the client
+    // cannot know what they hold, so it demands nothing they could supply.
+    let other_sources = lookup(body, "session.id").is_some() || lookup(body, "sourceOfFunds.token").is_some();
+    // An unknown or absent type is reported by the field rules already.
+    let ty = str_at(body, "sourceOfFunds.type").filter(|t| rules::SOURCE_OF_FUNDS_TYPES.contains(t));
 
-    if lookup(body, "session.version").is_some() && !has_session {
-        errors.push(FieldError::new(
-            "session.id",
-            Missing,
-            "is required when session.version is given (the version locks a session's content)",
-        ));
+    // Each detail group belongs to one type: "If the payer chose to pay using a gift card, you
+    // must submit sourceOfFunds.type=GIFT_CARD and provide the payer's gift card details in this
+    // parameter group"; "ACH … You must provide the payer's bank account details … under the
+    // sourceOfFunds.provided.ach parameter group"; "CARD … The payer's card details must be
+    // provided" (in `sourceOfFunds.provided.card`, the group verificationStrategy names).
+    if let Some(ty) = ty {
+        for (group, owner) in DETAIL_GROUPS {
+            if *owner != ty && lookup(body, group).is_some() {
+                errors.push(FieldError::new(
+                    *group,
+                    Unsupported,
+                    format!("is only for sourceOfFunds.type {owner}, not {ty}"),
+                ));
+            }
+        }
     }
 
-    // "ACH … You must provide the payer's bank account details … under the
-    // sourceOfFunds.provided.ach parameter group" (and likewise GIFT_CARD, CARD), unless a
-    // token or a session supplies them ("Precedence rules … the combination must result in a
-    // full and complete set of card details").
-    let (group, needed): (&str, &[&str]) = match str_at(body, "sourceOfFunds.type") {
-        Some("ACH") => ("sourceOfFunds.provided.ach", &["bankAccountNumber", "routingNumber"]),
+    if other_sources {
+        return;
+    }
+    // The request is the only source: it must hold the details its type names.
+    // ACH: "You must provide the payer's bank account details [bankAccountNumber, routingNumber]
+    // and information about the type of ACH payment [secCode: the SEC "describes the origin and
+    // intent of the payment"] under the sourceOfFunds.provided.ach parameter group."
+    let (group, needed): (&str, &[&str]) = match ty {
+        Some("ACH") => ("sourceOfFunds.provided.ach", &["bankAccountNumber", "routingNumber", "secCode"]),
         Some("CARD") => ("sourceOfFunds.provided.card", &["number"]),
         Some("GIFT_CARD") => ("sourceOfFunds.provided.giftCard", &["number"]),
         _ => ("", &[]),
     };
-    if !group.is_empty() && !has_session && !has_token {
-        let ty = str_at(body, "sourceOfFunds.type").unwrap_or_default();
+    if let Some(ty) = ty {
+        let why = format!("is required when sourceOfFunds.type is {ty} and neither sourceOfFunds.token nor session.id is given");
         match lookup(body, group) {
-            None => errors.push(FieldError::new(
-                group,
-                Missing,
-                format!("is required when sourceOfFunds.type is {ty} and neither sourceOfFunds.token nor session.id is given"),
-            )),
+            None => errors.push(FieldError::new(group, Missing, why)),
             Some(Value::Object(details)) => {
                 for leaf in needed.iter().filter(|leaf| !details.contains_key(**leaf)) {
-                    errors.push(FieldError::new(
-                        format!("{group}.{leaf}"),
-                        Missing,
-                        format!("is required when sourceOfFunds.type is {ty} and neither sourceOfFunds.token nor session.id is given"),
-                    ));
+                    errors.push(FieldError::new(format!("{group}.{leaf}"), Missing, why.as_str()));
                 }
             }
             Some(_) => {}
@@ -461,6 +613,7 @@ fn check_token_cross_fields(body: &Value, errors: &mut Vec<FieldError>) {
     let strategy = str_at(body, "verificationStrategy");
     let card = lookup(body, "sourceOfFunds.provided.card");
     if matches!(strategy, Some("BASIC" | "ACQUIRER"))
+        && matches!(ty, None | Some("CARD"))
         && matches!(card, Some(Value::Object(_)))
         && lookup(body, "sourceOfFunds.provided.card.expiry").is_none()
     {
@@ -468,18 +621,26 @@ fn check_token_cross_fields(body: &Value, errors: &mut Vec<FieldError>) {
             "sourceOfFunds.provided.card.expiry",
             Missing,
             format!(
-                "is required when verificationStrategy is {} and card details are provided",
+                "is required when verificationStrategy is {} and neither sourceOfFunds.token nor session.id is given",
                 strategy.unwrap_or_default()
             ),
         ));
     }
+    // An expiry date is a month and a year; with no other source, the request holds both.
     if let Some(Value::Object(expiry)) = lookup(body, "sourceOfFunds.provided.card.expiry") {
         for part in ["month", "year"].into_iter().filter(|part| !expiry.contains_key(*part)) {
             errors.push(FieldError::new(
                 format!("sourceOfFunds.provided.card.expiry.{part}"),
                 Missing,
-                "is required when the card expiry is given",
+                "is required when the card expiry is given and neither sourceOfFunds.token nor session.id is given",
             ));
         }
     }
 }
+
+/// Each `sourceOfFunds.provided` group and the `sourceOfFunds.type` it belongs to.
+const DETAIL_GROUPS: &[(&str, &str)] = &[
+    ("sourceOfFunds.provided.ach", "ACH"),
+    ("sourceOfFunds.provided.card", "CARD"),
+    ("sourceOfFunds.provided.giftCard", "GIFT_CARD"),
+];

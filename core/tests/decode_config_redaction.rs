@@ -28,15 +28,15 @@ fn a_session_answer_decodes_and_keeps_unknown_fields() {
 #[test]
 fn unknown_enum_values_and_missing_fields_do_not_fail_decoding() {
     let s = Session::from_json(json!({"session": {"updateStatus": "PARTIAL"}, "result": "LATER"}), meta());
-    assert_eq!(s.update_status, Some(UpdateStatus::Other("PARTIAL".into())));
+    assert_eq!(s.update_status, Some(UpdateStatus::Unrecognized("PARTIAL".into())));
     assert_eq!(s.result.as_ref().map(|r| r.as_str()), Some("LATER"));
     assert_eq!(s.id, None);
     let t = Token::from_json(
         json!({"status": "SUSPENDED", "sourceOfFunds": {"provided": {"card": {"brand": "NEWBRAND"}}}}),
         meta(),
     );
-    assert_eq!(t.status, Some(TokenStatus::Other("SUSPENDED".into())));
-    assert_eq!(t.card.unwrap().brand, Some(CardBrand::Other("NEWBRAND".into())));
+    assert_eq!(t.status, Some(TokenStatus::Unrecognized("SUSPENDED".into())));
+    assert_eq!(t.card.unwrap().brand, Some(CardBrand::Unrecognized("NEWBRAND".into())));
     let t = Token::from_json(json!({"token": 5, "usage": "x"}), meta());
     assert_eq!((t.token, t.usage), (None, None));
 }
@@ -282,4 +282,32 @@ fn the_request_path_is_built_once_in_the_core() {
         Client::builder("TESTMERCHANT").password("pw").region("mtf").token_api_version(70).build().unwrap();
     assert_eq!(c.path(mpgs::Operation::CreateSession), "/api/rest/version/58/merchant/TESTMERCHANT/session");
     assert_eq!(c.path(mpgs::Operation::CreateToken), "/api/rest/version/70/merchant/TESTMERCHANT/token");
+}
+
+#[test]
+fn gift_card_brand_and_scheme_are_typed_and_open() {
+    use mpgs::{GiftCardBrand, GiftCardScheme};
+    let t = Token::from_json(
+        json!({"sourceOfFunds": {"type": "GIFT_CARD", "provided": {"giftCard": {"brand": "LOCAL_BRAND_ONLY",
+            "scheme": "OTHER", "localBrand": "ACME", "number": "600000xxxxxx0004"}}}}),
+        meta(),
+    );
+    let g = t.gift_card.unwrap();
+    assert_eq!(g.brand, Some(GiftCardBrand::LocalBrandOnly));
+    assert_eq!(g.scheme, Some(GiftCardScheme::Other));
+    let t = Token::from_json(
+        json!({"sourceOfFunds": {"provided": {"giftCard": {"brand": "GLOBAL", "scheme": "NEWSCHEME"}}}}),
+        meta(),
+    );
+    let g = t.gift_card.unwrap();
+    assert_eq!(g.brand, Some(GiftCardBrand::Unrecognized("GLOBAL".into())));
+    assert_eq!(g.scheme.as_ref().map(|s| s.as_str()), Some("NEWSCHEME"));
+}
+
+#[test]
+fn a_gateway_errors_result_is_typed() {
+    let body = br#"{"error": {"cause": "INVALID_REQUEST", "explanation": "Invalid credentials."}, "result": "ERROR"}"#;
+    let err = mpgs::decode_answer(401, "application/json", body).unwrap_err();
+    let mpgs::Error::Gateway(g) = err else { panic!("not a gateway error: {err}") };
+    assert_eq!(g.result, Some(OperationResult::Error));
 }

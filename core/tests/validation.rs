@@ -71,7 +71,15 @@ fn rows() -> Vec<(Operation, &'static str, Spec)> {
 fn body_with(op: Operation, path: &str, value: Value) -> Value {
     let mut m = Map::new();
     if op == Operation::CreateToken {
-        m.insert("sourceOfFunds.type".into(), json!("CARD"));
+        // Each detail group belongs to its own sourceOfFunds.type.
+        let ty = if path.starts_with("sourceOfFunds.provided.ach.") {
+            "ACH"
+        } else if path.starts_with("sourceOfFunds.provided.giftCard.") {
+            "GIFT_CARD"
+        } else {
+            "CARD"
+        };
+        m.insert("sourceOfFunds.type".into(), json!(ty));
         m.insert("session.id".into(), json!(SESSION_ID));
         if path.starts_with("sourceOfFunds.provided.card.expiry.") {
             m.insert("sourceOfFunds.provided.card.expiry.month".into(), json!("5"));
@@ -219,6 +227,7 @@ fn each_source_type_needs_its_details_unless_a_token_or_session_supplies_them() 
         vec![
             ("sourceOfFunds.provided.ach.bankAccountNumber".into(), ValidationType::Missing),
             ("sourceOfFunds.provided.ach.routingNumber".into(), ValidationType::Missing),
+            ("sourceOfFunds.provided.ach.secCode".into(), ValidationType::Missing),
         ]
     );
 }
@@ -245,9 +254,9 @@ fn basic_or_acquirer_verification_of_a_provided_card_needs_its_expiry() {
 
 #[test]
 fn dotted_and_nested_forms_are_validated_alike() {
-    let nested = json!({"sourceOfFunds": {"type": "ACH", "provided": {"ach": {"routingNumber": "01100001", "bankAccountNumber": "123"}}}});
+    let nested = json!({"sourceOfFunds": {"type": "ACH", "provided": {"ach": {"routingNumber": "01100001", "bankAccountNumber": "123", "secCode": "WEB"}}}});
     let dotted = json!({"sourceOfFunds.type": "ACH", "sourceOfFunds.provided.ach.routingNumber": "01100001",
-                        "sourceOfFunds.provided.ach.bankAccountNumber": "123"});
+                        "sourceOfFunds.provided.ach.bankAccountNumber": "123", "sourceOfFunds.provided.ach.secCode": "WEB"});
     let expect = vec![("sourceOfFunds.provided.ach.routingNumber".to_owned(), ValidationType::Invalid)];
     assert_eq!(errors_of(Operation::CreateToken, &nested), expect);
     assert_eq!(errors_of(Operation::CreateToken, &dotted), expect);
@@ -311,7 +320,8 @@ fn secret_values_never_appear_in_explanations() {
     for secret in ["51234500000000081234", "12a", "98765432100", "6000000000000000000000", "1234567890"] {
         assert!(!text.contains(secret), "{secret} leaked in {text}");
     }
-    assert_eq!(err.field_errors().len(), 5);
+    let invalid = err.field_errors().iter().filter(|e| e.validation_type == ValidationType::Invalid).count();
+    assert_eq!(invalid, 5, "{err:?}");
 }
 
 #[test]
@@ -324,4 +334,202 @@ fn merchant_ids_are_checked_when_the_client_is_built() {
     for good in ["TESTMERCHANT", "a-b_C9", &"Z".repeat(40), "1"] {
         assert!(mpgs::Client::builder(good).password("p").region("mtf").build().is_ok(), "{good}");
     }
+}
+
+// --- Issue 12: sources of card details, groups by type, nested dotted keys, typed enums. ---
+
+const CARD: &str = "5123450000000008";
+
+#[test]
+fn partial_card_details_pass_when_a_session_or_token_can_complete_them() {
+    // "Each of these may represent partial card details, however the combination must result in
+    // a full and complete set of card details": the gateway merges and decides.
+    let partials = [
+        json!({"securityCode": "123"}),
+        json!({"number": CARD}),
+        json!({"number": CARD, "expiry": {"month": "5"}}),
+        json!({"expiry": {"year": "30"}}),
+    ];
+    for strategy in ["BASIC", "ACQUIRER", "NONE"] {
+        for card in &partials {
+            for source in [
+                json!({"session": {"id": SESSION_ID}}),
+                json!({"sourceOfFunds": {"token": "9123456789012346"}}),
+            ] {
+                let mut body = json!({"sourceOfFunds": {"type": "CARD", "provided": {"card": card}},
+                                      "verificationStrategy": strategy});
+                if let Some(id) = source.get("session") {
+                    body["session"] = id.clone();
+                } else {
+                    body["sourceOfFunds"]["token"] = source["sourceOfFunds"]["token"].clone();
+                }
+                assert_eq!(errors_of(Operation::CreateToken, &body), vec![], "{body}");
+            }
+        }
+    }
+}
+
+#[test]
+fn without_a_session_or_token_the_request_must_hold_the_card_expiry_and_number() {
+    let body = json!({"sourceOfFunds": {"type": "CARD", "provided": {"card": {"securityCode": "123"}}},
+                      "verificationStrategy": "BASIC"});
+    assert_eq!(
+        errors_of(Operation::CreateToken, &body),
+        vec![
+            ("sourceOfFunds.provided.card.number".into(), ValidationType::Missing),
+            ("sourceOfFunds.provided.card.expiry".into(), ValidationType::Missing),
+        ]
+    );
+    let body = json!({"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": CARD, "expiry": {"month": "5"}}}},
+                      "verificationStrategy": "ACQUIRER"});
+    assert_eq!(
+        errors_of(Operation::CreateToken, &body),
+        vec![("sourceOfFunds.provided.card.expiry.year".into(), ValidationType::Missing)]
+    );
+}
+
+#[test]
+fn a_detail_group_that_does_not_match_the_source_type_is_unsupported_on_the_group() {
+    let groups = [("ACH", "ach"), ("CARD", "card"), ("GIFT_CARD", "giftCard")];
+    let details = |g: &str| match g {
+        "ach" => json!({"bankAccountNumber": "1234567890", "routingNumber": "011000015", "secCode": "WEB"}),
+        "card" => json!({"number": CARD, "expiry": {"month": "5", "year": "30"}}),
+        _ => json!({"number": "6000000000000004"}),
+    };
+    for (ty, own) in groups {
+        for (_, other) in groups.iter().filter(|(_, g)| *g != own) {
+            // With or without a session: a stated rule for every combination.
+            for with_session in [false, true] {
+                let mut body = json!({"sourceOfFunds": {"type": ty, "provided": {own: details(own), *other: details(other)}}});
+                if with_session {
+                    body["session"] = json!({"id": SESSION_ID});
+                }
+                assert_eq!(
+                    errors_of(Operation::CreateToken, &body),
+                    vec![(format!("sourceOfFunds.provided.{other}"), ValidationType::Unsupported)],
+                    "{body}"
+                );
+            }
+        }
+        let body = json!({"sourceOfFunds": {"type": ty, "provided": {own: details(own)}}});
+        assert_eq!(errors_of(Operation::CreateToken, &body), vec![], "{body}");
+    }
+}
+
+#[test]
+fn ach_needs_its_sec_code_unless_a_session_or_token_supplies_it() {
+    // "You must provide the payer's bank account details and information about the type of ACH
+    // payment under the sourceOfFunds.provided.ach parameter group."
+    let ach = json!({"bankAccountNumber": "1234567890", "routingNumber": "011000015"});
+    let body = json!({"sourceOfFunds": {"type": "ACH", "provided": {"ach": ach}}});
+    assert_eq!(
+        errors_of(Operation::CreateToken, &body),
+        vec![("sourceOfFunds.provided.ach.secCode".into(), ValidationType::Missing)]
+    );
+    let body =
+        json!({"sourceOfFunds": {"type": "ACH", "token": "9123456789012346", "provided": {"ach": ach}}});
+    assert_eq!(errors_of(Operation::CreateToken, &body), vec![]);
+}
+
+#[test]
+fn session_version_without_session_id_is_left_to_the_gateway() {
+    let body = json!({"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": CARD}}},
+                      "session": {"version": "0123456789"}});
+    assert_eq!(errors_of(Operation::CreateToken, &body), vec![]);
+}
+
+#[test]
+fn a_dotted_key_inside_a_group_is_expanded_like_a_top_level_one() {
+    let inner = json!({"sourceOfFunds": {"type": "CARD", "provided.card": {"number": CARD, "expiry.month": "5", "expiry.year": "30"}}});
+    let nested = json!({"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": CARD, "expiry": {"month": "5", "year": "30"}}}}});
+    // One body shape on the wire.
+    assert_eq!(mpgs::validate::prepare(Operation::CreateToken, inner).unwrap(), nested);
+    // The cross-field checks see it: a card group under ACH, a missing expiry under BASIC.
+    let body = json!({"sourceOfFunds": {"type": "ACH", "provided.card": {"number": CARD}}});
+    assert!(errors_of(Operation::CreateToken, &body)
+        .contains(&("sourceOfFunds.provided.card".into(), ValidationType::Unsupported)));
+    let body = json!({"sourceOfFunds": {"type": "CARD", "provided.card": {"number": CARD}}, "verificationStrategy": "BASIC"});
+    assert_eq!(
+        errors_of(Operation::CreateToken, &body),
+        vec![("sourceOfFunds.provided.card.expiry".into(), ValidationType::Missing)]
+    );
+    // Given twice, at any depth, is an error on the full path.
+    let body = json!({"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": CARD}}, "provided.card.number": CARD}});
+    assert_eq!(
+        errors_of(Operation::CreateToken, &body),
+        vec![("sourceOfFunds.provided.card.number".into(), ValidationType::Invalid)]
+    );
+    // A group split between a dotted and a nested key is one group.
+    let body = json!({"sourceOfFunds.provided": {"card": {"number": CARD}},
+                      "sourceOfFunds": {"type": "CARD", "provided": {"card": {"expiry": {"month": "5", "year": "30"}}}}});
+    assert_eq!(
+        mpgs::validate::prepare(Operation::CreateToken, body).unwrap(),
+        json!({"sourceOfFunds": {"provided": {"card": {"number": CARD, "expiry": {"month": "5", "year": "30"}}}, "type": "CARD"}})
+    );
+}
+
+#[test]
+fn the_typed_enumerations_hold_exactly_the_documented_values() {
+    use mpgs::{
+        AchAccountType, CardScheme, GiftCardBrand, GiftCardScheme, OperationResult, SecCode,
+        SourceOfFundsType, VerificationStrategy,
+    };
+    // Request enumerations (the validator's table takes these VALUES).
+    assert_eq!(SourceOfFundsType::VALUES, ["ACH", "CARD", "GIFT_CARD"]);
+    assert_eq!(VerificationStrategy::VALUES, ["ACQUIRER", "BASIC", "NONE"]);
+    assert_eq!(AchAccountType::VALUES, ["CONSUMER_CHECKING", "CONSUMER_SAVINGS", "CORPORATE_CHECKING"]);
+    assert_eq!(SecCode::VALUES, ["PPD", "TEL", "WEB"]);
+    // Gift card answer enumerations.
+    assert_eq!(GiftCardBrand::VALUES, ["LOCAL_BRAND_ONLY"]);
+    assert_eq!(GiftCardScheme::VALUES, ["OTHER"]);
+    // The documented OTHER is a named variant; the catch-all is for values the spec lacks.
+    assert_eq!(CardScheme::parse("OTHER"), CardScheme::Other);
+    assert_eq!(GiftCardScheme::parse("OTHER"), GiftCardScheme::Other);
+    assert_eq!(CardScheme::parse("NEWSCHEME"), CardScheme::Unrecognized("NEWSCHEME".into()));
+    assert_eq!(OperationResult::parse("ERROR"), OperationResult::Error);
+}
+
+// --- Issue 17 (core part): validation levels by API version. ---
+
+#[test]
+fn at_a_newer_version_unknown_fields_and_values_pass_and_json_types_still_count() {
+    use mpgs::{validate_at, ValidationLevel as L};
+    let body = json!({"sourceOfFunds": {"type": "SCHEME_TOKEN", "provided": {"card": {"number": CARD,
+                      "nameOnCard": "A Customer", "expiry": {"month": "5", "year": "30"}}}}});
+    let at = |v: u32, level: L, body: &Value| match validate_at(Operation::CreateToken, v, level, body) {
+        Ok(()) => vec![],
+        Err(e) => e
+            .field_errors()
+            .iter()
+            .map(|f| (f.field.clone(), f.validation_type.clone(), f.explanation.clone()))
+            .collect(),
+    };
+    // Version 70, default level: passes.
+    assert_eq!(at(70, L::Auto, &body), vec![]);
+    // Version 38, default level: the documented table is the law, and the message names v38.
+    let errs = at(38, L::Auto, &body);
+    assert!(
+        errs.iter().any(|(f, vt, why)| f == "sourceOfFunds.provided.card.nameOnCard"
+            && *vt == ValidationType::Unsupported
+            && why.contains("(v38)")),
+        "{errs:?}"
+    );
+    // The switch forces either behaviour at either version; the message names the version in use.
+    let errs = at(70, L::Strict, &body);
+    assert!(
+        errs.iter().any(|(f, _, why)| f == "sourceOfFunds.provided.card.nameOnCard" && why.contains("(v70)")),
+        "{errs:?}"
+    );
+    assert_eq!(at(38, L::KnownFields, &body), vec![]);
+    // Known fields keep their JSON types; sourceOfFunds.type stays compulsory.
+    let errs = at(70, L::Auto, &json!({"sourceOfFunds": {"type": 7}}));
+    assert_eq!(
+        errs.iter().map(|e| (e.0.as_str(), e.1.clone())).collect::<Vec<_>>(),
+        vec![("sourceOfFunds.type", ValidationType::Invalid)]
+    );
+    let errs = at(70, L::Auto, &json!({"sourceOfFunds": {}}));
+    assert_eq!(errs[0].0, "sourceOfFunds.type");
+    // Off: nothing but the body's shape.
+    assert_eq!(at(38, L::Off, &json!({"sourceOfFunds": {"type": 7}, "x": 1})), vec![]);
+    assert!(validate_at(Operation::CreateToken, 38, L::Off, &json!([1])).is_err());
 }

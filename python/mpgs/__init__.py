@@ -7,6 +7,8 @@ from ._enums import (
     CardScheme,
     FundingMethod,
     GatewayCode,
+    GiftCardBrand,
+    GiftCardScheme,
     Result,
     SourceOfFundsType,
     TokenStatus,
@@ -28,7 +30,8 @@ from ._native import Session, Token, __version__, validate_create_session, valid
 
 __all__ = [
     "AuthenticationError", "CardBrand", "CardScheme", "Client", "ConfigError", "DecodeError", "Error",
-    "FieldError", "FundingMethod", "GatewayCode", "GatewayError", "Result", "Session", "SourceOfFundsType",
+    "FieldError", "FundingMethod", "GatewayCode", "GatewayError", "GiftCardBrand",
+    "GiftCardScheme", "Result", "Session", "SourceOfFundsType",
     "TimeoutError", "Token", "TokenStatus", "TransportError", "UpdateStatus", "ValidationError",
     "VerificationStrategy", "__version__", "validate_create_session", "validate_create_token",
 ]

@@ -81,6 +81,14 @@ class CardScheme(_GatewayEnum):
     VISA = "VISA"
 
 
+class GiftCardBrand(_GatewayEnum):
+    LOCAL_BRAND_ONLY = "LOCAL_BRAND_ONLY"
+
+
+class GiftCardScheme(_GatewayEnum):
+    OTHER = "OTHER"
+
+
 class FundingMethod(_GatewayEnum):
     CHARGE = "CHARGE"
     CREDIT = "CREDIT"
@@ -91,7 +99,7 @@ class FundingMethod(_GatewayEnum):
 _BY_NAME: Dict[str, Type[_GatewayEnum]] = {
     c.__name__: c
     for c in (Result, UpdateStatus, SourceOfFundsType, VerificationStrategy, TokenStatus, GatewayCode,
-              CardBrand, CardScheme, FundingMethod)
+              CardBrand, CardScheme, GiftCardBrand, GiftCardScheme, FundingMethod)
 }
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any, Optional, Tuple
+from typing import Any, Optional, Tuple, Union
+
+from ._enums import Result
 
 
 class FieldError:
@@ -71,7 +73,7 @@ class GatewayError(Error):
     field: Optional[str] = None
     validation_type: Optional[str] = None
     support_code: Optional[str] = None
-    result: Optional[str] = None
+    result: Union[Result, str, None] = None  # Result.ERROR in every documented error answer
     raw: Any = None
 
 

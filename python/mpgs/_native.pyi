@@ -1,6 +1,7 @@
 from typing import Any, Dict, List, Mapping, Optional, Union, final
 
-from ._enums import CardBrand, CardScheme, FundingMethod, GatewayCode, Result, TokenStatus, UpdateStatus, VerificationStrategy
+from ._enums import (CardBrand, CardScheme, FundingMethod, GatewayCode, GiftCardBrand, GiftCardScheme, Result,
+                     TokenStatus, UpdateStatus, VerificationStrategy)
 
 __version__: str
 __all__ = [
@@ -102,13 +103,13 @@ class AchInfo:
 @final
 class GiftCardInfo:
     @property
-    def brand(self) -> Optional[str]: ...
+    def brand(self) -> Union[GiftCardBrand, str, None]: ...
     @property
     def local_brand(self) -> Optional[str]: ...
     @property
     def number(self) -> Optional[str]: ...
     @property
-    def scheme(self) -> Optional[str]: ...
+    def scheme(self) -> Union[GiftCardScheme, str, None]: ...
 
 @final
 class Usage:

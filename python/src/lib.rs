@@ -119,7 +119,7 @@ fn build_exception(py: Python<'_>, e: &mpgs::Error) -> PyResult<PyErr> {
             exc.setattr("field", &g.field)?;
             exc.setattr("validation_type", g.validation_type.as_ref().map(|v| v.as_str().to_owned()))?;
             exc.setattr("support_code", &g.support_code)?;
-            exc.setattr("result", &g.result)?;
+            exc.setattr("result", enum_value(py, "Result", g.result.as_ref().map(|r| r.as_str()))?)?;
             exc.setattr("raw", to_py(py, &g.raw)?)?;
         }
         mpgs::Error::Decode { http_status, .. } => exc.setattr("http_status", *http_status)?,
@@ -312,6 +312,8 @@ fn enum_values(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("GatewayCode", mpgs::GatewayCode::VALUES)?;
     d.set_item("CardBrand", mpgs::CardBrand::VALUES)?;
     d.set_item("CardScheme", mpgs::CardScheme::VALUES)?;
+    d.set_item("GiftCardBrand", mpgs::GiftCardBrand::VALUES)?;
+    d.set_item("GiftCardScheme", mpgs::GiftCardScheme::VALUES)?;
     d.set_item("FundingMethod", mpgs::FundingMethod::VALUES)?;
     Ok(d)
 }
@@ -477,13 +479,15 @@ impl Token {
     }
     /// `sourceOfFunds.provided.giftCard`, or None.
     #[getter]
-    fn gift_card(&self) -> Option<GiftCardInfo> {
-        self.inner.gift_card.as_ref().map(|g| GiftCardInfo {
-            brand: g.brand.clone(),
+    fn gift_card(&self, py: Python<'_>) -> PyResult<Option<GiftCardInfo>> {
+        let Some(g) = &self.inner.gift_card else { return Ok(None) };
+        Ok(Some(GiftCardInfo {
+            brand: enum_value(py, "GiftCardBrand", g.brand.as_ref().map(|x| x.as_str()))?.map(Bound::unbind),
             local_brand: g.local_brand.clone(),
             number: g.number.as_ref().map(|n| n.masked()),
-            scheme: g.scheme.clone(),
-        })
+            scheme: enum_value(py, "GiftCardScheme", g.scheme.as_ref().map(|x| x.as_str()))?
+                .map(Bound::unbind),
+        }))
     }
     /// `usage`, or None.
     #[getter]
@@ -540,10 +544,10 @@ struct AchInfo {
 /// `sourceOfFunds.provided.giftCard` of a token answer. `number` is masked 6.4.
 #[pyclass(frozen, get_all, module = "mpgs._native")]
 struct GiftCardInfo {
-    brand: Option<String>,
+    brand: Option<Py<PyAny>>,
     local_brand: Option<String>,
     number: Option<String>,
-    scheme: Option<String>,
+    scheme: Option<Py<PyAny>>,
 }
 
 /// `usage` of a token answer.

@@ -1,14 +1,18 @@
-//! What the sandbox answers: routes, authentication, sessions, tokens. Field rules come from
-//! the `mpgs` core, so the sandbox and the client judge a body alike.
+//! What the sandbox answers: routes, authentication, sessions, tokens. Request field rules come
+//! from the `mpgs` core, so the sandbox and the client judge a body alike; everything the sandbox
+//! answers (the fields of a stored token, error texts and their caps, status codes) comes from the
+//! documents, through [`crate::answers`] and `shared/GATEWAY-FACTS.md`, not from the client.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::Duration;
 
 use base64::Engine as _;
-use mpgs::validate::{self, lookup};
-use mpgs::{Error, FieldError, Operation};
+use mpgs::validate;
+use mpgs::{Error, Operation};
 use serde_json::{json, Map, Value};
+
+use crate::answers::{self, cap, lookup, ValidationType, ERROR_EXPLANATION_MAX, ERROR_FIELD_MAX};
 
 use crate::cards::{self, bin_lookup, luhn_valid, mask, now_iso8601, random_bytes, random_digits};
 use crate::faults::Faults;
@@ -101,36 +105,34 @@ pub struct Peer {
     pub client_cert: Option<bool>,
 }
 
-/// An `INVALID_REQUEST` answer in the gateway's shape.
+/// An `INVALID_REQUEST` answer in the gateway's shape (explanation capped at the spec's 1,000).
 pub(crate) fn error(status: u16, explanation: &str) -> Response {
     Response::json(
         status,
-        &json!({"error": {"cause": "INVALID_REQUEST", "explanation": explanation}, "result": "ERROR"}),
+        &json!({"error": {"cause": "INVALID_REQUEST", "explanation": cap(explanation, ERROR_EXPLANATION_MAX)},
+                "result": "ERROR"}),
     )
 }
 
-fn field_error(e: &FieldError) -> Response {
+/// A field-level `INVALID_REQUEST` (HTTP 400): `error.field` at most 100 characters and
+/// `error.explanation` at most 1,000, as the spec caps them.
+fn field_error(field: &str, vt: ValidationType, explanation: &str) -> Response {
     Response::json(
         400,
-        &json!({"error": {"cause": "INVALID_REQUEST", "explanation": format!("{} {}", e.field, e.explanation),
-                 "field": e.field, "validationType": e.validation_type.as_str()}, "result": "ERROR"}),
+        &json!({"error": {"cause": "INVALID_REQUEST",
+                          "explanation": cap(explanation, ERROR_EXPLANATION_MAX),
+                          "field": cap(field, ERROR_FIELD_MAX),
+                          "validationType": vt.as_str()},
+                "result": "ERROR"}),
     )
 }
 
 fn invalid(field: &str, explanation: &str) -> Response {
-    field_error(&FieldError {
-        field: field.to_owned(),
-        validation_type: mpgs::ValidationType::Invalid,
-        explanation: explanation.to_owned(),
-    })
+    field_error(field, ValidationType::Invalid, explanation)
 }
 
 fn missing(field: &str, explanation: &str) -> Response {
-    field_error(&FieldError {
-        field: field.to_owned(),
-        validation_type: mpgs::ValidationType::Missing,
-        explanation: explanation.to_owned(),
-    })
+    field_error(field, ValidationType::Missing, explanation)
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -278,8 +280,13 @@ impl Gateway {
     }
 
     fn update_session(&self, merchant: &str, id: &str, body: Value) -> Response {
-        if let Some(e) = validate::check_fields(Operation::CreateToken, &body).first() {
-            return field_error(e);
+        // Dotted names are stored in the nested shape, as the token request reads them.
+        let body = match validate::expand_dotted(body) {
+            Ok(b) => b,
+            Err(e) => return validation_answer(e),
+        };
+        if let Some(e) = validate::check_fields(Operation::CreateToken, &body).into_iter().next() {
+            return validation_answer(Error::Validation(vec![e]));
         }
         let mut sessions = lock(&self.sessions);
         let Some(session) = sessions.get_mut(id).filter(|s| s.merchant == merchant) else {
@@ -316,6 +323,14 @@ impl Gateway {
             Err(e) => return validation_answer(e),
         };
         let kind = s(&body, "sourceOfFunds.type").unwrap_or("CARD").to_owned();
+        // "If session.version provided by you does not match that stored against the session,
+        // the gateway will reject the operation": without session.id nothing is stored to match.
+        if lookup(&body, "session.version").is_some() && lookup(&body, "session.id").is_none() {
+            return invalid(
+                "session.version",
+                "Session version given without a session.id: it matches no stored session",
+            );
+        }
         // Precedence: request > session > token.
         let mut provided = Value::Object(Map::new());
         if let Some(t) = s(&body, "sourceOfFunds.token") {
@@ -371,16 +386,24 @@ impl Gateway {
             "repositoryId": REPOSITORY_ID,
             "response": {"gatewayCode": gateway_code},
             "result": "SUCCESS",
-            "sourceOfFunds": {"provided": {group: view}, "type": kind},
+            "sourceOfFunds": {"provided": {group: view}},
+            "status": "VALID",
             "verificationStrategy": strategy,
         });
+        // The answer's `sourceOfFunds.type` enumeration lists CARD and GIFT_CARD only.
+        if answers::ANSWER_SOURCE_TYPES.contains(&kind.as_str()) {
+            answer["sourceOfFunds"]["type"] = json!(kind);
+        }
         if let Some(c) = body.get("correlationId") {
             answer["correlationId"] = c.clone();
         }
         if gateway_code.starts_with("EXTERNAL_VERIFICATION_")
             && gateway_code != "EXTERNAL_VERIFICATION_SUCCESSFUL"
         {
+            // Declined: nothing is stored, no token. `status` is "Always Provided": the details
+            // were "identified as invalid".
             answer["result"] = json!("FAILURE");
+            answer["status"] = json!("INVALID");
             return Response::json(201, &answer);
         }
         let now = now_iso8601();
@@ -400,7 +423,6 @@ impl Gateway {
             },
         );
         lock(&self.by_instrument).insert(key, token.clone());
-        answer["status"] = json!("VALID");
         answer["token"] = json!(token);
         answer["usage"] = json!({"lastUpdated": now, "lastUpdatedBy": merchant, "lastUsed": now});
         Response::json(201, &answer)
@@ -418,21 +440,38 @@ impl Gateway {
         }
     }
 
-    /// Checks a card for `strategy`; returns (instrument key, gateway code, masked view).
+    /// Checks a card (request, session and token merged) for `strategy`; returns (instrument key,
+    /// gateway code, masked view). The merged details must be "a full and complete set of card
+    /// details": a number and an expiry, which the answer then gives ("Always Provided").
     fn card(&self, card: &Value, strategy: &str) -> Result<(String, &'static str, Value), Response> {
         const NUMBER: &str = "sourceOfFunds.provided.card.number";
         let Some(number) = s(card, "number") else {
             return Err(missing(NUMBER, "Card number is required"));
         };
-        let month = s(card, "expiry.month");
-        let year = s(card, "expiry.year");
-        let expiry = month.zip(year).map(|(m, y)| format!("{:0>2}{y}", m));
-        if strategy != "NONE" && expiry.is_none() {
-            return Err(missing(
-                "sourceOfFunds.provided.card.expiry",
-                "Card expiry is required for verification",
-            ));
-        }
+        let (month, year) = match (lookup(card, "expiry"), s(card, "expiry.month"), s(card, "expiry.year")) {
+            (_, Some(m), Some(y)) => (m, y),
+            (None, _, _) => {
+                let why = match strategy {
+                    "NONE" => "Card expiry is required: the card details are not complete",
+                    _ => "Card expiry is required for verification",
+                };
+                return Err(missing("sourceOfFunds.provided.card.expiry", why));
+            }
+            (Some(_), None, _) => {
+                return Err(missing(
+                    "sourceOfFunds.provided.card.expiry.month",
+                    "Card expiry month is required",
+                ))
+            }
+            (Some(_), Some(_), None) => {
+                return Err(missing(
+                    "sourceOfFunds.provided.card.expiry.year",
+                    "Card expiry year is required",
+                ))
+            }
+        };
+        // Token answers give the expiry as MMYY ("0521").
+        let expiry = format!("{month:0>2}{year}");
         let bin = bin_lookup(number);
         let code = match strategy {
             "BASIC" => {
@@ -441,18 +480,14 @@ impl Gateway {
                 }
                 "BASIC_VERIFICATION_SUCCESSFUL"
             }
-            "ACQUIRER" => acquirer_code(expiry.as_deref().unwrap_or_default(), s(card, "securityCode")),
+            "ACQUIRER" => acquirer_code(&expiry, s(card, "securityCode")),
             _ => "NO_VERIFICATION_PERFORMED",
         };
         let (brand, scheme, funding) = bin.unwrap_or(("UNKNOWN", "OTHER", "UNKNOWN"));
-        let mut view =
-            json!({"brand": brand, "fundingMethod": funding, "number": mask(number), "scheme": scheme});
-        if let Some(e) = expiry {
-            view["expiry"] = json!(e);
-        }
-        if s(card, "securityCode").is_some() {
-            view["securityCode"] = json!("xxx");
-        }
+        // The answer's card fields: brand, expiry, fundingMethod (Always Provided), number (6.4
+        // masked) and scheme. No securityCode: the token answer does not document one.
+        let view = json!({"brand": brand, "expiry": expiry, "fundingMethod": funding, "number": mask(number),
+                          "scheme": scheme});
         Ok((number.to_owned(), code, view))
     }
 }
@@ -473,6 +508,8 @@ pub fn acquirer_code(expiry_mmyy: &str, security_code: Option<&str>) -> &'static
 }
 
 fn ach(ach: &Value) -> Result<(String, &'static str, Value), Response> {
+    // "You must provide the payer's bank account details and information about the type of ACH
+    // payment under the sourceOfFunds.provided.ach parameter group."
     let Some(account) = s(ach, "bankAccountNumber") else {
         return Err(missing(
             "sourceOfFunds.provided.ach.bankAccountNumber",
@@ -482,11 +519,21 @@ fn ach(ach: &Value) -> Result<(String, &'static str, Value), Response> {
     let Some(routing) = s(ach, "routingNumber") else {
         return Err(missing("sourceOfFunds.provided.ach.routingNumber", "Routing number is required"));
     };
+    if s(ach, "secCode").is_none() {
+        return Err(missing(
+            "sourceOfFunds.provided.ach.secCode",
+            "The type of ACH payment (SEC code) is required",
+        ));
+    }
     let digits: String = account.chars().filter(char::is_ascii_digit).collect();
     let last4 = &digits[digits.len().saturating_sub(4)..];
+    // Deviation, documented in the README: the answer's bankAccountNumber is typed Digits (9-17)
+    // in the spec, which leaves no room for a mask. The sandbox masks it like a card number (all
+    // but the last 4 as lowercase `x`, padded to the 9-character minimum) rather than return an
+    // account number in clear or invent digits.
     let mut view = json!({
         "accountIdentifier": format!("{routing}{}{last4}", "x".repeat(19usize.saturating_sub(routing.len() + last4.len()))),
-        "bankAccountNumber": format!("{}{last4}", "x".repeat(digits.len().max(9) - last4.len())),
+        "bankAccountNumber": format!("{}{last4}", "x".repeat(digits.len().clamp(9, 17) - last4.len())),
         "routingNumber": routing,
     });
     for f in ["accountType", "bankAccountHolder", "secCode"] {
@@ -513,11 +560,18 @@ fn gift_card(card: &Value) -> Result<(String, &'static str, Value), Response> {
     Ok((number.to_owned(), "NO_VERIFICATION_PERFORMED", view))
 }
 
+/// The answer to a body the rules refuse: the first problem, as a field error worded by the
+/// spec's description of its validation type.
 fn validation_answer(e: Error) -> Response {
-    match e.field_errors().first() {
-        Some(f) => field_error(f),
-        None => error(400, &e.to_string()),
-    }
+    let Some(f) = e.field_errors().first() else {
+        return error(400, answers::INVALID_REQUEST);
+    };
+    let vt = match f.validation_type {
+        mpgs::ValidationType::Missing => ValidationType::Missing,
+        mpgs::ValidationType::Unsupported => ValidationType::Unsupported,
+        _ => ValidationType::Invalid,
+    };
+    field_error(&f.field, vt, &format!("{} ({})", vt.description(), f.field))
 }
 
 fn session_view(id: &str, session: &StoredSession) -> Value {

@@ -9,6 +9,7 @@
 //! println!("{} trusts {}", sandbox.url(), sandbox.tls().unwrap().ca_path().display());
 //! ```
 
+pub mod answers;
 pub mod cards;
 pub mod faults;
 pub mod gateway;

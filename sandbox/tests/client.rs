@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use mpgs::{
     AchDetails, CardDetails, Client, CreateSessionRequest, CreateTokenRequest, Error, ErrorKind, GatewayCode,
-    GiftCardDetails, TokenStatus, UpdateStatus, ValidationType, VerificationStrategy,
+    GiftCardDetails, SecCode, TokenStatus, UpdateStatus, ValidationType, VerificationStrategy,
 };
 use mpgs_sandbox::{Config, Fault, Sandbox, TokenManagement, TokenStrategy};
 use serde_json::json;
@@ -111,7 +111,9 @@ fn tokenizes_ach_and_gift_cards_masked() {
     let s = sandbox(|_| {});
     let c = client(&s);
     let t = c
-        .create_token(&CreateTokenRequest::ach(AchDetails::new("011000015", "1234567890").holder("Ann Lee")))
+        .create_token(&CreateTokenRequest::ach(
+            AchDetails::new("011000015", "1234567890").holder("Ann Lee").sec_code(SecCode::Web),
+        ))
         .unwrap();
     let ach = t.ach.as_ref().unwrap();
     assert_eq!(ach.routing_number.as_deref(), Some("011000015"));

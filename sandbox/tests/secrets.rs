@@ -115,7 +115,9 @@ fn no_string_the_client_produces_holds_a_secret() {
     texts.push(format!("{:?}", card()));
     assert!(texts.last().unwrap().contains("512345xxxxxx0008"));
     let gift = CreateTokenRequest::gift_card(GiftCardDetails::new(CARD).pin(PIN));
-    let ach = CreateTokenRequest::ach(AchDetails::new("011000015", ACCOUNT).holder("A Customer"));
+    let ach = CreateTokenRequest::ach(
+        AchDetails::new("011000015", ACCOUNT).holder("A Customer").sec_code(mpgs::SecCode::Web),
+    );
     for r in [&gift, &ach] {
         texts.push(format!("{r:?}"));
         let t = client.create_token(r).unwrap();

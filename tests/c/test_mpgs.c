@@ -314,13 +314,13 @@ static void test_validation_lists_every_field(void) {
     const char *body =
         "{\"sourceOfFunds\": {\"type\": \"ACH\", \"provided\": {\"ach\": {"
         "\"routingNumber\": \"12345678\", \"bankAccountNumber\": \"1234\", \"accountType\": \"SAVINGS\","
-        "\"secCode\": \"WEB\", \"nickname\": \"x\"}}},"
+        "\"secCode\": \"WEB\", \"nickname\": \"x\"}, \"card\": {\"securityCode\": \"123\"}}},"
         " \"verificationStrategy\": \"basic\", \"correlationId\": \"\", \"session\": {\"version\": \"0123456789\"}}";
     const char *want[][2] = {
         {"sourceOfFunds.provided.ach.routingNumber", "INVALID"},
         {"sourceOfFunds.provided.ach.accountType", "INVALID"},
         {"sourceOfFunds.provided.ach.nickname", "UNSUPPORTED"},
-        {"session.id", "MISSING"},
+        {"sourceOfFunds.provided.card", "UNSUPPORTED"}, /* a card group under type ACH */
         {"verificationStrategy", "INVALID"},
         {"correlationId", "INVALID"},
     };
@@ -470,6 +470,17 @@ static void test_operations(mpgs_client *client, const char *label) {
     mpgs_token *t = NULL;
     CHECK_STATUS(mpgs_client_create_token(client, CARD_TOKEN_JSON, &t, &err), MPGS_STATUS_OK);
     check_card_token(t);
+    mpgs_token_free(t);
+
+    /* A gift card: the spec's one brand and one scheme come back as those names. */
+    t = NULL;
+    CHECK_STATUS(mpgs_client_create_token(client,
+                                          "{\"sourceOfFunds\": {\"type\": \"GIFT_CARD\", \"provided\": "
+                                          "{\"giftCard\": {\"number\": \"6000000000000004\", \"pin\": \"1234\"}}}}",
+                                          &t, NULL),
+                 MPGS_STATUS_OK);
+    CHECK(streq(mpgs_token_gift_card_brand(t), "LOCAL_BRAND_ONLY"));
+    CHECK(streq(mpgs_token_gift_card_scheme(t), "OTHER"));
     mpgs_token_free(t);
 
     /* The same token request, field by field. */

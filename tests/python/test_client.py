@@ -70,6 +70,9 @@ def test_ach_and_gift_card(client: mpgs.Client) -> None:
     assert t.ach is not None and t.ach.routing_number == "011000015" and t.ach.sec_code == "WEB"
     t = client.create_token({"sourceOfFunds": {"type": "GIFT_CARD", "provided": {"giftCard": {"number": "6000000000000004", "pin": "1234"}}}})
     assert t.gift_card is not None and t.gift_card.number == "600000xxxxxx0004"
+    # The spec's gift card enumerations come back as str enums.
+    assert t.gift_card.brand is mpgs.GiftCardBrand.LOCAL_BRAND_ONLY
+    assert t.gift_card.scheme is mpgs.GiftCardScheme.OTHER
 
 
 def test_session_to_token_flow(client: mpgs.Client, sandbox: Any) -> None:
@@ -91,6 +94,7 @@ def test_validation_error_lists_every_field(client: mpgs.Client) -> None:
         ("sourceOfFunds.provided.ach.routingNumber", "INVALID"),
         ("bogus", "UNSUPPORTED"),
         ("sourceOfFunds.provided.ach.bankAccountNumber", "MISSING"),
+        ("sourceOfFunds.provided.ach.secCode", "MISSING"),
     }
 
 
@@ -125,6 +129,7 @@ def test_gateway_and_authentication_errors(sandbox: Any) -> None:
         bad.create_session()
     assert (a.value.http_status, a.value.cause, a.value.explanation) == (401, "INVALID_REQUEST", "Invalid credentials.")
     assert a.value.raw["result"] == "ERROR"
+    assert a.value.result is mpgs.Result.ERROR
     c = mpgs.Client("TESTMERCHANT", password="sandbox-password", base_url=sandbox.url, ca_file=sandbox.ca, session_api_version=999)
     with pytest.raises(mpgs.GatewayError) as g:
         c.create_session()

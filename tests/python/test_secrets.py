@@ -49,7 +49,7 @@ def test_no_string_the_package_produces_holds_a_secret(start_sandbox: Any, caplo
     assert t.card is not None and t.card.number == "512345xxxxxx0008"
     for body in [
         {"sourceOfFunds": {"type": "GIFT_CARD", "provided": {"giftCard": {"number": CARD, "pin": PIN}}}},
-        {"sourceOfFunds": {"type": "ACH", "provided": {"ach": {"bankAccountNumber": ACCOUNT, "routingNumber": "011000015", "bankAccountHolder": "A Customer"}}}},
+        {"sourceOfFunds": {"type": "ACH", "provided": {"ach": {"bankAccountNumber": ACCOUNT, "routingNumber": "011000015", "bankAccountHolder": "A Customer", "secCode": "WEB"}}}},
     ]:
         other = c.create_token(body)
         identifiers.append(other.token or "")

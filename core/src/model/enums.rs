@@ -1,5 +1,7 @@
-//! The gateway's enumerations. Each keeps a value it does not know as `Other(String)`, so an
-//! answer from a newer gateway never fails to decode.
+//! The gateway's enumerations. Each keeps a value it does not know as `Unrecognized(String)`, so
+//! an answer from a newer gateway never fails to decode. The catch-all is named so that it cannot
+//! be mistaken for a documented value: the spec's own `OTHER` (card and gift card `scheme`) is the
+//! variant `Other`, and `Unrecognized("OTHER")` never comes out of [`CardScheme::parse`].
 
 use std::fmt;
 
@@ -11,7 +13,8 @@ macro_rules! gateway_enum {
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
             /// A value this version of the client does not know, kept as the gateway sent it.
-            Other(String),
+            /// Never one of [`Self::VALUES`].
+            Unrecognized(String),
         }
 
         impl $name {
@@ -22,7 +25,7 @@ macro_rules! gateway_enum {
             pub fn as_str(&self) -> &str {
                 match self {
                     $(Self::$variant => $text,)+
-                    Self::Other(s) => s,
+                    Self::Unrecognized(s) => s,
                 }
             }
 
@@ -30,7 +33,7 @@ macro_rules! gateway_enum {
             pub fn parse(s: &str) -> Self {
                 match s {
                     $($text => Self::$variant,)+
-                    other => Self::Other(other.to_owned()),
+                    other => Self::Unrecognized(other.to_owned()),
                 }
             }
         }
@@ -215,14 +218,30 @@ gateway_enum! {
         Jcb = "JCB",
         /// Mastercard.
         Mastercard = "MASTERCARD",
-        /// Not identified.
-        NotIdentified = "OTHER",
+        /// `OTHER`: the scheme could not be identified (a documented value, not the catch-all).
+        Other = "OTHER",
         /// RuPay.
         Rupay = "RUPAY",
         /// UATP.
         Uatp = "UATP",
         /// Visa.
         Visa = "VISA",
+    }
+}
+
+gateway_enum! {
+    /// `sourceOfFunds.provided.giftCard.brand` (token answers).
+    GiftCardBrand {
+        /// `LOCAL_BRAND_ONLY`: the card does not have a global brand.
+        LocalBrandOnly = "LOCAL_BRAND_ONLY",
+    }
+}
+
+gateway_enum! {
+    /// `sourceOfFunds.provided.giftCard.scheme` (token answers).
+    GiftCardScheme {
+        /// `OTHER`: the scheme could not be identified (a documented value, not the catch-all).
+        Other = "OTHER",
     }
 }
 

@@ -6,8 +6,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::enums::{
-    AchAccountType, CardBrand, CardScheme, FundingMethod, GatewayCode, OperationResult, SecCode,
-    SourceOfFundsType, TokenStatus, VerificationStrategy,
+    AchAccountType, CardBrand, CardScheme, FundingMethod, GatewayCode, GiftCardBrand, GiftCardScheme,
+    OperationResult, SecCode, SourceOfFundsType, TokenStatus, VerificationStrategy,
 };
 use super::{parsed, text, Raw, ResponseMeta};
 use crate::secret::{CardNumber, SecretString};
@@ -414,16 +414,16 @@ pub struct AchInfo {
 /// `sourceOfFunds.provided.giftCard` of an answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GiftCardInfo {
-    /// `brand`.
-    pub brand: Option<String>,
+    /// `brand` (`LOCAL_BRAND_ONLY`).
+    pub brand: Option<GiftCardBrand>,
     /// `localBrand`.
     pub local_brand: Option<String>,
     /// `number`, masked.
     pub number: Option<CardNumber>,
     /// `pin`, masked. A secret.
     pub pin: Option<SecretString>,
-    /// `scheme`.
-    pub scheme: Option<String>,
+    /// `scheme` (`OTHER`).
+    pub scheme: Option<GiftCardScheme>,
 }
 
 /// `usage`.
@@ -495,11 +495,11 @@ impl Token {
             sec_code: parsed(a, "secCode"),
         });
         let gift_card = group(&raw, "sourceOfFunds.provided.giftCard").map(|g| GiftCardInfo {
-            brand: text(g, "brand"),
+            brand: parsed(g, "brand"),
             local_brand: text(g, "localBrand"),
             number: text(g, "number").map(CardNumber::new),
             pin: text(g, "pin").map(SecretString::new),
-            scheme: text(g, "scheme"),
+            scheme: parsed(g, "scheme"),
         });
         let usage = group(&raw, "usage").map(|u| Usage {
             last_updated: text(u, "lastUpdated"),

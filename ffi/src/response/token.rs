@@ -77,7 +77,7 @@ impl mpgs_token {
             ach_bank_account_holder: opt(t.ach.as_ref().and_then(|g| g.bank_account_holder.as_deref())),
             ach_routing_number: opt(t.ach.as_ref().and_then(|g| g.routing_number.as_deref())),
             ach_sec_code: opt(t.ach.as_ref().and_then(|g| g.sec_code.as_ref()).map(|v| v.as_str())),
-            gift_card_brand: opt(t.gift_card.as_ref().and_then(|g| g.brand.as_deref())),
+            gift_card_brand: opt(t.gift_card.as_ref().and_then(|g| g.brand.as_ref()).map(|v| v.as_str())),
             gift_card_local_brand: opt(t.gift_card.as_ref().and_then(|g| g.local_brand.as_deref())),
             gift_card_number: opt(t
                 .gift_card
@@ -85,7 +85,7 @@ impl mpgs_token {
                 .and_then(|g| g.number.as_ref())
                 .map(|n| mask_pan(n.expose()))
                 .as_deref()),
-            gift_card_scheme: opt(t.gift_card.as_ref().and_then(|g| g.scheme.as_deref())),
+            gift_card_scheme: opt(t.gift_card.as_ref().and_then(|g| g.scheme.as_ref()).map(|v| v.as_str())),
             usage_last_updated: opt(t.usage.as_ref().and_then(|g| g.last_updated.as_deref())),
             usage_last_updated_by: opt(t.usage.as_ref().and_then(|g| g.last_updated_by.as_deref())),
             usage_last_used: opt(t.usage.as_ref().and_then(|g| g.last_used.as_deref())),
@@ -231,7 +231,8 @@ pub extern "C" fn mpgs_token_ach_sec_code(token: *const mpgs_token) -> *const c_
     ffi_export!(returns null(), { text(token, |r| &r.ach_sec_code) })
 }
 
-/// `sourceOfFunds.provided.giftCard.brand`.
+/// `sourceOfFunds.provided.giftCard.brand`: `LOCAL_BRAND_ONLY` (the one documented value), or a
+/// newer value exactly as the gateway sent it.
 /// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_gift_card_brand(token: *const mpgs_token) -> *const c_char {
@@ -252,7 +253,8 @@ pub extern "C" fn mpgs_token_gift_card_number(token: *const mpgs_token) -> *cons
     ffi_export!(returns null(), { text(token, |r| &r.gift_card_number) })
 }
 
-/// `sourceOfFunds.provided.giftCard.scheme`.
+/// `sourceOfFunds.provided.giftCard.scheme`: `OTHER` (the one documented value), or a newer value
+/// exactly as the gateway sent it.
 /// Borrowed from `token`; NULL when absent or when `token` is NULL.
 #[no_mangle]
 pub extern "C" fn mpgs_token_gift_card_scheme(token: *const mpgs_token) -> *const c_char {
