@@ -125,7 +125,7 @@ function rssKiB() {
   return Number(fs.readFileSync('/proc/self/statm', 'utf8').split(' ')[1]) * 4;
 }
 
-test('handles are released: no RSS growth over 10,000 calls', () => {
+test('handles are released: RSS grows under 4 MiB over 10,000 calls', () => {
   assert.ok(global.gc, 'run with --expose-gc');
   const c = client();
   const bad = { sourceOfFunds: { type: 'CARD', provided: { card: { number: '12' } } } };
