@@ -6,7 +6,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 
 .PHONY: all build demo test lint rust-test sandbox-rate python python-test python-sdist-test \
-	c-lib c-stage c-test header header-check install fuzz fuzz-smoke bench
+	c-lib c-stage c-test header header-check install fuzz fuzz-smoke bench \
+	test-languages language-tools
 
 all: build
 
@@ -83,6 +84,15 @@ c-test: header-check c-stage
 	$(CARGO) build -q --release -p mpgs-sandbox
 	tests/c/run.sh
 
+# Go (cgo), Node.js (koffi), C# (P/Invoke, Mono) and Java (JNA) through the header, each
+# against the sandbox; examples/<language>/ holds each wrapper and its test.
+language-tools:
+	scripts/language-tools.sh
+
+test-languages: language-tools c-stage
+	$(CARGO) build -q --release -p mpgs-sandbox
+	tests/languages/run.sh
+
 # Fuzzing (cargo-fuzz, libFuzzer): make fuzz runs each target FUZZ_SECONDS and keeps the
 # minimised corpus in fuzz/corpus; make fuzz-smoke replays that corpus (part of make test).
 FUZZ_SECONDS ?= 60
@@ -97,7 +107,7 @@ fuzz: $(CARGO_FUZZ)
 fuzz-smoke: $(CARGO_FUZZ)
 	scripts/fuzz.sh 0
 
-test: lint rust-test c-test python-test python-sdist-test fuzz-smoke demo
+test: lint rust-test c-test python-test python-sdist-test fuzz-smoke test-languages demo
 
 # Benchmarks against the alternatives, in one run; writes BENCHMARKS.md. Not part of make test.
 bench: build python c-stage

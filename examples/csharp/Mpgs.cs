@@ -1,0 +1,360 @@
+// libmpgs from C# through P/Invoke: SafeHandles over the C handles, IDisposable classes, and an
+// MpgsException carrying every field of the C error. Plain C# 7.2 that builds unchanged with
+// .NET's compiler and with Mono's mcs. libmpgs.so is found as DllImport("mpgs") finds a native
+// library: LD_LIBRARY_PATH on Linux (or next to the program, or NativeLibrary on .NET).
+//
+// Threads: one Client may be used from many threads at once (Parallel.For, tasks). Disposing it
+// while calls are under way is safe: the SafeHandle keeps the C client alive until they return.
+// Answers (Session, Token) are plain objects; the C handles behind them are already released.
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Mpgs
+{
+    /// <summary>The C library's mpgs_status (stable numbers).</summary>
+    public enum Status : uint
+    {
+        Ok = 0, InvalidArgument = 1, Config = 2, Validation = 3, Gateway = 4, Authentication = 5,
+        Decode = 6, Connect = 7, Tls = 8, Timeout = 9, Io = 10, NotFound = 11, Internal = 12,
+    }
+
+    /// <summary>Where a call failed.</summary>
+    public enum Stage : uint { Unknown = 0, NotSent = 1, Answered = 2, Unanswered = 3 }
+
+    /// <summary>The two gateway operations.</summary>
+    public enum Operation : uint { CreateSession = 1, CreateToken = 2 }
+
+    /// <summary>One field problem of a refused request.</summary>
+    public sealed class FieldError
+    {
+        public string Field { get; internal set; }
+        public string ValidationType { get; internal set; }
+        public string Explanation { get; internal set; }
+        public override string ToString() { return Field + " (" + ValidationType + "): " + Explanation; }
+    }
+
+    /// <summary>A failed call: every field of the C library's mpgs_error. Never holds a secret.</summary>
+    public sealed class MpgsException : Exception
+    {
+        public Status Status { get; private set; }
+        public Stage Stage { get; private set; }
+        public int HttpStatus { get; private set; }
+        public bool OutcomeUnknown { get; private set; }
+        public int Attempts { get; private set; }
+        public string Cause { get; private set; }
+        public string Field { get; private set; }
+        public string ValidationType { get; private set; }
+        public string Explanation { get; private set; }
+        public string SupportCode { get; private set; }
+        public string GatewayJson { get; private set; }
+        public IReadOnlyList<FieldError> FieldErrors { get; private set; }
+
+        private MpgsException(string message) : base(message) { }
+
+        // Copies the C error into an exception and releases it.
+        internal static MpgsException From(Status status, Native.ErrorHandle err)
+        {
+            using (err)
+            {
+                if (err == null || err.IsInvalid)
+                    return new MpgsException(Native.Str(Native.mpgs_status_name((uint)status)))
+                    { Status = status, FieldErrors = new FieldError[0] };
+                var e = new MpgsException(Native.Str(Native.mpgs_error_message(err)))
+                {
+                    Status = Native.mpgs_error_status(err),
+                    Stage = Native.mpgs_error_stage(err),
+                    HttpStatus = Native.mpgs_error_http_status(err),
+                    OutcomeUnknown = Native.mpgs_error_outcome_unknown(err),
+                    Attempts = (int)Native.mpgs_error_attempts(err),
+                    Cause = Native.Str(Native.mpgs_error_cause(err)),
+                    Field = Native.Str(Native.mpgs_error_field(err)),
+                    ValidationType = Native.Str(Native.mpgs_error_validation_type(err)),
+                    Explanation = Native.Str(Native.mpgs_error_explanation(err)),
+                    SupportCode = Native.Str(Native.mpgs_error_support_code(err)),
+                    GatewayJson = Native.Str(Native.mpgs_error_gateway_json(err)),
+                };
+                var list = new List<FieldError>();
+                ulong n = (ulong)Native.mpgs_error_field_error_count(err);
+                for (ulong i = 0; i < n; i++)
+                {
+                    Native.FieldErrorStruct fe;
+                    if (Native.mpgs_error_field_error(err, (UIntPtr)i, out fe) == Status.Ok)
+                        list.Add(new FieldError { Field = Native.Str(fe.field), ValidationType = Native.Str(fe.validation_type), Explanation = Native.Str(fe.explanation) });
+                }
+                e.FieldErrors = list;
+                return e;
+            }
+        }
+
+        internal static void Check(Status status, Native.ErrorHandle err)
+        {
+            if (status != Status.Ok) throw From(status, err);
+            if (err != null) err.Dispose();
+        }
+    }
+
+    /// <summary>Client settings: MerchantId, Password (or CertFile + KeyFile), BaseUrl or Region.</summary>
+    public sealed class Config
+    {
+        public string MerchantId { get; set; }
+        public string Password { get; set; }
+        public string CertFile { get; set; }
+        public string KeyFile { get; set; }
+        public string BaseUrl { get; set; }
+        public string Region { get; set; }
+        public string CaFile { get; set; }
+        public uint? ConnectTimeoutMs { get; set; }
+        public uint? TimeoutMs { get; set; }
+        public uint? MaxRetries { get; set; }
+    }
+
+    /// <summary>A created session.</summary>
+    public sealed class Session
+    {
+        public string Id, Aes256Key, Version, UpdateStatus, Merchant, Result, CorrelationId, Json;
+        public uint? AuthenticationLimit;
+        public int HttpStatus, ApiVersion, Attempts;
+        /// <summary>Never prints the AES key.</summary>
+        public override string ToString() { return "Session " + Id + " (" + Result + ")"; }
+    }
+
+    /// <summary>A created or updated token; card numbers masked (512345xxxxxx0008).</summary>
+    public sealed class Token
+    {
+        public string Value, Status, RepositoryId, GatewayCode, Result, VerificationStrategy, SourceOfFundsType,
+            CorrelationId, CardBrand, CardNumber, CardExpiry, CardScheme, CardFundingMethod, CardIssuer,
+            CardLocalBrand, Json;
+        public int HttpStatus, ApiVersion, Attempts;
+        public override string ToString() { return "Token " + Value + " (" + Status + ", " + CardNumber + ")"; }
+    }
+
+    /// <summary>A libmpgs client, safe to share between threads.</summary>
+    public sealed class Client : IDisposable
+    {
+        private readonly Native.ClientHandle handle;
+
+        public Client(Config config)
+        {
+            Native.ConfigHandle cfg;
+            Native.ErrorHandle err;
+            using (var id = new Utf8(config.MerchantId))
+                MpgsException.Check(Native.mpgs_config_new(id.Bytes, out cfg, out err), err);
+            using (cfg)
+            {
+                if (config.Password != null)
+                    using (var v = new Utf8(config.Password)) MpgsException.Check(Native.mpgs_config_set_password(cfg, v.Bytes, out err), err);
+                if (config.CertFile != null || config.KeyFile != null)
+                    using (var c = new Utf8(config.CertFile)) using (var k = new Utf8(config.KeyFile))
+                        MpgsException.Check(Native.mpgs_config_set_certificate_files(cfg, c.Bytes, k.Bytes, out err), err);
+                if (config.BaseUrl != null)
+                    using (var v = new Utf8(config.BaseUrl)) MpgsException.Check(Native.mpgs_config_set_base_url(cfg, v.Bytes, out err), err);
+                if (config.Region != null)
+                    using (var v = new Utf8(config.Region)) MpgsException.Check(Native.mpgs_config_set_region(cfg, v.Bytes, out err), err);
+                if (config.CaFile != null)
+                    using (var v = new Utf8(config.CaFile)) MpgsException.Check(Native.mpgs_config_add_ca_file(cfg, v.Bytes, out err), err);
+                if (config.ConnectTimeoutMs.HasValue)
+                    MpgsException.Check(Native.mpgs_config_set_connect_timeout_ms(cfg, config.ConnectTimeoutMs.Value, out err), err);
+                if (config.TimeoutMs.HasValue)
+                    MpgsException.Check(Native.mpgs_config_set_timeout_ms(cfg, config.TimeoutMs.Value, out err), err);
+                if (config.MaxRetries.HasValue)
+                    MpgsException.Check(Native.mpgs_config_set_max_retries(cfg, config.MaxRetries.Value, out err), err);
+                MpgsException.Check(Native.mpgs_client_new(cfg, out handle, out err), err);
+            }
+        }
+
+        /// <summary>Create Session with a JSON body in the gateway's shape (null: an empty one).</summary>
+        public Session CreateSession(string json = null)
+        {
+            Native.SessionHandle s;
+            Native.ErrorHandle err;
+            using (var body = new Utf8(json))
+                MpgsException.Check(Native.mpgs_client_create_session(Live(), body.Bytes, out s, out err), err);
+            using (s)
+            {
+                uint limit;
+                return new Session
+                {
+                    Id = Native.Str(Native.mpgs_session_id(s)),
+                    Aes256Key = Native.Str(Native.mpgs_session_aes256_key(s)),
+                    Version = Native.Str(Native.mpgs_session_version(s)),
+                    UpdateStatus = Native.Str(Native.mpgs_session_update_status(s)),
+                    Merchant = Native.Str(Native.mpgs_session_merchant(s)),
+                    Result = Native.Str(Native.mpgs_session_result(s)),
+                    CorrelationId = Native.Str(Native.mpgs_session_correlation_id(s)),
+                    Json = Native.Str(Native.mpgs_session_json(s)),
+                    AuthenticationLimit = Native.mpgs_session_authentication_limit(s, out limit) ? limit : (uint?)null,
+                    HttpStatus = Native.mpgs_session_http_status(s),
+                    ApiVersion = (int)Native.mpgs_session_api_version(s),
+                    Attempts = (int)Native.mpgs_session_attempts(s),
+                };
+            }
+        }
+
+        /// <summary>Create or Update Token with a JSON body in the gateway's shape.</summary>
+        public Token CreateToken(string json)
+        {
+            Native.TokenHandle t;
+            Native.ErrorHandle err;
+            using (var body = new Utf8(json))
+                MpgsException.Check(Native.mpgs_client_create_token(Live(), body.Bytes, out t, out err), err);
+            using (t)
+            {
+                return new Token
+                {
+                    Value = Native.Str(Native.mpgs_token_token(t)),
+                    Status = Native.Str(Native.mpgs_token_status(t)),
+                    RepositoryId = Native.Str(Native.mpgs_token_repository_id(t)),
+                    GatewayCode = Native.Str(Native.mpgs_token_gateway_code(t)),
+                    Result = Native.Str(Native.mpgs_token_result(t)),
+                    VerificationStrategy = Native.Str(Native.mpgs_token_verification_strategy(t)),
+                    SourceOfFundsType = Native.Str(Native.mpgs_token_source_of_funds_type(t)),
+                    CorrelationId = Native.Str(Native.mpgs_token_correlation_id(t)),
+                    CardBrand = Native.Str(Native.mpgs_token_card_brand(t)),
+                    CardNumber = Native.Str(Native.mpgs_token_card_number(t)),
+                    CardExpiry = Native.Str(Native.mpgs_token_card_expiry(t)),
+                    CardScheme = Native.Str(Native.mpgs_token_card_scheme(t)),
+                    CardFundingMethod = Native.Str(Native.mpgs_token_card_funding_method(t)),
+                    CardIssuer = Native.Str(Native.mpgs_token_card_issuer(t)),
+                    CardLocalBrand = Native.Str(Native.mpgs_token_card_local_brand(t)),
+                    Json = Native.Str(Native.mpgs_token_json(t)),
+                    HttpStatus = Native.mpgs_token_http_status(t),
+                    ApiVersion = (int)Native.mpgs_token_api_version(t),
+                    Attempts = (int)Native.mpgs_token_attempts(t),
+                };
+            }
+        }
+
+        /// <summary>Checks a body against every rule of op without sending it.</summary>
+        public static void Validate(Operation op, string json)
+        {
+            Native.ErrorHandle err;
+            using (var body = new Utf8(json))
+                MpgsException.Check(Native.mpgs_validate((uint)op, body.Bytes, out err), err);
+        }
+
+        public static string Version { get { return Native.Str(Native.mpgs_version()); } }
+
+        private Native.ClientHandle Live()
+        {
+            if (handle.IsClosed) throw new ObjectDisposedException("Mpgs.Client");
+            return handle;
+        }
+
+        /// <summary>Releases the client once calls under way have returned.</summary>
+        public void Dispose() { handle.Dispose(); }
+    }
+
+    // A NUL-terminated UTF-8 copy of a string, wiped when disposed (it may hold a card number).
+    internal sealed class Utf8 : IDisposable
+    {
+        public readonly byte[] Bytes;
+        public Utf8(string s)
+        {
+            if (s == null) return;
+            Bytes = new byte[Encoding.UTF8.GetByteCount(s) + 1];
+            Encoding.UTF8.GetBytes(s, 0, s.Length, Bytes, 0);
+        }
+        public void Dispose() { if (Bytes != null) Array.Clear(Bytes, 0, Bytes.Length); }
+    }
+
+    internal static class Native
+    {
+        private const string Lib = "mpgs";
+
+        internal abstract class Handle : SafeHandleZeroOrMinusOneIsInvalid
+        {
+            protected Handle() : base(true) { }
+        }
+        internal sealed class ConfigHandle : Handle { protected override bool ReleaseHandle() { mpgs_config_free(handle); return true; } }
+        internal sealed class ClientHandle : Handle { protected override bool ReleaseHandle() { mpgs_client_free(handle); return true; } }
+        internal sealed class ErrorHandle : Handle { protected override bool ReleaseHandle() { mpgs_error_free(handle); return true; } }
+        internal sealed class SessionHandle : Handle { protected override bool ReleaseHandle() { mpgs_session_free(handle); return true; } }
+        internal sealed class TokenHandle : Handle { protected override bool ReleaseHandle() { mpgs_token_free(handle); return true; } }
+
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct FieldErrorStruct { public IntPtr field, validation_type, explanation; }
+
+        // A borrowed NUL-terminated UTF-8 string (null for NULL).
+        internal static string Str(IntPtr p)
+        {
+            if (p == IntPtr.Zero) return null;
+            int n = 0;
+            while (Marshal.ReadByte(p, n) != 0) n++;
+            var bytes = new byte[n];
+            Marshal.Copy(p, bytes, 0, n);
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        [DllImport(Lib)] internal static extern IntPtr mpgs_version();
+        [DllImport(Lib)] internal static extern IntPtr mpgs_status_name(uint status);
+        [DllImport(Lib)] internal static extern Status mpgs_config_new(byte[] merchantId, out ConfigHandle config, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_password(ConfigHandle c, byte[] v, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_certificate_files(ConfigHandle c, byte[] cert, byte[] key, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_base_url(ConfigHandle c, byte[] v, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_region(ConfigHandle c, byte[] v, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_add_ca_file(ConfigHandle c, byte[] v, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_connect_timeout_ms(ConfigHandle c, uint ms, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_timeout_ms(ConfigHandle c, uint ms, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_max_retries(ConfigHandle c, uint n, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern void mpgs_config_free(IntPtr c);
+        [DllImport(Lib)] internal static extern Status mpgs_client_new(ConfigHandle c, out ClientHandle client, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern void mpgs_client_free(IntPtr c);
+        [DllImport(Lib)] internal static extern Status mpgs_client_create_session(ClientHandle c, byte[] json, out SessionHandle s, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_client_create_token(ClientHandle c, byte[] json, out TokenHandle t, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_validate(uint op, byte[] json, out ErrorHandle err);
+
+        [DllImport(Lib)] internal static extern Status mpgs_error_status(ErrorHandle e);
+        [DllImport(Lib)] internal static extern Stage mpgs_error_stage(ErrorHandle e);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_error_message(ErrorHandle e);
+        [DllImport(Lib)] internal static extern ushort mpgs_error_http_status(ErrorHandle e);
+        [DllImport(Lib)] [return: MarshalAs(UnmanagedType.I1)] internal static extern bool mpgs_error_outcome_unknown(ErrorHandle e);
+        [DllImport(Lib)] internal static extern uint mpgs_error_attempts(ErrorHandle e);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_error_cause(ErrorHandle e);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_error_field(ErrorHandle e);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_error_validation_type(ErrorHandle e);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_error_explanation(ErrorHandle e);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_error_support_code(ErrorHandle e);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_error_gateway_json(ErrorHandle e);
+        [DllImport(Lib)] internal static extern UIntPtr mpgs_error_field_error_count(ErrorHandle e);
+        [DllImport(Lib)] internal static extern Status mpgs_error_field_error(ErrorHandle e, UIntPtr index, out FieldErrorStruct fe);
+        [DllImport(Lib)] internal static extern void mpgs_error_free(IntPtr e);
+
+        [DllImport(Lib)] internal static extern IntPtr mpgs_session_id(SessionHandle s);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_session_aes256_key(SessionHandle s);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_session_version(SessionHandle s);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_session_update_status(SessionHandle s);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_session_merchant(SessionHandle s);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_session_result(SessionHandle s);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_session_correlation_id(SessionHandle s);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_session_json(SessionHandle s);
+        [DllImport(Lib)] [return: MarshalAs(UnmanagedType.I1)] internal static extern bool mpgs_session_authentication_limit(SessionHandle s, out uint limit);
+        [DllImport(Lib)] internal static extern ushort mpgs_session_http_status(SessionHandle s);
+        [DllImport(Lib)] internal static extern uint mpgs_session_api_version(SessionHandle s);
+        [DllImport(Lib)] internal static extern uint mpgs_session_attempts(SessionHandle s);
+        [DllImport(Lib)] internal static extern void mpgs_session_free(IntPtr s);
+
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_token(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_status(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_repository_id(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_gateway_code(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_result(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_verification_strategy(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_source_of_funds_type(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_correlation_id(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_card_brand(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_card_number(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_card_expiry(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_card_scheme(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_card_funding_method(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_card_issuer(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_card_local_brand(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_json(TokenHandle t);
+        [DllImport(Lib)] internal static extern ushort mpgs_token_http_status(TokenHandle t);
+        [DllImport(Lib)] internal static extern uint mpgs_token_api_version(TokenHandle t);
+        [DllImport(Lib)] internal static extern uint mpgs_token_attempts(TokenHandle t);
+        [DllImport(Lib)] internal static extern void mpgs_token_free(IntPtr t);
+    }
+}

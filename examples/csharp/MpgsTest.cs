@@ -1,0 +1,178 @@
+// The till flow against the sandbox (MPGS_BASE_URL, MPGS_CA_FILE, MPGS_MERCHANT_ID, MPGS_PASSWORD;
+// MPGS_FAULT_URL and MPGS_FAULT_CA: a sandbox that closes every connection without answering).
+// tests/languages/run.sh starts both, builds this with Mpgs.cs and runs it.
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Mpgs;
+
+static class MpgsTest
+{
+    const string CardToken = "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {\"number\": \"5123450000000008\"," +
+        " \"expiry\": {\"month\": \"5\", \"year\": \"30\"}, \"securityCode\": \"123\"}}}, \"verificationStrategy\": \"BASIC\"}";
+    static readonly string[] Secrets = { "sandbox-password", "Wr0ng-Pa55-c41d", "5123450000000008", "5123450000000009", "7319", "84736251" };
+    static int passed, failed;
+
+    static string Env(string name)
+    {
+        var v = Environment.GetEnvironmentVariable(name);
+        if (string.IsNullOrEmpty(v)) throw new Exception(name + " is not set: run tests/languages/run.sh");
+        return v;
+    }
+
+    static Client NewClient(string url = null, string password = null, string ca = null)
+    {
+        return new Client(new Config
+        {
+            MerchantId = Env("MPGS_MERCHANT_ID"), Password = password ?? Env("MPGS_PASSWORD"),
+            BaseUrl = url ?? Env("MPGS_BASE_URL"), CaFile = ca ?? Env("MPGS_CA_FILE"), TimeoutMs = 5000, MaxRetries = 0,
+        });
+    }
+
+    static void Check(bool ok, string what)
+    {
+        if (!ok) throw new Exception("check failed: " + what);
+    }
+
+    // Runs f, which must throw an MpgsException of `status` that no way of printing shows a secret.
+    static MpgsException Refused(Action f, Status status)
+    {
+        try { f(); }
+        catch (MpgsException e)
+        {
+            Check(e.Status == status, "want " + status + ", got " + e.Status + ": " + e.Message);
+            var texts = new[] { e.Message, e.ToString(), e.GatewayJson ?? "", e.Explanation ?? "", string.Join("; ", e.FieldErrors) };
+            foreach (var text in texts)
+                foreach (var s in Secrets)
+                    Check(!text.Contains(s), "error text holds " + s + ": " + text);
+            return e;
+        }
+        throw new Exception("want an MpgsException " + status);
+    }
+
+    static void TillFlow()
+    {
+        using (var c = NewClient())
+        {
+            var s = c.CreateSession("{\"session\": {\"authenticationLimit\": 5}, \"correlationId\": \"till-1\"}");
+            Check(!string.IsNullOrEmpty(s.Id) && !string.IsNullOrEmpty(s.Aes256Key) && s.Result == "SUCCESS" && s.HttpStatus == 201
+                && s.CorrelationId == "till-1" && s.AuthenticationLimit == 5, "session " + s);
+
+            var t = c.CreateToken(CardToken);
+            Check(!string.IsNullOrEmpty(t.Value) && t.Status == "VALID" && t.CardNumber == "512345xxxxxx0008" && t.CardBrand == "MASTERCARD"
+                && t.CardExpiry == "0530" && !t.Json.Contains("5123450000000008"), "token " + t);
+
+            var e = Refused(() => c.CreateToken("{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {\"number\": \"5123450000000008-\"," +
+                " \"securityCode\": \"7319x\", \"expiry\": {\"month\": \"13\", \"year\": \"30\"}}}}}"), Status.Validation);
+            Check(e.Stage == Stage.NotSent && e.Attempts == 0 && e.Field == e.FieldErrors[0].Field, "validation error");
+            foreach (var f in new[] { "sourceOfFunds.provided.card.number", "sourceOfFunds.provided.card.securityCode", "sourceOfFunds.provided.card.expiry.month" })
+                Check(e.FieldErrors.Any(fe => fe.Field == f && fe.ValidationType != null && fe.Explanation != null), "field error for " + f);
+
+            var g = Refused(() => c.CreateToken(CardToken.Replace("5123450000000008", "5123450000000009")), Status.Gateway);
+            Check(g.HttpStatus == 400 && g.Cause == "INVALID_REQUEST" && g.Field == "sourceOfFunds.provided.card.number"
+                && g.Stage == Stage.Answered && !g.OutcomeUnknown, "gateway error");
+        }
+    }
+
+    static void WrongPasswordIsAnAuthenticationFailure()
+    {
+        using (var c = NewClient(password: "Wr0ng-Pa55-c41d"))
+        {
+            var e = Refused(() => c.CreateToken(CardToken), Status.Authentication);
+            Check(e.HttpStatus == 401 && e.Stage == Stage.Answered, "401");
+        }
+    }
+
+    static void TransportFailureLeavesTheOutcomeUnknown()
+    {
+        using (var c = NewClient(Env("MPGS_FAULT_URL"), null, Env("MPGS_FAULT_CA")))
+        {
+            var e = Refused(() => c.CreateToken(CardToken), Status.Io);
+            Check(e.OutcomeUnknown && e.Stage == Stage.Unanswered && e.HttpStatus == 0, "outcome unknown");
+        }
+    }
+
+    static void ParallelForSharesOneClient()
+    {
+        var ids = new ConcurrentDictionary<string, bool>();
+        using (var c = NewClient())
+        {
+            var result = Parallel.For(0, 800, new ParallelOptions { MaxDegreeOfParallelism = 16 }, i =>
+            {
+                var s = c.CreateSession("{\"correlationId\": \"p" + i + "\"}");
+                Check(s.CorrelationId == "p" + i, "answer of another call");
+                Check(ids.TryAdd(s.Id, true), "session id twice");
+            });
+            Check(result.IsCompleted && ids.Count == 800, "800 sessions");
+        }
+    }
+
+    static long RssKiB()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return long.Parse(File.ReadAllText("/proc/self/statm").Split(' ')[1]) * 4;
+    }
+
+    static void HandlesAreReleased()
+    {
+        const string bad = "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {\"number\": \"12\"}}}}";
+        using (var c = NewClient())
+        {
+            Action<int> run = n =>
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    c.CreateSession("{\"correlationId\": \"rss\"}");
+                    Refused(() => Client.Validate(Operation.CreateToken, bad), Status.Validation);
+                }
+            };
+            run(1000);
+            long before = RssKiB();
+            run(10000);
+            long after = RssKiB();
+            Console.WriteLine("csharp: RSS after 1,000 calls {0} KiB, after 10,000 more {1} KiB (growth {2} KiB)", before, after, after - before);
+            Check(after - before < 4096, "RSS grew by " + (after - before) + " KiB over 10,000 calls");
+        }
+    }
+
+    static void DisposedClientFailsCleanly()
+    {
+        var c = NewClient();
+        c.Dispose();
+        c.Dispose();
+        try { c.CreateSession(); }
+        catch (ObjectDisposedException) { return; }
+        throw new Exception("a disposed client made a call");
+    }
+
+    static void Run(string name, Action test)
+    {
+        try
+        {
+            test();
+            passed++;
+            Console.WriteLine("ok " + name);
+        }
+        catch (Exception e)
+        {
+            failed++;
+            Console.WriteLine("FAIL " + name + ": " + e);
+        }
+    }
+
+    static int Main()
+    {
+        Run("till flow", TillFlow);
+        Run("a wrong password is an authentication failure", WrongPasswordIsAnAuthenticationFailure);
+        Run("a transport failure leaves the outcome unknown", TransportFailureLeavesTheOutcomeUnknown);
+        Run("Parallel.For shares one client", ParallelForSharesOneClient);
+        Run("handles are released", HandlesAreReleased);
+        Run("a disposed client fails cleanly", DisposedClientFailsCleanly);
+        Console.WriteLine("csharp: {0} passed, {1} failed", passed, failed);
+        return failed == 0 ? 0 : 1;
+    }
+}

@@ -1,0 +1,3 @@
+module example.com/mpgs
+
+go 1.19

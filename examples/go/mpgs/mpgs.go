@@ -1,0 +1,370 @@
+// Package mpgs calls libmpgs (the C library of the mpgs Mastercard Payment Gateway client)
+// through cgo. Build flags come from `pkg-config mpgs`; at run time libmpgs.so is found like any
+// shared library (its install's lib directory in the linker's path, or LD_LIBRARY_PATH).
+//
+// A *Client is safe for concurrent use by many goroutines; Close it once no goroutine uses it.
+// Answers (Session, Token) are plain Go values: the C handles behind them are already released.
+// A failed call returns an *Error carrying every field of the C library's mpgs_error.
+package mpgs
+
+// #cgo pkg-config: mpgs
+// #include <mpgs.h>
+// #include <stdlib.h>
+// #include <string.h>
+import "C"
+
+import (
+	"runtime"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+// Status is the C library's mpgs_status.
+type Status uint32
+
+// The statuses; the numbers are the C library's and never change.
+const (
+	StatusOK              Status = C.MPGS_STATUS_OK
+	StatusInvalidArgument Status = C.MPGS_STATUS_INVALID_ARGUMENT
+	StatusConfig          Status = C.MPGS_STATUS_CONFIG
+	StatusValidation      Status = C.MPGS_STATUS_VALIDATION
+	StatusGateway         Status = C.MPGS_STATUS_GATEWAY
+	StatusAuthentication  Status = C.MPGS_STATUS_AUTHENTICATION
+	StatusDecode          Status = C.MPGS_STATUS_DECODE
+	StatusConnect         Status = C.MPGS_STATUS_CONNECT
+	StatusTLS             Status = C.MPGS_STATUS_TLS
+	StatusTimeout         Status = C.MPGS_STATUS_TIMEOUT
+	StatusIO              Status = C.MPGS_STATUS_IO
+	StatusNotFound        Status = C.MPGS_STATUS_NOT_FOUND
+	StatusInternal        Status = C.MPGS_STATUS_INTERNAL
+)
+
+// String is the status's C name, e.g. "MPGS_STATUS_VALIDATION".
+func (s Status) String() string { return C.GoString(C.mpgs_status_name(C.uint32_t(s))) }
+
+// Stage says where a call failed.
+type Stage uint32
+
+// The stages.
+const (
+	StageUnknown    Stage = C.MPGS_STAGE_UNKNOWN
+	StageNotSent    Stage = C.MPGS_STAGE_NOT_SENT
+	StageAnswered   Stage = C.MPGS_STAGE_ANSWERED
+	StageUnanswered Stage = C.MPGS_STAGE_UNANSWERED
+)
+
+// Operation names one of the two gateway operations.
+type Operation uint32
+
+// The operations.
+const (
+	CreateSession Operation = C.MPGS_OPERATION_CREATE_SESSION
+	CreateToken   Operation = C.MPGS_OPERATION_CREATE_TOKEN
+)
+
+// FieldError is one field problem.
+type FieldError struct {
+	Field          string // dotted path, e.g. sourceOfFunds.provided.card.number
+	ValidationType string // INVALID, MISSING or UNSUPPORTED
+	Explanation    string
+}
+
+// Error is a failed call: every detail of the C library's mpgs_error. It never holds a secret.
+type Error struct {
+	Status         Status
+	Stage          Stage
+	Message        string
+	HTTPStatus     int  // 0 when no answer came
+	OutcomeUnknown bool // no answer, and the gateway may have processed the request
+	Attempts       int
+	Cause          string // the gateway's error.cause, "" when absent
+	Field          string
+	ValidationType string
+	Explanation    string
+	SupportCode    string
+	GatewayJSON    string
+	FieldErrors    []FieldError // every problem of a refused request
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Version is the library's version, "MAJOR.MINOR.PATCH".
+func Version() string { return C.GoString(C.mpgs_version()) }
+
+func str(p *C.char) string {
+	if p == nil {
+		return ""
+	}
+	return C.GoString(p)
+}
+
+// takeError copies a C error into an *Error and releases it.
+func takeError(status C.mpgs_status, e *C.mpgs_error) error {
+	defer C.mpgs_error_free(e)
+	if e == nil {
+		return &Error{Status: Status(status), Message: Status(status).String()}
+	}
+	out := &Error{
+		Status:         Status(C.mpgs_error_status(e)),
+		Stage:          Stage(C.mpgs_error_stage(e)),
+		Message:        str(C.mpgs_error_message(e)),
+		HTTPStatus:     int(C.mpgs_error_http_status(e)),
+		OutcomeUnknown: bool(C.mpgs_error_outcome_unknown(e)),
+		Attempts:       int(C.mpgs_error_attempts(e)),
+		Cause:          str(C.mpgs_error_cause(e)),
+		Field:          str(C.mpgs_error_field(e)),
+		ValidationType: str(C.mpgs_error_validation_type(e)),
+		Explanation:    str(C.mpgs_error_explanation(e)),
+		SupportCode:    str(C.mpgs_error_support_code(e)),
+		GatewayJSON:    str(C.mpgs_error_gateway_json(e)),
+	}
+	n := C.mpgs_error_field_error_count(e)
+	for i := C.size_t(0); i < n; i++ {
+		var fe C.mpgs_field_error
+		if C.mpgs_error_field_error(e, i, &fe) == C.MPGS_STATUS_OK {
+			out.FieldErrors = append(out.FieldErrors, FieldError{str(fe.field), str(fe.validation_type), str(fe.explanation)})
+		}
+	}
+	return out
+}
+
+// cstring is a C copy of s that free wipes before releasing (it may hold a card number).
+type cstring struct {
+	p *C.char
+	n int
+}
+
+func newCString(s string) cstring { return cstring{C.CString(s), len(s)} }
+
+func (c cstring) free() {
+	C.memset(unsafe.Pointer(c.p), 0, C.size_t(c.n))
+	C.free(unsafe.Pointer(c.p))
+}
+
+// Config holds the client settings. MerchantID and either Password or CertFile+KeyFile are
+// required, and either BaseURL or Region. Zero durations and a nil MaxRetries keep the defaults.
+type Config struct {
+	MerchantID     string
+	Password       string
+	CertFile       string
+	KeyFile        string
+	BaseURL        string
+	Region         string // na, eu, ap, in, cn, ksa or mtf
+	CAFile         string // extra CA certificates (PEM), for a private test host
+	ConnectTimeout time.Duration
+	Timeout        time.Duration
+	MaxRetries     *int
+}
+
+// Client is a libmpgs client. Safe for concurrent use; Close releases it.
+type Client struct {
+	mu  sync.RWMutex // Close waits for calls under way
+	ptr *C.mpgs_client
+}
+
+// NewClient checks every setting and makes a client.
+func NewClient(cfg Config) (*Client, error) {
+	id := newCString(cfg.MerchantID)
+	defer id.free()
+	var config *C.mpgs_config
+	var e *C.mpgs_error
+	if s := C.mpgs_config_new(id.p, &config, &e); s != C.MPGS_STATUS_OK {
+		return nil, takeError(s, e)
+	}
+	defer C.mpgs_config_free(config)
+	set1 := func(v string, f func(*C.char) C.mpgs_status) error {
+		if v == "" {
+			return nil
+		}
+		c := newCString(v)
+		defer c.free()
+		if s := f(c.p); s != C.MPGS_STATUS_OK {
+			return takeError(s, e)
+		}
+		return nil
+	}
+	ms := func(d time.Duration, f func(C.uint32_t) C.mpgs_status) error {
+		if d <= 0 {
+			return nil
+		}
+		if s := f(C.uint32_t(d / time.Millisecond)); s != C.MPGS_STATUS_OK {
+			return takeError(s, e)
+		}
+		return nil
+	}
+	steps := []func() error{
+		func() error {
+			return set1(cfg.Password, func(p *C.char) C.mpgs_status { return C.mpgs_config_set_password(config, p, &e) })
+		},
+		func() error {
+			if cfg.CertFile == "" && cfg.KeyFile == "" {
+				return nil
+			}
+			cert, key := newCString(cfg.CertFile), newCString(cfg.KeyFile)
+			defer cert.free()
+			defer key.free()
+			if s := C.mpgs_config_set_certificate_files(config, cert.p, key.p, &e); s != C.MPGS_STATUS_OK {
+				return takeError(s, e)
+			}
+			return nil
+		},
+		func() error {
+			return set1(cfg.BaseURL, func(p *C.char) C.mpgs_status { return C.mpgs_config_set_base_url(config, p, &e) })
+		},
+		func() error {
+			return set1(cfg.Region, func(p *C.char) C.mpgs_status { return C.mpgs_config_set_region(config, p, &e) })
+		},
+		func() error {
+			return set1(cfg.CAFile, func(p *C.char) C.mpgs_status { return C.mpgs_config_add_ca_file(config, p, &e) })
+		},
+		func() error {
+			return ms(cfg.ConnectTimeout, func(v C.uint32_t) C.mpgs_status { return C.mpgs_config_set_connect_timeout_ms(config, v, &e) })
+		},
+		func() error {
+			return ms(cfg.Timeout, func(v C.uint32_t) C.mpgs_status { return C.mpgs_config_set_timeout_ms(config, v, &e) })
+		},
+		func() error {
+			if cfg.MaxRetries == nil {
+				return nil
+			}
+			if s := C.mpgs_config_set_max_retries(config, C.uint32_t(*cfg.MaxRetries), &e); s != C.MPGS_STATUS_OK {
+				return takeError(s, e)
+			}
+			return nil
+		},
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	c := &Client{}
+	if s := C.mpgs_client_new(config, &c.ptr, &e); s != C.MPGS_STATUS_OK {
+		return nil, takeError(s, e)
+	}
+	runtime.SetFinalizer(c, (*Client).Close)
+	return c, nil
+}
+
+// Close releases the client, once calls under way have returned. Calls after Close fail with
+// StatusInvalidArgument. Closing twice is harmless.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	C.mpgs_client_free(c.ptr)
+	c.ptr = nil
+	runtime.SetFinalizer(c, nil)
+	return nil
+}
+
+// Session is a created session.
+type Session struct {
+	ID                  string
+	AES256Key           string // a secret: never log it
+	Version             string
+	UpdateStatus        string
+	Merchant            string
+	Result              string
+	CorrelationID       string
+	AuthenticationLimit *uint32
+	HTTPStatus          int
+	APIVersion          int
+	Attempts            int
+	JSON                string // the whole answer
+}
+
+// Token is a created or updated token. Card numbers are masked (512345xxxxxx0008).
+type Token struct {
+	Token, Status, RepositoryID, GatewayCode, Result, VerificationStrategy string
+	SourceOfFundsType, CorrelationID                                       string
+	CardBrand, CardNumber, CardExpiry, CardScheme, CardFundingMethod       string
+	CardIssuer, CardLocalBrand                                             string
+	HTTPStatus, APIVersion, Attempts                                       int
+	JSON                                                                   string // the whole answer
+}
+
+// CreateSession runs Create Session with body, a JSON request in the gateway's shape ("" for
+// an empty one). Every field rule is checked before anything is sent.
+func (c *Client) CreateSession(body string) (*Session, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var js *C.char
+	if body != "" {
+		b := newCString(body)
+		defer b.free()
+		js = b.p
+	}
+	var s *C.mpgs_session
+	var e *C.mpgs_error
+	if st := C.mpgs_client_create_session(c.ptr, js, &s, &e); st != C.MPGS_STATUS_OK {
+		return nil, takeError(st, e)
+	}
+	defer C.mpgs_session_free(s)
+	out := &Session{
+		ID:            str(C.mpgs_session_id(s)),
+		AES256Key:     str(C.mpgs_session_aes256_key(s)),
+		Version:       str(C.mpgs_session_version(s)),
+		UpdateStatus:  str(C.mpgs_session_update_status(s)),
+		Merchant:      str(C.mpgs_session_merchant(s)),
+		Result:        str(C.mpgs_session_result(s)),
+		CorrelationID: str(C.mpgs_session_correlation_id(s)),
+		HTTPStatus:    int(C.mpgs_session_http_status(s)),
+		APIVersion:    int(C.mpgs_session_api_version(s)),
+		Attempts:      int(C.mpgs_session_attempts(s)),
+		JSON:          str(C.mpgs_session_json(s)),
+	}
+	var limit C.uint32_t
+	if C.mpgs_session_authentication_limit(s, &limit) {
+		l := uint32(limit)
+		out.AuthenticationLimit = &l
+	}
+	return out, nil
+}
+
+// CreateToken runs Create or Update Token with body, a JSON request in the gateway's shape.
+func (c *Client) CreateToken(body string) (*Token, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	b := newCString(body)
+	defer b.free()
+	var t *C.mpgs_token
+	var e *C.mpgs_error
+	if st := C.mpgs_client_create_token(c.ptr, b.p, &t, &e); st != C.MPGS_STATUS_OK {
+		return nil, takeError(st, e)
+	}
+	defer C.mpgs_token_free(t)
+	return &Token{
+		Token:                str(C.mpgs_token_token(t)),
+		Status:               str(C.mpgs_token_status(t)),
+		RepositoryID:         str(C.mpgs_token_repository_id(t)),
+		GatewayCode:          str(C.mpgs_token_gateway_code(t)),
+		Result:               str(C.mpgs_token_result(t)),
+		VerificationStrategy: str(C.mpgs_token_verification_strategy(t)),
+		SourceOfFundsType:    str(C.mpgs_token_source_of_funds_type(t)),
+		CorrelationID:        str(C.mpgs_token_correlation_id(t)),
+		CardBrand:            str(C.mpgs_token_card_brand(t)),
+		CardNumber:           str(C.mpgs_token_card_number(t)),
+		CardExpiry:           str(C.mpgs_token_card_expiry(t)),
+		CardScheme:           str(C.mpgs_token_card_scheme(t)),
+		CardFundingMethod:    str(C.mpgs_token_card_funding_method(t)),
+		CardIssuer:           str(C.mpgs_token_card_issuer(t)),
+		CardLocalBrand:       str(C.mpgs_token_card_local_brand(t)),
+		HTTPStatus:           int(C.mpgs_token_http_status(t)),
+		APIVersion:           int(C.mpgs_token_api_version(t)),
+		Attempts:             int(C.mpgs_token_attempts(t)),
+		JSON:                 str(C.mpgs_token_json(t)),
+	}, nil
+}
+
+// Validate checks a JSON body for op against every documented rule without sending it; the
+// *Error (StatusValidation) lists every problem in FieldErrors.
+func Validate(op Operation, body string) error {
+	b := newCString(body)
+	defer b.free()
+	var e *C.mpgs_error
+	if st := C.mpgs_validate(C.uint32_t(op), b.p, &e); st != C.MPGS_STATUS_OK {
+		return takeError(st, e)
+	}
+	return nil
+}

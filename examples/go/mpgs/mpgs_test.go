@@ -1,0 +1,212 @@
+package mpgs_test
+
+// The till flow against the sandbox (MPGS_BASE_URL, MPGS_CA_FILE, MPGS_MERCHANT_ID,
+// MPGS_PASSWORD; MPGS_FAULT_URL and MPGS_FAULT_CA: a sandbox that closes every connection
+// without answering). tests/languages/run.sh starts both.
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"example.com/mpgs/mpgs"
+)
+
+const cardToken = `{"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000008",
+  "expiry": {"month": "5", "year": "30"}, "securityCode": "123"}}}, "verificationStrategy": "BASIC"}`
+
+// Secrets the tests send; none may show in an error string.
+var secrets = []string{"sandbox-password", "Wr0ng-Pa55-c41d", "5123450000000008", "5123450000000009", "7319", "84736251"}
+
+func env(t testing.TB, name string) string {
+	v := os.Getenv(name)
+	if v == "" {
+		t.Fatalf("%s is not set: run tests/languages/run.sh", name)
+	}
+	return v
+}
+
+func client(t testing.TB, url, password, ca string) *mpgs.Client {
+	retries := 0
+	c, err := mpgs.NewClient(mpgs.Config{MerchantID: env(t, "MPGS_MERCHANT_ID"), Password: password, BaseURL: url,
+		CAFile: ca, Timeout: 5 * time.Second, MaxRetries: &retries})
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	return c
+}
+
+func sandbox(t testing.TB) *mpgs.Client {
+	return client(t, env(t, "MPGS_BASE_URL"), env(t, "MPGS_PASSWORD"), env(t, "MPGS_CA_FILE"))
+}
+
+// asError checks err is an *mpgs.Error with status want, and that no way of printing it shows a secret.
+func asError(t *testing.T, err error, want mpgs.Status) *mpgs.Error {
+	t.Helper()
+	var e *mpgs.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("want an *mpgs.Error, got %v", err)
+	}
+	if e.Status != want {
+		t.Fatalf("want %v, got %v: %v", want, e.Status, e)
+	}
+	for _, text := range []string{e.Error(), fmt.Sprintf("%+v", *e), fmt.Sprintf("%#v", e.FieldErrors)} {
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("error text holds secret %q: %s", s, text)
+			}
+		}
+	}
+	return e
+}
+
+func TestTillFlow(t *testing.T) {
+	c := sandbox(t)
+	defer c.Close()
+
+	s, err := c.CreateSession(`{"session": {"authenticationLimit": 5}, "correlationId": "till-1"}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.ID == "" || s.Result != "SUCCESS" || s.HTTPStatus != 201 || s.CorrelationID != "till-1" ||
+		s.AuthenticationLimit == nil || *s.AuthenticationLimit != 5 || s.AES256Key == "" {
+		t.Fatalf("session: %+v", s)
+	}
+
+	tok, err := c.CreateToken(cardToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Token == "" || tok.Status != "VALID" || tok.CardNumber != "512345xxxxxx0008" || tok.CardBrand != "MASTERCARD" ||
+		tok.CardExpiry != "0530" || strings.Contains(tok.JSON, "5123450000000008") {
+		t.Fatalf("token: %+v", tok)
+	}
+
+	// A refused request: every field error, nothing sent.
+	_, err = c.CreateToken(`{"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000008-",
+	  "securityCode": "7319x", "expiry": {"month": "13", "year": "30"}}}}}`)
+	e := asError(t, err, mpgs.StatusValidation)
+	if e.Stage != mpgs.StageNotSent || e.Attempts != 0 || len(e.FieldErrors) < 3 || e.Field != e.FieldErrors[0].Field {
+		t.Fatalf("validation error: %+v", e)
+	}
+	seen := map[string]bool{}
+	for _, fe := range e.FieldErrors {
+		seen[fe.Field] = fe.ValidationType != "" && fe.Explanation != ""
+	}
+	for _, f := range []string{"sourceOfFunds.provided.card.number", "sourceOfFunds.provided.card.securityCode", "sourceOfFunds.provided.card.expiry.month"} {
+		if !seen[f] {
+			t.Errorf("no field error for %s in %+v", f, e.FieldErrors)
+		}
+	}
+
+	// The gateway's refusal: cause, field, HTTP status.
+	_, err = c.CreateToken(strings.Replace(cardToken, "5123450000000008", "5123450000000009", 1))
+	e = asError(t, err, mpgs.StatusGateway)
+	if e.HTTPStatus != 400 || e.Cause != "INVALID_REQUEST" || e.Field != "sourceOfFunds.provided.card.number" || e.Stage != mpgs.StageAnswered || e.OutcomeUnknown {
+		t.Fatalf("gateway error: %+v", e)
+	}
+}
+
+func TestWrongPasswordIsAnAuthenticationFailure(t *testing.T) {
+	c := client(t, env(t, "MPGS_BASE_URL"), "Wr0ng-Pa55-c41d", env(t, "MPGS_CA_FILE"))
+	defer c.Close()
+	_, err := c.CreateToken(cardToken)
+	e := asError(t, err, mpgs.StatusAuthentication)
+	if e.HTTPStatus != 401 || e.Stage != mpgs.StageAnswered || e.OutcomeUnknown {
+		t.Fatalf("401: %+v", e)
+	}
+}
+
+func TestTransportFailureLeavesTheOutcomeUnknown(t *testing.T) {
+	c := client(t, env(t, "MPGS_FAULT_URL"), env(t, "MPGS_PASSWORD"), env(t, "MPGS_FAULT_CA"))
+	defer c.Close()
+	_, err := c.CreateToken(cardToken)
+	e := asError(t, err, mpgs.StatusIO)
+	if !e.OutcomeUnknown || e.Stage != mpgs.StageUnanswered || e.HTTPStatus != 0 {
+		t.Fatalf("transport failure: %+v", e)
+	}
+}
+
+func TestGoroutinesShareOneClient(t *testing.T) {
+	c := sandbox(t)
+	defer c.Close()
+	const goroutines, calls = 16, 50
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines*calls)
+	ids := sync.Map{}
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			for i := 0; i < calls; i++ {
+				s, err := c.CreateSession(fmt.Sprintf(`{"correlationId": "g%d-%d"}`, g, i))
+				if err != nil {
+					errs <- err
+					continue
+				}
+				if s.CorrelationID != fmt.Sprintf("g%d-%d", g, i) {
+					errs <- fmt.Errorf("answer of another call: %s", s.CorrelationID)
+				}
+				if _, dup := ids.LoadOrStore(s.ID, true); dup {
+					errs <- fmt.Errorf("session id %s twice", s.ID)
+				}
+			}
+		}(g)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+// rssKiB is the resident memory after a garbage collection that hands free memory back.
+func rssKiB(t testing.TB) int {
+	debug.FreeOSMemory()
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size, resident int
+	fmt.Sscan(string(b), &size, &resident)
+	return resident * os.Getpagesize() / 1024
+}
+
+// 10,000 calls, each a session and a refused request, after 1,000 to warm up: the resident
+// memory may not grow by 4 MiB (leaking every session handle grows it by some 34 MiB).
+func TestHandlesAreReleased(t *testing.T) {
+	c := sandbox(t)
+	defer c.Close()
+	bad := `{"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "12"}}}}`
+	run := func(n int) {
+		for i := 0; i < n; i++ {
+			if _, err := c.CreateSession(`{"correlationId": "rss"}`); err != nil {
+				t.Fatal(err)
+			}
+			if err := mpgs.Validate(mpgs.CreateToken, bad); err == nil {
+				t.Fatal("validation passed")
+			}
+		}
+	}
+	run(1000)
+	before := rssKiB(t)
+	run(10000)
+	after := rssKiB(t)
+	fmt.Printf("go: RSS after 1,000 calls %d KiB, after 10,000 more %d KiB (growth %d KiB)\n", before, after, after-before)
+	if after-before > 4096 {
+		t.Fatalf("RSS grew by %d KiB over 10,000 calls", after-before)
+	}
+}
+
+func TestClosedClientFailsCleanly(t *testing.T) {
+	c := sandbox(t)
+	c.Close()
+	c.Close()
+	_, err := c.CreateSession("")
+	asError(t, err, mpgs.StatusInvalidArgument)
+}

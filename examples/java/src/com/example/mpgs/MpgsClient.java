@@ -1,0 +1,222 @@
+package com.example.mpgs;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A libmpgs client through JNA. Thread-safe: share one between the threads of an executor.
+ * {@link #close()} waits for calls under way. Answers ({@link Session}, {@link Token}) are plain
+ * objects: the C handles behind them are released before a call returns. A failure throws an
+ * {@link MpgsException} carrying every field of the C error.
+ */
+public final class MpgsClient implements AutoCloseable {
+    /** The two gateway operations, for {@link #validate}. */
+    public enum Operation {
+        CREATE_SESSION(1), CREATE_TOKEN(2);
+
+        final int value;
+
+        Operation(int value) {
+            this.value = value;
+        }
+    }
+
+    /** Client settings: merchant id, a password or certificate files, a base URL or a region. */
+    public static final class Config {
+        String merchantId, password, certFile, keyFile, baseUrl, region, caFile;
+        Integer connectTimeoutMs, timeoutMs, maxRetries;
+
+        public Config(String merchantId) {
+            this.merchantId = merchantId;
+        }
+
+        public Config password(String v) { password = v; return this; }
+        public Config certificateFiles(String cert, String key) { certFile = cert; keyFile = key; return this; }
+        public Config baseUrl(String v) { baseUrl = v; return this; }
+        public Config region(String v) { region = v; return this; }
+        public Config caFile(String v) { caFile = v; return this; }
+        public Config connectTimeoutMs(int v) { connectTimeoutMs = v; return this; }
+        public Config timeoutMs(int v) { timeoutMs = v; return this; }
+        public Config maxRetries(int v) { maxRetries = v; return this; }
+    }
+
+    /** A created session. */
+    public static final class Session {
+        public String id, aes256Key, version, updateStatus, merchant, result, correlationId, json;
+        /** Null when the answer has none. */
+        public Integer authenticationLimit;
+        public int httpStatus, apiVersion, attempts;
+
+        /** Never prints the AES key. */
+        @Override
+        public String toString() {
+            return "Session " + id + " (" + result + ")";
+        }
+    }
+
+    /** A created or updated token; card numbers masked ({@code 512345xxxxxx0008}). */
+    public static final class Token {
+        public String token, status, repositoryId, gatewayCode, result, verificationStrategy, sourceOfFundsType,
+                correlationId, cardBrand, cardNumber, cardExpiry, cardScheme, cardFundingMethod, cardIssuer,
+                cardLocalBrand, json;
+        public int httpStatus, apiVersion, attempts;
+
+        @Override
+        public String toString() {
+            return "Token " + token + " (" + status + ", " + cardNumber + ")";
+        }
+    }
+
+    private static final Native C = Native.LIB;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private Pointer client;
+
+    /** Checks every setting and makes a client. */
+    public MpgsClient(Config config) {
+        PointerByReference out = new PointerByReference();
+        PointerByReference err = new PointerByReference();
+        check(C.mpgs_config_new(utf8(config.merchantId), out, err), err);
+        Pointer cfg = out.getValue();
+        try {
+            if (config.password != null) {
+                byte[] pw = utf8(config.password);
+                try {
+                    check(C.mpgs_config_set_password(cfg, pw, err), err);
+                } finally {
+                    Arrays.fill(pw, (byte) 0);
+                }
+            }
+            if (config.certFile != null || config.keyFile != null) {
+                check(C.mpgs_config_set_certificate_files(cfg, utf8(config.certFile), utf8(config.keyFile), err), err);
+            }
+            if (config.baseUrl != null) check(C.mpgs_config_set_base_url(cfg, utf8(config.baseUrl), err), err);
+            if (config.region != null) check(C.mpgs_config_set_region(cfg, utf8(config.region), err), err);
+            if (config.caFile != null) check(C.mpgs_config_add_ca_file(cfg, utf8(config.caFile), err), err);
+            if (config.connectTimeoutMs != null) check(C.mpgs_config_set_connect_timeout_ms(cfg, config.connectTimeoutMs, err), err);
+            if (config.timeoutMs != null) check(C.mpgs_config_set_timeout_ms(cfg, config.timeoutMs, err), err);
+            if (config.maxRetries != null) check(C.mpgs_config_set_max_retries(cfg, config.maxRetries, err), err);
+            check(C.mpgs_client_new(cfg, out, err), err);
+            client = out.getValue();
+        } finally {
+            C.mpgs_config_free(cfg);
+        }
+    }
+
+    /** Create Session with a JSON body in the gateway's shape (null: an empty one). */
+    public Session createSession(String json) {
+        PointerByReference out = new PointerByReference();
+        call(json, (body, err) -> C.mpgs_client_create_session(client, body, out, err));
+        Pointer s = out.getValue();
+        try {
+            Session r = new Session();
+            r.id = C.mpgs_session_id(s);
+            r.aes256Key = C.mpgs_session_aes256_key(s);
+            r.version = C.mpgs_session_version(s);
+            r.updateStatus = C.mpgs_session_update_status(s);
+            r.merchant = C.mpgs_session_merchant(s);
+            r.result = C.mpgs_session_result(s);
+            r.correlationId = C.mpgs_session_correlation_id(s);
+            r.json = C.mpgs_session_json(s);
+            IntByReference limit = new IntByReference();
+            r.authenticationLimit = C.mpgs_session_authentication_limit(s, limit) != 0 ? limit.getValue() : null;
+            r.httpStatus = Short.toUnsignedInt(C.mpgs_session_http_status(s));
+            r.apiVersion = C.mpgs_session_api_version(s);
+            r.attempts = C.mpgs_session_attempts(s);
+            return r;
+        } finally {
+            C.mpgs_session_free(s);
+        }
+    }
+
+    /** Create or Update Token with a JSON body in the gateway's shape. */
+    public Token createToken(String json) {
+        PointerByReference out = new PointerByReference();
+        call(json, (body, err) -> C.mpgs_client_create_token(client, body, out, err));
+        Pointer t = out.getValue();
+        try {
+            Token r = new Token();
+            r.token = C.mpgs_token_token(t);
+            r.status = C.mpgs_token_status(t);
+            r.repositoryId = C.mpgs_token_repository_id(t);
+            r.gatewayCode = C.mpgs_token_gateway_code(t);
+            r.result = C.mpgs_token_result(t);
+            r.verificationStrategy = C.mpgs_token_verification_strategy(t);
+            r.sourceOfFundsType = C.mpgs_token_source_of_funds_type(t);
+            r.correlationId = C.mpgs_token_correlation_id(t);
+            r.cardBrand = C.mpgs_token_card_brand(t);
+            r.cardNumber = C.mpgs_token_card_number(t);
+            r.cardExpiry = C.mpgs_token_card_expiry(t);
+            r.cardScheme = C.mpgs_token_card_scheme(t);
+            r.cardFundingMethod = C.mpgs_token_card_funding_method(t);
+            r.cardIssuer = C.mpgs_token_card_issuer(t);
+            r.cardLocalBrand = C.mpgs_token_card_local_brand(t);
+            r.json = C.mpgs_token_json(t);
+            r.httpStatus = Short.toUnsignedInt(C.mpgs_token_http_status(t));
+            r.apiVersion = C.mpgs_token_api_version(t);
+            r.attempts = C.mpgs_token_attempts(t);
+            return r;
+        } finally {
+            C.mpgs_token_free(t);
+        }
+    }
+
+    /** Checks a body against every rule of {@code op} without sending it. */
+    public static void validate(Operation op, String json) {
+        byte[] body = utf8(json);
+        try {
+            PointerByReference err = new PointerByReference();
+            check(C.mpgs_validate(op.value, body, err), err);
+        } finally {
+            if (body != null) Arrays.fill(body, (byte) 0);
+        }
+    }
+
+    /** The library's version, "MAJOR.MINOR.PATCH". */
+    public static String version() {
+        return C.mpgs_version();
+    }
+
+    /** Releases the client once calls under way have returned; later calls throw. Idempotent. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            C.mpgs_client_free(client);
+            client = null;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private interface Call {
+        int run(byte[] body, PointerByReference err);
+    }
+
+    // Runs one operation under the read lock, with a wiped UTF-8 copy of the body.
+    private void call(String json, Call f) {
+        byte[] body = utf8(json);
+        lock.readLock().lock();
+        try {
+            PointerByReference err = new PointerByReference();
+            check(f.run(body, err), err);
+        } finally {
+            lock.readLock().unlock();
+            if (body != null) Arrays.fill(body, (byte) 0);
+        }
+    }
+
+    private static void check(int status, PointerByReference err) {
+        if (status != 0) throw MpgsException.take(status, err.getValue());
+    }
+
+    private static byte[] utf8(String s) {
+        if (s == null) return null;
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return Arrays.copyOf(b, b.length + 1);
+    }
+}

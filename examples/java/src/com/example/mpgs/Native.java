@@ -1,0 +1,112 @@
+package com.example.mpgs;
+
+import com.sun.jna.IntegerType;
+import com.sun.jna.Library;
+import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.util.Map;
+
+/**
+ * JNA declarations matching include/mpgs.h. Handles are {@link Pointer}s, out-arguments
+ * {@link PointerByReference}s. C {@code bool} returns are read as {@code byte} (JNA's
+ * {@code boolean} is a 4-byte int), and string arguments are passed as NUL-terminated UTF-8
+ * {@code byte[]} so that the wrapper can wipe copies of card numbers.
+ */
+interface Native extends Library {
+    Native LIB = com.sun.jna.Native.load("mpgs", Native.class,
+            Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
+
+    /** C size_t. */
+    final class SizeT extends IntegerType {
+        private static final long serialVersionUID = 1L;
+
+        public SizeT() {
+            this(0);
+        }
+
+        public SizeT(long value) {
+            super(com.sun.jna.Native.SIZE_T_SIZE, value, true);
+        }
+    }
+
+    /** struct mpgs_field_error, written by mpgs_error_field_error. */
+    @Structure.FieldOrder({"field", "validation_type", "explanation"})
+    final class FieldErrorStruct extends Structure {
+        public String field;
+        public String validation_type;
+        public String explanation;
+    }
+
+    String mpgs_version();
+    String mpgs_status_name(int status);
+
+    int mpgs_config_new(byte[] merchantId, PointerByReference config, PointerByReference err);
+    int mpgs_config_set_password(Pointer config, byte[] password, PointerByReference err);
+    int mpgs_config_set_certificate_files(Pointer config, byte[] cert, byte[] key, PointerByReference err);
+    int mpgs_config_set_base_url(Pointer config, byte[] url, PointerByReference err);
+    int mpgs_config_set_region(Pointer config, byte[] region, PointerByReference err);
+    int mpgs_config_add_ca_file(Pointer config, byte[] caFile, PointerByReference err);
+    int mpgs_config_set_connect_timeout_ms(Pointer config, int ms, PointerByReference err);
+    int mpgs_config_set_timeout_ms(Pointer config, int ms, PointerByReference err);
+    int mpgs_config_set_max_retries(Pointer config, int retries, PointerByReference err);
+    void mpgs_config_free(Pointer config);
+
+    int mpgs_client_new(Pointer config, PointerByReference client, PointerByReference err);
+    void mpgs_client_free(Pointer client);
+    int mpgs_client_create_session(Pointer client, byte[] json, PointerByReference session, PointerByReference err);
+    int mpgs_client_create_token(Pointer client, byte[] json, PointerByReference token, PointerByReference err);
+    int mpgs_validate(int operation, byte[] json, PointerByReference err);
+
+    int mpgs_error_status(Pointer e);
+    int mpgs_error_stage(Pointer e);
+    String mpgs_error_message(Pointer e);
+    short mpgs_error_http_status(Pointer e);
+    byte mpgs_error_outcome_unknown(Pointer e);
+    int mpgs_error_attempts(Pointer e);
+    String mpgs_error_cause(Pointer e);
+    String mpgs_error_field(Pointer e);
+    String mpgs_error_validation_type(Pointer e);
+    String mpgs_error_explanation(Pointer e);
+    String mpgs_error_support_code(Pointer e);
+    String mpgs_error_gateway_json(Pointer e);
+    SizeT mpgs_error_field_error_count(Pointer e);
+    int mpgs_error_field_error(Pointer e, SizeT index, FieldErrorStruct out);
+    void mpgs_error_free(Pointer e);
+
+    String mpgs_session_id(Pointer s);
+    String mpgs_session_aes256_key(Pointer s);
+    String mpgs_session_version(Pointer s);
+    String mpgs_session_update_status(Pointer s);
+    String mpgs_session_merchant(Pointer s);
+    String mpgs_session_result(Pointer s);
+    String mpgs_session_correlation_id(Pointer s);
+    String mpgs_session_json(Pointer s);
+    byte mpgs_session_authentication_limit(Pointer s, IntByReference limit);
+    short mpgs_session_http_status(Pointer s);
+    int mpgs_session_api_version(Pointer s);
+    int mpgs_session_attempts(Pointer s);
+    void mpgs_session_free(Pointer s);
+
+    String mpgs_token_token(Pointer t);
+    String mpgs_token_status(Pointer t);
+    String mpgs_token_repository_id(Pointer t);
+    String mpgs_token_gateway_code(Pointer t);
+    String mpgs_token_result(Pointer t);
+    String mpgs_token_verification_strategy(Pointer t);
+    String mpgs_token_source_of_funds_type(Pointer t);
+    String mpgs_token_correlation_id(Pointer t);
+    String mpgs_token_card_brand(Pointer t);
+    String mpgs_token_card_number(Pointer t);
+    String mpgs_token_card_expiry(Pointer t);
+    String mpgs_token_card_scheme(Pointer t);
+    String mpgs_token_card_funding_method(Pointer t);
+    String mpgs_token_card_issuer(Pointer t);
+    String mpgs_token_card_local_brand(Pointer t);
+    String mpgs_token_json(Pointer t);
+    short mpgs_token_http_status(Pointer t);
+    int mpgs_token_api_version(Pointer t);
+    int mpgs_token_attempts(Pointer t);
+    void mpgs_token_free(Pointer t);
+}

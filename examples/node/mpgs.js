@@ -1,0 +1,272 @@
+'use strict';
+// libmpgs from Node.js through koffi (npm `koffi`), declarations matching include/mpgs.h.
+//
+// A Client is made once and closed with close(). createSession/createToken block the calling
+// thread (Node's main thread) for the length of the call; createSessionAsync/createTokenAsync
+// run the same call on libuv's thread pool and return a Promise: one Client may serve any number
+// of them at once (the C client is thread-safe). Answers are plain objects (the C handles are
+// released before the call returns); a failure throws an MpgsError carrying every field of the
+// C error. libmpgs.so is found as the system's loader finds it (LD_LIBRARY_PATH), or at
+// MPGS_LIBRARY.
+const koffi = require('koffi');
+
+const lib = koffi.load(process.env.MPGS_LIBRARY || 'libmpgs.so');
+koffi.opaque('mpgs_config');
+koffi.opaque('mpgs_client');
+koffi.opaque('mpgs_error');
+koffi.opaque('mpgs_session');
+koffi.opaque('mpgs_token');
+koffi.struct('mpgs_field_error', {
+  field: 'const char *',
+  validation_type: 'const char *',
+  explanation: 'const char *',
+});
+
+const c = {};
+for (const decl of [
+  'const char *mpgs_version(void)',
+  'const char *mpgs_status_name(uint32_t status)',
+  'uint32_t mpgs_config_new(const char *merchant_id, _Out_ mpgs_config **config_out, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_password(mpgs_config *config, const char *password, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_certificate_files(mpgs_config *config, const char *cert_file, const char *key_file, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_base_url(mpgs_config *config, const char *base_url, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_region(mpgs_config *config, const char *region, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_add_ca_file(mpgs_config *config, const char *ca_file, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_connect_timeout_ms(mpgs_config *config, uint32_t ms, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_timeout_ms(mpgs_config *config, uint32_t ms, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_max_retries(mpgs_config *config, uint32_t retries, _Out_ mpgs_error **err)',
+  'void mpgs_config_free(mpgs_config *config)',
+  'uint32_t mpgs_client_new(const mpgs_config *config, _Out_ mpgs_client **client_out, _Out_ mpgs_error **err)',
+  'void mpgs_client_free(mpgs_client *client)',
+  'uint32_t mpgs_client_create_session(const mpgs_client *client, const char *json, _Out_ mpgs_session **session_out, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_client_create_token(const mpgs_client *client, const char *json, _Out_ mpgs_token **token_out, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_validate(uint32_t operation, const char *json, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_error_status(const mpgs_error *error)',
+  'uint32_t mpgs_error_stage(const mpgs_error *error)',
+  'const char *mpgs_error_message(const mpgs_error *error)',
+  'uint16_t mpgs_error_http_status(const mpgs_error *error)',
+  'bool mpgs_error_outcome_unknown(const mpgs_error *error)',
+  'uint32_t mpgs_error_attempts(const mpgs_error *error)',
+  'const char *mpgs_error_cause(const mpgs_error *error)',
+  'const char *mpgs_error_field(const mpgs_error *error)',
+  'const char *mpgs_error_validation_type(const mpgs_error *error)',
+  'const char *mpgs_error_explanation(const mpgs_error *error)',
+  'const char *mpgs_error_support_code(const mpgs_error *error)',
+  'const char *mpgs_error_gateway_json(const mpgs_error *error)',
+  'size_t mpgs_error_field_error_count(const mpgs_error *error)',
+  'uint32_t mpgs_error_field_error(const mpgs_error *error, size_t index, _Out_ mpgs_field_error *out)',
+  'void mpgs_error_free(mpgs_error *error)',
+  'void mpgs_session_free(mpgs_session *session)',
+  'bool mpgs_session_authentication_limit(const mpgs_session *session, _Out_ uint32_t *limit_out)',
+  'uint16_t mpgs_session_http_status(const mpgs_session *session)',
+  'uint32_t mpgs_session_api_version(const mpgs_session *session)',
+  'uint32_t mpgs_session_attempts(const mpgs_session *session)',
+  'void mpgs_token_free(mpgs_token *token)',
+  'uint16_t mpgs_token_http_status(const mpgs_token *token)',
+  'uint32_t mpgs_token_api_version(const mpgs_token *token)',
+  'uint32_t mpgs_token_attempts(const mpgs_token *token)',
+]) {
+  const fn = lib.func(decl);
+  c[fn.info.name] = fn;
+}
+// The string accessors of the answers, each `const char *name(const handle *)`.
+const SESSION_FIELDS = {
+  id: 'id', aes256Key: 'aes256_key', version: 'version', updateStatus: 'update_status',
+  merchant: 'merchant', result: 'result', correlationId: 'correlation_id', json: 'json',
+};
+const TOKEN_FIELDS = {
+  token: 'token', status: 'status', repositoryId: 'repository_id', gatewayCode: 'gateway_code',
+  result: 'result', verificationStrategy: 'verification_strategy', sourceOfFundsType: 'source_of_funds_type',
+  correlationId: 'correlation_id', cardBrand: 'card_brand', cardNumber: 'card_number', cardExpiry: 'card_expiry',
+  cardScheme: 'card_scheme', cardFundingMethod: 'card_funding_method', cardIssuer: 'card_issuer',
+  cardLocalBrand: 'card_local_brand', achAccountType: 'ach_account_type',
+  achBankAccountHolder: 'ach_bank_account_holder', achRoutingNumber: 'ach_routing_number',
+  achSecCode: 'ach_sec_code', giftCardBrand: 'gift_card_brand', giftCardLocalBrand: 'gift_card_local_brand',
+  giftCardNumber: 'gift_card_number', giftCardScheme: 'gift_card_scheme', usageLastUpdated: 'usage_last_updated',
+  usageLastUpdatedBy: 'usage_last_updated_by', usageLastUsed: 'usage_last_used', json: 'json',
+};
+for (const [kind, fields] of [['session', SESSION_FIELDS], ['token', TOKEN_FIELDS]]) {
+  for (const name of Object.values(fields)) {
+    c[`mpgs_${kind}_${name}`] = lib.func(`const char *mpgs_${kind}_${name}(const mpgs_${kind} *h)`);
+  }
+}
+
+/** The C library's statuses (stable numbers). */
+const Status = Object.freeze({
+  OK: 0, INVALID_ARGUMENT: 1, CONFIG: 2, VALIDATION: 3, GATEWAY: 4, AUTHENTICATION: 5, DECODE: 6,
+  CONNECT: 7, TLS: 8, TIMEOUT: 9, IO: 10, NOT_FOUND: 11, INTERNAL: 12,
+});
+/** Where a call failed. */
+const Stage = Object.freeze({ UNKNOWN: 0, NOT_SENT: 1, ANSWERED: 2, UNANSWERED: 3 });
+/** The two operations, for validate(). */
+const Operation = Object.freeze({ CREATE_SESSION: 1, CREATE_TOKEN: 2 });
+
+/** A failed call: every field of the C library's mpgs_error. Never holds a secret. */
+class MpgsError extends Error {
+  constructor(status, err) {
+    super(err ? c.mpgs_error_message(err) : c.mpgs_status_name(status));
+    this.name = 'MpgsError';
+    this.status = err ? c.mpgs_error_status(err) : status;
+    this.statusName = c.mpgs_status_name(this.status);
+    this.stage = err ? c.mpgs_error_stage(err) : Stage.UNKNOWN;
+    this.httpStatus = err ? c.mpgs_error_http_status(err) : 0;
+    this.outcomeUnknown = err ? c.mpgs_error_outcome_unknown(err) : false;
+    this.attempts = err ? c.mpgs_error_attempts(err) : 0;
+    for (const [key, fn] of [['gatewayCause', 'cause'], ['field', 'field'], ['validationType', 'validation_type'],
+      ['explanation', 'explanation'], ['supportCode', 'support_code'], ['gatewayJson', 'gateway_json']]) {
+      this[key] = err ? c[`mpgs_error_${fn}`](err) : null;
+    }
+    this.fieldErrors = [];
+    const n = err ? Number(c.mpgs_error_field_error_count(err)) : 0;
+    for (let i = 0; i < n; i++) {
+      const fe = {};
+      if (c.mpgs_error_field_error(err, i, fe) === Status.OK) {
+        this.fieldErrors.push({ field: fe.field, validationType: fe.validation_type, explanation: fe.explanation });
+      }
+    }
+  }
+}
+
+// Copies the C error into an MpgsError and releases it.
+function takeError(status, err) {
+  try {
+    return new MpgsError(status, err);
+  } finally {
+    c.mpgs_error_free(err);
+  }
+}
+
+function body(json) {
+  return json == null || typeof json === 'string' ? json : JSON.stringify(json);
+}
+
+function readSession(s) {
+  try {
+    const out = {};
+    for (const [key, name] of Object.entries(SESSION_FIELDS)) out[key] = c[`mpgs_session_${name}`](s);
+    const limit = [0];
+    out.authenticationLimit = c.mpgs_session_authentication_limit(s, limit) ? limit[0] : null;
+    out.httpStatus = c.mpgs_session_http_status(s);
+    out.apiVersion = c.mpgs_session_api_version(s);
+    out.attempts = c.mpgs_session_attempts(s);
+    return out;
+  } finally {
+    c.mpgs_session_free(s);
+  }
+}
+
+function readToken(t) {
+  try {
+    const out = {};
+    for (const [key, name] of Object.entries(TOKEN_FIELDS)) out[key] = c[`mpgs_token_${name}`](t);
+    out.httpStatus = c.mpgs_token_http_status(t);
+    out.apiVersion = c.mpgs_token_api_version(t);
+    out.attempts = c.mpgs_token_attempts(t);
+    return out;
+  } finally {
+    c.mpgs_token_free(t);
+  }
+}
+
+const finalizer = new FinalizationRegistry((ptr) => c.mpgs_client_free(ptr));
+
+/**
+ * A libmpgs client. `config`: { merchantId, password | certFile + keyFile, baseUrl | region,
+ * caFile?, connectTimeoutMs?, timeoutMs?, maxRetries? }.
+ */
+class Client {
+  constructor(config) {
+    const out = [null];
+    const err = [null];
+    let st = c.mpgs_config_new(config.merchantId, out, err);
+    if (st !== Status.OK) throw takeError(st, err[0]);
+    const cfg = out[0];
+    try {
+      const steps = [
+        ['password', (v) => c.mpgs_config_set_password(cfg, v, err)],
+        ['baseUrl', (v) => c.mpgs_config_set_base_url(cfg, v, err)],
+        ['region', (v) => c.mpgs_config_set_region(cfg, v, err)],
+        ['caFile', (v) => c.mpgs_config_add_ca_file(cfg, v, err)],
+        ['connectTimeoutMs', (v) => c.mpgs_config_set_connect_timeout_ms(cfg, v, err)],
+        ['timeoutMs', (v) => c.mpgs_config_set_timeout_ms(cfg, v, err)],
+        ['maxRetries', (v) => c.mpgs_config_set_max_retries(cfg, v, err)],
+      ];
+      if (config.certFile != null || config.keyFile != null) {
+        st = c.mpgs_config_set_certificate_files(cfg, config.certFile, config.keyFile, err);
+        if (st !== Status.OK) throw takeError(st, err[0]);
+      }
+      for (const [key, set] of steps) {
+        if (config[key] == null) continue;
+        st = set(config[key]);
+        if (st !== Status.OK) throw takeError(st, err[0]);
+      }
+      const client = [null];
+      st = c.mpgs_client_new(cfg, client, err);
+      if (st !== Status.OK) throw takeError(st, err[0]);
+      this._ptr = client[0];
+      finalizer.register(this, this._ptr, this);
+    } finally {
+      c.mpgs_config_free(cfg);
+    }
+  }
+
+  /** Releases the client; later calls throw an MpgsError (INVALID_ARGUMENT). Idempotent. */
+  close() {
+    if (this._ptr == null) return;
+    if (this._pending) throw new Error('mpgs: close() while async calls are under way');
+    finalizer.unregister(this);
+    c.mpgs_client_free(this._ptr);
+    this._ptr = null;
+  }
+
+  /** Create Session; `json`: an object or JSON text in the gateway's shape (null: empty). */
+  createSession(json = null) {
+    const out = [null];
+    const err = [null];
+    const st = c.mpgs_client_create_session(this._ptr, body(json), out, err);
+    if (st !== Status.OK) throw takeError(st, err[0]);
+    return readSession(out[0]);
+  }
+
+  /** Create or Update Token; `json`: an object or JSON text in the gateway's shape. */
+  createToken(json) {
+    const out = [null];
+    const err = [null];
+    const st = c.mpgs_client_create_token(this._ptr, body(json), out, err);
+    if (st !== Status.OK) throw takeError(st, err[0]);
+    return readToken(out[0]);
+  }
+
+  /** createSession on libuv's thread pool: a Promise of the session. */
+  createSessionAsync(json = null) {
+    return this._async(c.mpgs_client_create_session, body(json), readSession);
+  }
+
+  /** createToken on libuv's thread pool: a Promise of the token. */
+  createTokenAsync(json) {
+    return this._async(c.mpgs_client_create_token, body(json), readToken);
+  }
+
+  _async(fn, json, read) {
+    const out = [null];
+    const err = [null];
+    this._pending = (this._pending || 0) + 1;
+    return new Promise((resolve, reject) => {
+      fn.async(this._ptr, json, out, err, (e, st) => {
+        this._pending--;
+        if (e) reject(e);
+        else if (st !== Status.OK) reject(takeError(st, err[0]));
+        else resolve(read(out[0]));
+      });
+    });
+  }
+}
+
+/** Checks a body against every rule of `operation` without sending it; throws an MpgsError. */
+function validate(operation, json) {
+  const err = [null];
+  const st = c.mpgs_validate(operation, body(json), err);
+  if (st !== Status.OK) throw takeError(st, err[0]);
+}
+
+module.exports = { Client, MpgsError, Status, Stage, Operation, validate, version: () => c.mpgs_version() };

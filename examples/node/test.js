@@ -1,0 +1,152 @@
+'use strict';
+// The till flow against the sandbox (MPGS_BASE_URL, MPGS_CA_FILE, MPGS_MERCHANT_ID, MPGS_PASSWORD;
+// MPGS_FAULT_URL and MPGS_FAULT_CA: a sandbox that closes every connection without answering).
+// tests/languages/run.sh starts both; run with `node --expose-gc --test test.js`.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const util = require('node:util');
+const { Client, MpgsError, Status, Stage, Operation, validate } = require('./mpgs');
+
+const CARD_TOKEN = {
+  sourceOfFunds: { type: 'CARD', provided: { card: { number: '5123450000000008', expiry: { month: '5', year: '30' }, securityCode: '123' } } },
+  verificationStrategy: 'BASIC',
+};
+const SECRETS = ['sandbox-password', 'Wr0ng-Pa55-c41d', '5123450000000008', '5123450000000009', '7319', '84736251'];
+
+function env(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run tests/languages/run.sh`);
+  return v;
+}
+
+function client(baseUrl = env('MPGS_BASE_URL'), password = env('MPGS_PASSWORD'), caFile = env('MPGS_CA_FILE')) {
+  return new Client({ merchantId: env('MPGS_MERCHANT_ID'), password, baseUrl, caFile, timeoutMs: 5000, maxRetries: 0 });
+}
+
+// Runs f, which must throw an MpgsError of `status` that no way of printing shows a secret.
+function refused(f, status) {
+  let e;
+  try {
+    f();
+  } catch (thrown) {
+    e = thrown;
+  }
+  return checked(e, status);
+}
+
+function checked(e, status) {
+  assert.ok(e instanceof MpgsError, `want an MpgsError, got ${e}`);
+  assert.equal(e.status, status, e.message);
+  for (const text of [e.message, String(e), e.stack, util.inspect(e, { depth: 5 }), JSON.stringify(e)]) {
+    for (const s of SECRETS) assert.ok(!text.includes(s), `error text holds ${s}: ${text}`);
+  }
+  return e;
+}
+
+test('till flow: session, token, every field error, the gateway refusal', () => {
+  const c = client();
+  try {
+    const s = c.createSession({ session: { authenticationLimit: 5 }, correlationId: 'till-1' });
+    assert.ok(s.id);
+    assert.ok(s.aes256Key);
+    assert.equal(s.result, 'SUCCESS');
+    assert.equal(s.httpStatus, 201);
+    assert.equal(s.correlationId, 'till-1');
+    assert.equal(s.authenticationLimit, 5);
+
+    const t = c.createToken(CARD_TOKEN);
+    assert.ok(t.token);
+    assert.equal(t.status, 'VALID');
+    assert.equal(t.cardNumber, '512345xxxxxx0008');
+    assert.equal(t.cardBrand, 'MASTERCARD');
+    assert.equal(t.cardExpiry, '0530');
+    assert.ok(!t.json.includes('5123450000000008'));
+
+    const e = refused(() => c.createToken({
+      sourceOfFunds: { type: 'CARD', provided: { card: { number: '5123450000000008-', securityCode: '7319x', expiry: { month: '13', year: '30' } } } },
+    }), Status.VALIDATION);
+    assert.equal(e.stage, Stage.NOT_SENT);
+    assert.equal(e.attempts, 0);
+    assert.equal(e.field, e.fieldErrors[0].field);
+    const fields = e.fieldErrors.map((fe) => fe.field);
+    for (const f of ['sourceOfFunds.provided.card.number', 'sourceOfFunds.provided.card.securityCode', 'sourceOfFunds.provided.card.expiry.month']) {
+      assert.ok(fields.includes(f), `no field error for ${f} in ${fields}`);
+    }
+    for (const fe of e.fieldErrors) assert.ok(fe.validationType && fe.explanation);
+
+    const g = refused(() => c.createToken(JSON.stringify(CARD_TOKEN).replace('5123450000000008', '5123450000000009')), Status.GATEWAY);
+    assert.equal(g.httpStatus, 400);
+    assert.equal(g.gatewayCause, 'INVALID_REQUEST');
+    assert.equal(g.field, 'sourceOfFunds.provided.card.number');
+    assert.equal(g.stage, Stage.ANSWERED);
+    assert.equal(g.outcomeUnknown, false);
+  } finally {
+    c.close();
+  }
+});
+
+test('a wrong password is an authentication failure (401)', () => {
+  const c = client(env('MPGS_BASE_URL'), 'Wr0ng-Pa55-c41d');
+  const e = refused(() => c.createToken(CARD_TOKEN), Status.AUTHENTICATION);
+  assert.equal(e.httpStatus, 401);
+  assert.equal(e.stage, Stage.ANSWERED);
+  c.close();
+});
+
+test('a connection closed unanswered leaves the outcome unknown', () => {
+  const c = client(env('MPGS_FAULT_URL'), env('MPGS_PASSWORD'), env('MPGS_FAULT_CA'));
+  const e = refused(() => c.createToken(CARD_TOKEN), Status.IO);
+  assert.equal(e.outcomeUnknown, true);
+  assert.equal(e.stage, Stage.UNANSWERED);
+  assert.equal(e.httpStatus, 0);
+  c.close();
+});
+
+test('one client serves 64 calls at once on libuv threads, and the main thread', async () => {
+  const c = client();
+  const ids = new Set();
+  const calls = [];
+  for (let i = 0; i < 64; i++) calls.push(c.createSessionAsync({ correlationId: `a${i}` }).then((s) => {
+    assert.equal(s.correlationId, `a${i}`);
+    ids.add(s.id);
+  }));
+  const main = c.createSession({ correlationId: 'main' });
+  ids.add(main.id);
+  assert.throws(() => c.close(), /under way/);
+  await Promise.all(calls);
+  assert.equal(ids.size, 65);
+  checked(await c.createTokenAsync({ sourceOfFunds: { type: 'CARD' } }).catch((e) => e), Status.VALIDATION);
+  c.close();
+});
+
+function rssKiB() {
+  global.gc();
+  return Number(fs.readFileSync('/proc/self/statm', 'utf8').split(' ')[1]) * 4;
+}
+
+test('handles are released: RSS grows under 4 MiB over 10,000 calls', () => {
+  assert.ok(global.gc, 'run with --expose-gc');
+  const c = client();
+  const bad = { sourceOfFunds: { type: 'CARD', provided: { card: { number: '12' } } } };
+  const run = (n) => {
+    for (let i = 0; i < n; i++) {
+      c.createSession({ correlationId: 'rss' });
+      assert.throws(() => validate(Operation.CREATE_TOKEN, bad), MpgsError);
+    }
+  };
+  run(1000);
+  const before = rssKiB();
+  run(10000);
+  const after = rssKiB();
+  console.log(`node: RSS after 1,000 calls ${before} KiB, after 10,000 more ${after} KiB (growth ${after - before} KiB)`);
+  assert.ok(after - before < 4096, `RSS grew by ${after - before} KiB over 10,000 calls`);
+  c.close();
+});
+
+test('a closed client fails cleanly', () => {
+  const c = client();
+  c.close();
+  c.close();
+  refused(() => c.createSession(), Status.INVALID_ARGUMENT);
+});

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# make test-languages / make bench: installs what the Go, Node.js, C# and Java examples need when
+# it is missing: Debian golang-go, mono-mcs + mono-runtime (with System.Net.Http), libjna-java,
+# and koffi from npm (examples/node/package-lock.json). The JDK and node are on the machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+missing=()
+command -v go >/dev/null || missing+=(golang-go)
+command -v mcs >/dev/null || missing+=(mono-mcs)
+command -v mono >/dev/null || missing+=(mono-runtime)
+[ -f /usr/lib/mono/4.5/System.Net.Http.dll ] || missing+=(libmono-system-net-http4.0-cil)
+[ -f /usr/share/java/jna.jar ] || missing+=(libjna-java)
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+[ -f examples/node/node_modules/koffi/package.json ] || (cd examples/node && npm ci --no-audit --no-fund --loglevel=error)

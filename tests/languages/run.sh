@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# make test-languages: the Go, Node.js, C# and Java wrappers in examples/ run their tests against
+# the sandbox over TLS, through the staged install (target/c/stage, `make c-stage`).
+#   tests/languages/run.sh [go] [node] [csharp] [java]     (default: all four)
+# Each test reads MPGS_BASE_URL, MPGS_CA_FILE, MPGS_MERCHANT_ID, MPGS_PASSWORD (the sandbox) and
+# MPGS_FAULT_URL, MPGS_FAULT_CA (a second sandbox that closes every connection unanswered).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+stage=$root/target/c/stage
+out=$root/target/languages
+mkdir -p "$out"
+export PKG_CONFIG_PATH="$stage/lib/pkgconfig" LD_LIBRARY_PATH="$stage/lib"
+langs=("$@")
+[ ${#langs[@]} -gt 0 ] || langs=(go node csharp java)
+
+set -- # scripts/sandbox.sh reads "$@" as sandbox flags
+source scripts/sandbox.sh
+fault_out=$(mktemp)
+target/release/mpgs-sandbox --listen 127.0.0.1:0 --fault closex1000000 >"$fault_out" &
+fault_pid=$!
+trap 'kill "$SANDBOX_PID" "$fault_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do [ "$(wc -l <"$fault_out")" -ge 2 ] && break; sleep 0.05; done
+MPGS_FAULT_URL=$(sed -n '1s/^mpgs-sandbox listening on //p' "$fault_out")
+MPGS_FAULT_CA="$(sed -n '2s/^mpgs-sandbox tls-dir //p' "$fault_out")/ca.pem"
+export MPGS_FAULT_URL MPGS_FAULT_CA
+
+passed=0 failed=0
+run() {
+  local name=$1; shift
+  echo "== $name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "$name: FAILED"; fi
+}
+
+for lang in "${langs[@]}"; do
+  case $lang in
+    go)
+      run go bash -c 'cd examples/go && GOFLAGS=-mod=mod go vet ./... && go test -count=1 -v ./mpgs 2>&1 | grep -v "^=== RUN"; exit "${PIPESTATUS[0]}"' ;;
+    node)
+      run node bash -c 'cd examples/node && node --expose-gc --test test.js' ;;
+    csharp)
+      run csharp bash -c "mcs -nologo -warnaserror -langversion:7.2 -r:System.Net.Http.dll -out:$out/MpgsTest.exe examples/csharp/Mpgs.cs examples/csharp/MpgsTest.cs && mono --debug $out/MpgsTest.exe" ;;
+    java)
+      run java bash -c "rm -rf $out/java && javac -Werror -Xlint:all -cp /usr/share/java/jna.jar -d $out/java examples/java/src/com/example/mpgs/*.java examples/java/test/MpgsTest.java && java -Xms64m -Xmx64m -XX:+AlwaysPreTouch -Djna.library.path=$stage/lib -cp $out/java:/usr/share/java/jna.jar MpgsTest" ;;
+    *) echo "unknown language $lang" >&2; exit 2 ;;
+  esac
+done
+echo "languages: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
