@@ -43,9 +43,10 @@
  *
  * Outcome. Every error says whether the gateway may have processed the request
  * (`mpgs_error_outcome_unknown`: true after a connection lost once the request was written, a
- * timeout waiting for the answer, or a 2xx answer that could not be read) and how many times it
- * was sent (`mpgs_error_attempts`, 0 when nothing was). Only requests that provably never left,
- * and the gateway's own SERVER_BUSY answer, are sent again.
+ * timeout waiting for the answer, a 2xx answer that could not be read, a 5xx that is not the
+ * gateway's JSON, and MPGS_STATUS_INTERNAL) and how many attempts were made
+ * (`mpgs_error_attempts`, 0 when none was: configuration, validation, arguments). Only requests
+ * that provably never left, and the gateway's own SERVER_BUSY answer, are sent again.
  *
  * Proxies. None unless `mpgs_config_set_proxy` or `mpgs_config_set_proxy_from_env` says so;
  * the environment is not read otherwise. TLS is verified end to end through the tunnel.
@@ -494,7 +495,8 @@ uint16_t mpgs_error_http_status(const struct mpgs_error *error);
 bool mpgs_error_outcome_unknown(const struct mpgs_error *error);
 
 /**
- * How many times the request was sent (0 when it never left, and for NULL).
+ * How many attempts were made, retries included, whether or not they got as far as sending
+ * (0 for a configuration, validation or argument error: no attempt was made; 0 for NULL).
  */
 uint32_t mpgs_error_attempts(const struct mpgs_error *error);
 

@@ -25,6 +25,14 @@ pub(crate) enum Reading {
     Failed(Error),
 }
 
+/// Whether an answer with this status that cannot be read (not the gateway's JSON, cut short,
+/// too large) leaves the outcome unknown. A 2xx means the gateway did the work: its answer is
+/// what is lost. A 5xx that is not the gateway's JSON came from something in front of it (a
+/// load balancer) that may have forwarded the request.
+pub(crate) fn unknown_if_unreadable(status: u16) -> bool {
+    (200..300).contains(&status) || (500..600).contains(&status)
+}
+
 /// An answer as the transport read it.
 pub(crate) struct Head<'a> {
     pub(crate) status: u16,
@@ -41,10 +49,7 @@ pub(crate) fn read(head: &Head<'_>, body: &[u8], known: &[&str]) -> Reading {
     let decode = |message: String| Error::Decode {
         http_status: status,
         message,
-        // A 2xx means the gateway did the work: its answer is what is lost. A 5xx that is not
-        // the gateway's JSON came from something in front of it (a load balancer) that may
-        // have forwarded the request.
-        outcome_unknown: (200..300).contains(&status) || (500..600).contains(&status),
+        outcome_unknown: unknown_if_unreadable(status),
         attempts: 1,
     };
     let text = decode_text(body, head.content_type);

@@ -36,6 +36,9 @@ struct Inner {
     base_url: String,
     merchant_id: String,
     authorization: Option<SecretString>,
+    /// Credentials that an answer might echo (an error page reflecting request headers):
+    /// hidden wherever they appear in a message.
+    credentials: Vec<SecretString>,
     user_agent: String,
     session_api_version: u32,
     token_api_version: u32,
@@ -67,11 +70,15 @@ impl ClientBuilder {
         let checked = self.check()?;
         let mut authorization = None;
         let mut client_cert = None;
+        let mut credentials = Vec::new();
         match &self.auth {
             Some(Auth::Password(p)) => {
                 let raw = Zeroizing::new(format!("merchant.{}:{}", self.merchant_id, p.expose()));
-                let encoded = base64::engine::general_purpose::STANDARD.encode(raw.as_bytes());
-                authorization = Some(SecretString::new(format!("Basic {encoded}")));
+                let encoded =
+                    Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(raw.as_bytes()));
+                authorization = Some(SecretString::new(format!("Basic {}", encoded.as_str())));
+                credentials.push(SecretString::new(encoded.as_str()));
+                credentials.push(p.clone());
             }
             Some(Auth::Certificate { chain_pem, key_pem }) => client_cert = Some((chain_pem, key_pem)),
             None => return Err(Error::config("no credentials: set a password or a client certificate")),
@@ -92,6 +99,7 @@ impl ClientBuilder {
                 merchant_id: self.merchant_id,
                 certificate_auth: authorization.is_none(),
                 authorization,
+                credentials,
                 user_agent: format!("mpgs/{} ({})", env!("CARGO_PKG_VERSION"), self.binding),
                 session_api_version: self.session_api_version,
                 token_api_version: self.token_api_version,
@@ -235,7 +243,11 @@ impl Client {
     fn execute(&self, op: Operation, body: Value) -> Result<Answer> {
         let mut body = validate::prepare(op, body)?;
         let secrets = secret_values(op, &body);
-        let known: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
+        let known: Vec<&str> = secrets
+            .iter()
+            .map(|s| s.as_str())
+            .chain(self.inner.credentials.iter().map(SecretString::expose))
+            .collect();
         let bytes = Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default());
         zeroize_json(&mut body);
         let version = self.api_version(op);
@@ -328,6 +340,9 @@ fn failure_error(f: Failure) -> Error {
         attempts: 1,
     };
     match f {
+        Failure::Expired => {
+            transport(TransportKind::Timeout, false, "the call's timeout ran out before it was sent".into())
+        }
         Failure::NotSent { tls: true, message, .. } => transport(TransportKind::Tls, false, message),
         Failure::NotSent { message, .. } => transport(TransportKind::Connect, false, message),
         Failure::Unanswered { timed_out: true, message, .. } => {
@@ -341,13 +356,13 @@ fn failure_error(f: Failure) -> Error {
         Failure::BodyLost { status, message, .. } => Error::Decode {
             http_status: status,
             message,
-            outcome_unknown: (200..300).contains(&status),
+            outcome_unknown: answer::unknown_if_unreadable(status),
             attempts: 1,
         },
         Failure::TooLarge { status, cap } => Error::Decode {
             http_status: status,
             message: format!("the answer is larger than the {cap}-byte cap; it was not read"),
-            outcome_unknown: (200..300).contains(&status),
+            outcome_unknown: answer::unknown_if_unreadable(status),
             attempts: 1,
         },
     }
@@ -402,5 +417,10 @@ mod tests {
         assert!(matches!(lost, Error::Decode { outcome_unknown: true, .. }));
         let big = failure_error(Failure::TooLarge { status: 400, cap: 1024 });
         assert!(matches!(big, Error::Decode { outcome_unknown: false, .. }));
+        let cut_502 =
+            failure_error(Failure::BodyLost { status: 502, timed_out: false, message: "cut".into() });
+        assert!(matches!(cut_502, Error::Decode { outcome_unknown: true, .. }), "a 5xx page cut short");
+        let late = failure_error(Failure::Expired);
+        assert!(late.kind() == crate::ErrorKind::Timeout && !late.outcome_unknown());
     }
 }

@@ -274,6 +274,9 @@ impl ClientBuilder {
         if self.connect_timeout.is_zero() || self.timeout.is_zero() {
             return Err(Error::config("timeouts must be greater than zero"));
         }
+        if self.connect_timeout > MAX_TIMEOUT || self.timeout > MAX_TIMEOUT {
+            return Err(Error::config("timeouts must be at most 24 hours"));
+        }
         if self.max_retries > 10 {
             return Err(Error::config(format!("max_retries must be 0 to 10, got {}", self.max_retries)));
         }
@@ -319,6 +322,10 @@ impl ClientBuilder {
     }
 }
 
+/// The longest timeout accepted: a call that may take longer is a mistake, and deadlines must
+/// not overflow the clock.
+const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 60 * 60);
+
 const BOTH_AUTHS: &str =
     "both a password and a client certificate are set: use one (password, or certificate files)";
 const BOTH_HOSTS: &str = "both a base URL and a region are set: use one (base_url, or region)";
@@ -331,13 +338,17 @@ pub(crate) struct Checked {
     pub(crate) proxy: Option<Proxy>,
 }
 
-/// `url` with any `user:password@` replaced by `***@`: for messages and `Debug`.
+/// `url` with any `user:password@` replaced by `***@`: for messages and `Debug`. Everything up
+/// to the last `@` goes, so a password holding `/`, `?` or `#` is hidden too.
 pub(crate) fn without_userinfo(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..end].rfind('@') {
-        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
-        None => url.to_owned(),
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (Some(s), r),
+        None => (None, url),
+    };
+    match (scheme, rest.rfind('@')) {
+        (Some(s), Some(at)) => format!("{s}://***@{}", &rest[at + 1..]),
+        (None, Some(at)) => format!("***@{}", &rest[at + 1..]),
+        _ => url.to_owned(),
     }
 }
 
@@ -478,13 +489,13 @@ pub fn check_base_url(url: &str) -> Result<String> {
     if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return bad("must not contain spaces or control characters");
     }
+    if rest.contains('@') {
+        return bad("must not carry credentials: set them with password() or a certificate");
+    }
     if rest.contains(['?', '#']) {
         return bad("must not have a query or fragment");
     }
     let authority = rest.split('/').next().unwrap_or_default();
-    if authority.contains('@') {
-        return bad("must not carry credentials: set them with password() or a certificate");
-    }
     let host =
         host_of(authority).ok_or_else(|| Error::config(format!("base URL {shown:?} has no valid host")))?;
     if scheme == "http" && !is_loopback(host) {
@@ -565,6 +576,9 @@ mod tests {
     #[test]
     fn userinfo_is_never_shown() {
         assert_eq!(without_userinfo("https://u:p@h:1/x"), "https://***@h:1/x");
-        assert_eq!(without_userinfo("https://h/x@y"), "https://h/x@y");
+        for url in ["https://u:p#w@gw", "https://u:p?w@gw/x", "https://u:p/w@gw", "u:p/w@gw"] {
+            let shown = without_userinfo(url);
+            assert!(!shown.contains("p#w") && !shown.contains("p?w") && !shown.contains("p/w"), "{shown}");
+        }
     }
 }

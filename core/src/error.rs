@@ -141,7 +141,7 @@ pub enum Error {
     Gateway(Box<GatewayError>),
     /// The answer was not the gateway's JSON (or was too large, cut short, or a redirect).
     #[error("undecodable answer (HTTP {http_status}): {message}{}", if *outcome_unknown {
-        " (the gateway accepted the request: it may have been processed)"
+        " (the gateway may have processed the request)"
     } else {
         ""
     })]
@@ -150,9 +150,11 @@ pub enum Error {
         http_status: u16,
         /// What is wrong with the answer, with a short redacted snippet of it.
         message: String,
-        /// True for a 2xx answer: the gateway did the work and its answer is lost.
+        /// True for a 2xx answer (the gateway did the work and its answer is lost) and for a
+        /// 5xx that is not the gateway's JSON (something in front of it may have forwarded
+        /// the request).
         outcome_unknown: bool,
-        /// How many times the request was sent.
+        /// How many attempts were made.
         attempts: u32,
     },
     /// No answer.
@@ -266,7 +268,8 @@ impl Error {
         }
     }
 
-    /// How many times the request was sent (0 when nothing was sent).
+    /// How many attempts were made, retries included (0 for a configuration or validation
+    /// error: no attempt was made). An attempt that failed to connect counts too.
     pub fn attempts(&self) -> u32 {
         match self {
             Self::Config { .. } | Self::Validation(_) => 0,

@@ -25,6 +25,10 @@ pub const RESOLVE_TTL: Duration = Duration::from_secs(30);
 /// The largest answer head (status line and headers) read.
 const MAX_HEAD: usize = 64 * 1024;
 
+/// An idle connection older than this is not reused: a NAT or firewall on the way may have
+/// forgotten it without a word, and a request written into it would be lost.
+const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
+
 /// Where requests go: scheme, host and port of the base URL, and its path prefix.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Target {
@@ -71,6 +75,8 @@ pub(crate) enum Failure {
     BodyLost { status: u16, timed_out: bool, message: String },
     /// The body is larger than the cap.
     TooLarge { status: u16, cap: u64 },
+    /// The call's time ran out before this attempt could start: nothing was sent.
+    Expired,
 }
 
 /// One answer: status, the headers the client reads, and the body.
@@ -80,7 +86,8 @@ pub(crate) struct Response {
     pub(crate) content_type: String,
     pub(crate) location: Option<String>,
     pub(crate) retry_after: Option<String>,
-    pub(crate) body: Vec<u8>,
+    /// May hold the AES key or card data: wiped when dropped.
+    pub(crate) body: Zeroizing<Vec<u8>>,
 }
 
 enum Stream {
@@ -121,10 +128,12 @@ impl Write for Stream {
     }
 }
 
-/// A connection and the bytes read past the last answer (none, with a well-behaved server).
+/// A connection, the bytes read past the last answer (none, with a well-behaved server), and
+/// since when it has been idle.
 struct Conn {
     stream: Stream,
-    buf: Vec<u8>,
+    buf: Zeroizing<Vec<u8>>,
+    idle_since: Instant,
 }
 
 /// Idle connections, owned by the process that opened them.
@@ -192,14 +201,14 @@ impl Transport {
         deadline: Instant,
         max_body: u64,
     ) -> Result<Response, Failure> {
+        if Instant::now() >= deadline {
+            return Err(Failure::Expired);
+        }
         let mut conn = match self.take_idle() {
             Some(c) => c,
             None => self.connect(deadline)?,
         };
         let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            return Err(Failure::NotSent { tls: false, message: "the call's timeout ran out".into() });
-        }
         let tls = matches!(conn.stream, Stream::Tls(_));
         let sent = set_timeouts(conn.stream.tcp(), remaining)
             .and_then(|()| conn.stream.write_all(request))
@@ -225,14 +234,19 @@ impl Transport {
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
         self.forget_inherited(&mut pool);
         while let Some(conn) = pool.idle.pop() {
-            if conn.buf.is_empty() && idle_and_open(conn.stream.tcp()) {
+            if conn.idle_since.elapsed() < MAX_IDLE_AGE
+                && conn.buf.is_empty()
+                && idle_and_open(conn.stream.tcp())
+            {
                 return Some(conn);
             }
         }
         None
     }
 
-    fn put_idle(&self, conn: Conn) {
+    fn put_idle(&self, mut conn: Conn) {
+        zeroize::Zeroize::zeroize(&mut conn.buf);
+        conn.idle_since = Instant::now();
         let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
         self.forget_inherited(&mut pool);
         if pool.idle.len() < self.max_idle {
@@ -287,7 +301,8 @@ impl Transport {
         }
         let Some(tcp) = tcp else { return Err(not_sent(false, timed, last)) };
         let _ = tcp.set_nodelay(true);
-        let mut conn = Conn { stream: Stream::Plain(tcp), buf: Vec::new() };
+        let mut conn =
+            Conn { stream: Stream::Plain(tcp), buf: Zeroizing::new(Vec::new()), idle_since: Instant::now() };
         if let Some(proxy) = &self.proxy {
             self.tunnel(&mut conn, proxy, connect_deadline)?;
         }
@@ -296,7 +311,7 @@ impl Transport {
             .map_err(|e| not_sent(true, false, format!("TLS: bad server name: {e}")))?;
         let session = ClientConnection::new(tls.clone(), name)
             .map_err(|e| not_sent(true, false, format!("TLS: {e}")))?;
-        let Stream::Plain(mut tcp) = conn.stream else {
+        let Conn { stream: Stream::Plain(mut tcp), buf, .. } = conn else {
             return Err(not_sent(true, false, "TLS over TLS".into()));
         };
         let mut session = session;
@@ -306,28 +321,39 @@ impl Transport {
             match step {
                 Ok((0, 0)) if session.is_handshaking() => {
                     return Err(not_sent(
-                        true,
                         false,
-                        "TLS: the server closed the connection during the handshake".into(),
+                        false,
+                        "the server closed the connection during the TLS handshake".into(),
                     ))
                 }
                 Ok(_) => {}
                 Err(e) if timed_out(&e) || left.is_zero() => {
                     return Err(not_sent(false, true, "timed out during the TLS handshake".into()))
                 }
-                Err(e) => return Err(not_sent(true, false, format!("TLS: {}", tls_message(&e)))),
+                // A TLS alert or a certificate problem is a TLS error; a connection closed or
+                // reset during the handshake is a connect failure (nothing was sent either way).
+                Err(e) if tls_error(&e) => {
+                    return Err(not_sent(true, false, format!("TLS: {}", tls_message(&e))))
+                }
+                Err(e) => return Err(not_sent(false, false, format!("the TLS handshake broke off: {e}"))),
             }
         }
-        Ok(Conn { stream: Stream::Tls(Box::new(StreamOwned::new(session, tcp))), buf: Vec::new() })
+        Ok(Conn {
+            stream: Stream::Tls(Box::new(StreamOwned::new(session, tcp))),
+            buf,
+            idle_since: Instant::now(),
+        })
     }
 
     /// `CONNECT host:port` through the proxy. A refusal or a dropped tunnel is a connect failure:
     /// nothing of the request has been written.
     fn tunnel(&self, conn: &mut Conn, proxy: &Proxy, deadline: Instant) -> Result<(), Failure> {
         let t = &self.target;
+        // Always host:port (RFC 9110 §9.3.6), whether or not the base URL wrote the port.
+        let host = if t.host.contains(':') { format!("[{}]", t.host) } else { t.host.clone() };
         let mut head = Zeroizing::new(format!(
-            "CONNECT {a} HTTP/1.1\r\nHost: {a}\r\nUser-Agent: mpgs/{v}\r\n",
-            a = t.authority,
+            "CONNECT {host}:{p} HTTP/1.1\r\nHost: {host}:{p}\r\nUser-Agent: mpgs/{v}\r\n",
+            p = t.port,
             v = env!("CARGO_PKG_VERSION")
         ));
         if let Some(auth) = &proxy.authorization {
@@ -344,7 +370,7 @@ impl Transport {
         set_timeouts(conn.stream.tcp(), left)
             .and_then(|()| conn.stream.write_all(head.as_bytes()))
             .map_err(|e| fail(timed_out(&e), format!("failed: {e}")))?;
-        let (status, _headers, used) = match read_head(conn, deadline) {
+        let Head { status, len: used, .. } = match read_head(conn, deadline) {
             Ok(h) => h,
             Err(HeadError::Closed) => {
                 return Err(fail(false, "closed the connection instead of a tunnel".into()))
@@ -392,8 +418,14 @@ fn idle_and_open(tcp: &TcpStream) -> bool {
     tcp.set_nonblocking(false).is_ok() && open
 }
 
-/// Header names (lower case) and values.
-type Headers = Vec<(String, String)>;
+/// An answer's head: status, HTTP/1.1 or not, header names (lower case) and values, and its
+/// length in bytes.
+struct Head {
+    status: u16,
+    http11: bool,
+    headers: Vec<(String, String)>,
+    len: usize,
+}
 
 enum HeadError {
     /// EOF before any byte of a head.
@@ -404,13 +436,14 @@ enum HeadError {
 
 /// Reads until a whole head is in `conn.buf`; returns the status, the headers the client reads
 /// (lower-case names) and the head's length.
-fn read_head(conn: &mut Conn, deadline: Instant) -> Result<(u16, Headers, usize), HeadError> {
+fn read_head(conn: &mut Conn, deadline: Instant) -> Result<Head, HeadError> {
     loop {
         let mut headers = [httparse::EMPTY_HEADER; 64];
         let mut parsed = httparse::Response::new(&mut headers);
         match parsed.parse(&conn.buf) {
-            Ok(httparse::Status::Complete(used)) => {
+            Ok(httparse::Status::Complete(len)) => {
                 let status = parsed.code.unwrap_or(0);
+                let http11 = parsed.version == Some(1);
                 let headers = parsed
                     .headers
                     .iter()
@@ -418,7 +451,7 @@ fn read_head(conn: &mut Conn, deadline: Instant) -> Result<(u16, Headers, usize)
                         (h.name.to_ascii_lowercase(), String::from_utf8_lossy(h.value).trim().to_owned())
                     })
                     .collect();
-                return Ok((status, headers, used));
+                return Ok(Head { status, http11, headers, len });
             }
             Ok(httparse::Status::Partial) => {}
             Err(e) => return Err(HeadError::Bad(e.to_string())),
@@ -428,6 +461,9 @@ fn read_head(conn: &mut Conn, deadline: Instant) -> Result<(u16, Headers, usize)
         }
         match fill(conn, deadline) {
             Ok(0) if conn.buf.is_empty() => return Err(HeadError::Closed),
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && conn.buf.is_empty() => {
+                return Err(HeadError::Closed)
+            }
             Ok(0) => return Err(HeadError::Io(io::ErrorKind::UnexpectedEof.into())),
             Ok(_) => {}
             Err(e) => return Err(HeadError::Io(e)),
@@ -435,17 +471,13 @@ fn read_head(conn: &mut Conn, deadline: Instant) -> Result<(u16, Headers, usize)
     }
 }
 
-/// Reads more bytes into `conn.buf`; 0 at EOF. A TLS connection closed without `close_notify`
-/// reads as EOF too.
+/// Reads more bytes into `conn.buf`; 0 at a clean EOF. A TLS connection closed without
+/// `close_notify` is an `UnexpectedEof` error: what came may be cut short.
 fn fill(conn: &mut Conn, deadline: Instant) -> io::Result<usize> {
     let left = deadline.saturating_duration_since(Instant::now());
     set_timeouts(conn.stream.tcp(), left)?;
-    let mut chunk = [0u8; 16 * 1024];
-    let n = match conn.stream.read(&mut chunk) {
-        Ok(n) => n,
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => 0,
-        Err(e) => return Err(e),
-    };
+    let mut chunk = Zeroizing::new([0u8; 16 * 1024]);
+    let n = conn.stream.read(&mut chunk[..])?;
     conn.buf.extend_from_slice(&chunk[..n]);
     Ok(n)
 }
@@ -459,8 +491,8 @@ fn read_response(
 ) -> Result<(Response, bool), Failure> {
     let unanswered =
         |timed_out: bool, message: String| Failure::Unanswered { tls: false, timed_out, message };
-    let (status, headers) = loop {
-        let (status, headers, used) = match read_head(conn, deadline) {
+    let Head { status, http11, headers, .. } = loop {
+        let head = match read_head(conn, deadline) {
             Ok(h) => h,
             Err(HeadError::Closed) => {
                 return Err(unanswered(false, "the connection closed before an answer came".into()))
@@ -479,16 +511,22 @@ fn read_response(
                 return Err(unanswered(false, format!("the answer is not valid HTTP: {why}")))
             }
         };
-        conn.buf.drain(..used);
-        if (100..200).contains(&status) && status != 101 {
+        conn.buf.drain(..head.len);
+        if (100..200).contains(&head.status) && head.status != 101 {
             continue;
         }
-        break (status, headers);
+        break head;
     };
     let header = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
-    let close = header("connection").is_some_and(|v| v.to_ascii_lowercase().contains("close"));
     let chunked = header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-    let length = header("content-length").map(|v| v.parse::<u64>());
+    let lengths = headers.iter().filter(|(n, _)| n == "content-length").count();
+    // Only a plain HTTP/1.1 answer leaves the connection fit for another request: not HTTP/1.0,
+    // not `Connection: close`, not an ambiguous length.
+    let close = !http11
+        || header("connection").is_some_and(|v| v.to_ascii_lowercase().contains("close"))
+        || lengths > 1
+        || (chunked && lengths > 0);
+    let length = if chunked { None } else { header("content-length").map(|v| v.parse::<u64>()) };
     let lost = |timed_out: bool, message: String| Failure::BodyLost { status, timed_out, message };
     let io_lost = |e: io::Error| lost(timed_out(&e), format!("the answer broke off before its end: {e}"));
     let (body, reusable) = if status == 204 || status == 304 {
@@ -522,14 +560,14 @@ fn read_response(
                 Err(e) => return Err(io_lost(e)),
             }
         }
-        (std::mem::take(&mut conn.buf), false)
+        (std::mem::take(&mut *conn.buf), false)
     };
     let response = Response {
         status,
         content_type: header("content-type").unwrap_or_default().to_ascii_lowercase(),
         location: header("location"),
         retry_after: header("retry-after"),
-        body,
+        body: Zeroizing::new(body),
     };
     Ok((response, reusable && conn.buf.is_empty()))
 }
@@ -566,11 +604,13 @@ fn read_chunked(conn: &mut Conn, deadline: Instant, max_body: u64, status: u16) 
             while !need_line(conn)?.is_empty() {}
             return Ok(body);
         }
-        if body.len() as u64 + size > max_body {
+        if size > max_body.saturating_sub(body.len() as u64) {
             return Err(Failure::TooLarge { status, cap: max_body });
         }
+        // At most `max_body` now, so it fits, and so does the CRLF after it.
         let size = usize::try_from(size).unwrap_or(usize::MAX);
-        while conn.buf.len() < size + 2 {
+        let with_crlf = size.saturating_add(2);
+        while conn.buf.len() < with_crlf {
             match fill(conn, deadline) {
                 Ok(0) => return Err(lost(false, "the answer broke off before its end".into())),
                 Ok(_) => {}
@@ -579,8 +619,11 @@ fn read_chunked(conn: &mut Conn, deadline: Instant, max_body: u64, status: u16) 
                 }
             }
         }
+        if conn.buf.get(size..with_crlf) != Some(b"\r\n".as_slice()) {
+            return Err(lost(false, "a chunk does not end where its size says".into()));
+        }
         body.extend_from_slice(&conn.buf[..size]);
-        conn.buf.drain(..size + 2);
+        conn.buf.drain(..with_crlf);
     }
 }
 
@@ -698,5 +741,120 @@ mod tests {
         r.cache.lock().unwrap().get_mut(&key).unwrap().0 =
             Instant::now() - RESOLVE_TTL - Duration::from_secs(1);
         assert!(r.cached("gateway.invalid", 8443).is_none(), "a stale entry is looked up again");
+    }
+}
+
+#[cfg(test)]
+mod wire_tests {
+    //! The HTTP reader against hostile answers, over a real loopback socket.
+    use std::io::Write as _;
+    use std::net::TcpListener;
+
+    use super::*;
+
+    /// A plain-HTTP server on 127.0.0.1 that reads one request and answers `answer` (for each
+    /// connection), then holds the connection open a moment.
+    fn serve(answer: Vec<u8>) -> Transport {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(mut conn) = conn else { return };
+                let answer = answer.clone();
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 4096];
+                    let _ = conn.read(&mut buf);
+                    let _ = conn.write_all(&answer);
+                    std::thread::sleep(Duration::from_millis(300));
+                });
+            }
+        });
+        let target = Target {
+            https: false,
+            host: "127.0.0.1".into(),
+            port,
+            authority: format!("127.0.0.1:{port}"),
+            prefix: String::new(),
+        };
+        Transport::new(None, target, None, Duration::from_secs(2), 4)
+    }
+
+    fn exchange(answer: &[u8]) -> (Result<Response, Failure>, usize) {
+        let t = serve(answer.to_vec());
+        let r = t.exchange(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+            Instant::now() + Duration::from_secs(2),
+            1024,
+        );
+        let pooled = t.pool.lock().unwrap().idle.len();
+        (r, pooled)
+    }
+
+    #[test]
+    fn a_chunk_size_near_u64_max_is_too_large_not_a_crash() {
+        let (r, _) =
+            exchange(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nffffffffffffffff\r\n");
+        assert!(matches!(r, Err(Failure::TooLarge { status: 200, .. })), "{r:?}");
+        let (r, _) = exchange(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n");
+        assert!(matches!(r, Err(Failure::TooLarge { .. })), "{r:?}");
+    }
+
+    #[test]
+    fn a_chunk_that_does_not_end_where_its_size_says_is_lost() {
+        let (r, _) =
+            exchange(b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX0\r\n\r\n");
+        assert!(matches!(r, Err(Failure::BodyLost { status: 201, .. })), "{r:?}");
+        let (r, pooled) =
+            exchange(b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+        assert_eq!(&*r.unwrap().body, b"{}");
+        assert_eq!(pooled, 1, "a well-formed chunked answer leaves the connection reusable");
+    }
+
+    #[test]
+    fn only_a_plain_http11_answer_leaves_the_connection_reusable() {
+        let ok = b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}".to_vec();
+        assert_eq!(exchange(&ok).1, 1);
+        for answer in [
+            &b"HTTP/1.0 201 Created\r\nContent-Length: 2\r\n\r\n{}"[..],
+            b"HTTP/1.1 201 Created\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}",
+            b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n{}",
+            b"HTTP/1.1 201 Created\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+        ] {
+            let (r, pooled) = exchange(answer);
+            assert!(r.is_ok(), "{r:?}");
+            assert_eq!(pooled, 0, "{}", String::from_utf8_lossy(answer));
+        }
+    }
+
+    #[test]
+    fn any_bytes_as_an_answer_never_panic() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let pieces: [&[u8]; 12] = [
+            b"HTTP/1.1 200 OK\r\n",
+            b"HTTP/1.0 503 x\r\n",
+            b"Content-Length: 3\r\n",
+            b"Content-Length: 99999999999999999999\r\n",
+            b"Transfer-Encoding: chunked\r\n",
+            b"\r\n",
+            b"ffffffffffffffff\r\n",
+            b"3\r\nabc\r\n",
+            b"0\r\n\r\n",
+            b"HTTP/1.1 100 Continue\r\n\r\n",
+            b"\xff\xfe\x00",
+            b"Connection: close\r\n",
+        ];
+        for _ in 0..60 {
+            let mut answer = Vec::new();
+            for _ in 0..(next() % 8) {
+                answer.extend_from_slice(pieces[(next() % 12) as usize]);
+            }
+            let _ = exchange(&answer);
+        }
     }
 }

@@ -274,6 +274,27 @@ fn a_base_url_with_credentials_is_refused_without_echoing_them() {
         .build()
         .unwrap_err();
     assert!(!e.to_string().contains("s3cr3t-pa55"), "{e}");
+    // A password holding the characters that end a URL's authority.
+    for pw in ["s3cr3t#pa55", "s3cr3t?pa55", "s3cr3t/pa55"] {
+        let b = Client::builder("M").password("pw").base_url(format!("https://user:{pw}@gw.example.com"));
+        let debug = format!("{b:?}");
+        let e = b.build().unwrap_err();
+        for text in [e.to_string(), debug] {
+            assert!(!text.contains("pa55"), "{text}");
+        }
+    }
+}
+
+#[test]
+fn timeouts_beyond_a_day_are_refused_instead_of_overflowing_the_clock() {
+    let b = || Client::builder("M").password("pw").region("mtf");
+    for e in [
+        b().timeout(Duration::MAX).build().unwrap_err(),
+        b().connect_timeout(Duration::from_secs(86_401)).build().unwrap_err(),
+    ] {
+        assert_eq!(e.kind(), ErrorKind::Config, "{e}");
+    }
+    b().timeout(Duration::from_secs(86_400)).build().unwrap();
 }
 
 #[test]

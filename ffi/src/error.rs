@@ -222,7 +222,8 @@ pub extern "C" fn mpgs_error_outcome_unknown(error: *const mpgs_error) -> bool {
     ffi_export!(returns true, { arg_ref(error, "error").map_or(true, |e| e.outcome_unknown) })
 }
 
-/// How many times the request was sent (0 when it never left, and for NULL).
+/// How many attempts were made, retries included, whether or not they got as far as sending
+/// (0 for a configuration, validation or argument error: no attempt was made; 0 for NULL).
 #[no_mangle]
 pub extern "C" fn mpgs_error_attempts(error: *const mpgs_error) -> u32 {
     ffi_export!(returns 0, { arg_ref(error, "error").map_or(0, |e| e.attempts) })

@@ -35,7 +35,8 @@ class Error(Exception):
     ``outcome_unknown`` is True when the gateway may have processed the request and its answer
     was not read (a connection lost after sending, a timeout waiting, a 2xx answer that could not
     be decoded): check before sending again. False when nothing was sent or the gateway's answer
-    was read. ``attempts`` is how many times the request was sent (0 when nothing was).
+    was read. ``attempts`` is how many attempts were made, retries included (0 for a
+    configuration or validation error: no attempt was made).
     """
 
     outcome_unknown: bool = False

@@ -25,6 +25,8 @@ pub enum Fault {
     Html503,
     /// A 503 with an empty body.
     Empty503,
+    /// A 500 page that quotes the request's headers, as a misconfigured proxy's error page may.
+    Echo,
     /// Read the request, then write bytes that are not TLS under the TLS layer: the client's TLS
     /// fails after its request was written.
     Garbage,
@@ -40,7 +42,7 @@ impl FromStr for Fault {
     type Err = String;
 
     /// `latency=MS`, `busy[=RETRY_AFTER_S]`, `close`, `truncate`, `html500`, `html503`,
-    /// `empty503`, `garbage`, `huge`, `redirect`, `stall[=MS]`.
+    /// `empty503`, `echo`, `garbage`, `huge`, `redirect`, `stall[=MS]`.
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, arg) = match s.split_once('=') {
             Some((n, a)) => (n, Some(a)),
@@ -57,6 +59,7 @@ impl FromStr for Fault {
             "html500" => Fault::Html500,
             "html503" => Fault::Html503,
             "empty503" => Fault::Empty503,
+            "echo" => Fault::Echo,
             "garbage" => Fault::Garbage,
             "huge" => Fault::Huge,
             "redirect" => Fault::Redirect,

@@ -383,6 +383,19 @@ fn apply_fault(
             };
             write_response(conn, &r, keep_alive).is_err()
         }
+        Fault::Echo => {
+            // Credentials first, so that they fall inside any snippet a client quotes.
+            let mut headers = req.headers.clone();
+            headers.sort_by_key(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+            let head: String = headers.iter().map(|(k, v)| format!("{k}: {v} ")).collect();
+            let body = format!("<html><body>{head} {} {}</body></html>", req.method, req.path);
+            let r = Response {
+                status: 500,
+                headers: vec![("Content-Type", "text/html".to_owned())],
+                body: body.into_bytes(),
+            };
+            write_response(conn, &r, keep_alive).is_err()
+        }
         Fault::Garbage => {
             let _ = conn.flush();
             let mut raw = conn.tcp();
@@ -426,7 +439,7 @@ fn admin(gateway: &Gateway, req: &Request, loopback: bool) -> Response {
             let Some(fault) =
                 body.get("fault").and_then(|f| f.as_str()).and_then(|f| f.parse::<Fault>().ok())
             else {
-                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|html503|empty503|garbage|huge|redirect|stall[=ms]|latency=ms\", \"count\": N}");
+                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|html503|empty503|echo|garbage|huge|redirect|stall[=ms]|latency=ms\", \"count\": N}");
             };
             let count = body.get("count").and_then(|c| c.as_u64()).unwrap_or(1) as usize;
             gateway.faults.push(fault, count);

@@ -16,6 +16,8 @@ pub enum ProxyMode {
     Refuse(u16),
     /// Closes the connection without answering.
     Drop,
+    /// Answers 200 (the tunnel is open), then closes the connection at once.
+    DropAfterConnect,
 }
 
 /// One CONNECT the proxy received.
@@ -103,6 +105,10 @@ fn serve(mut client: TcpStream, mode: ProxyMode, seen: &Mutex<Vec<Connect>>) -> 
         ProxyMode::Refuse(status) => {
             refuse(&mut client, status);
             return Ok(());
+        }
+        ProxyMode::DropAfterConnect => {
+            let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+            return client.shutdown(Shutdown::Both);
         }
         ProxyMode::Tunnel => {}
     }

@@ -195,3 +195,17 @@ fn a_client_certificate_the_gateway_does_not_know_is_an_authentication_error() {
     fails("unknown client certificate", b, Expect::new(ErrorKind::Authentication, false, 1, Some(401), 2));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn a_tls_handshake_that_stalls_is_a_connect_timeout_within_the_connect_timeout() {
+    // A listener that accepts and never answers the ClientHello.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let b = Client::builder("TESTMERCHANT")
+        .password("p")
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .connect_timeout(Duration::from_millis(300))
+        .max_retries(1);
+    fails("stalled handshake", b, Expect::new(ErrorKind::Connect, false, 2, None, 2));
+    drop(listener);
+}

@@ -64,7 +64,8 @@ fn tls_is_verified_end_to_end_through_the_tunnel() {
 #[test]
 fn a_refused_or_dropped_tunnel_is_a_connect_failure_nothing_sent_and_retried() {
     let s = sandbox();
-    for mode in [ProxyMode::Refuse(407), ProxyMode::Refuse(502), ProxyMode::Drop] {
+    for mode in [ProxyMode::Refuse(407), ProxyMode::Refuse(502), ProxyMode::Drop, ProxyMode::DropAfterConnect]
+    {
         let proxy = TunnelProxy::start(mode).unwrap();
         let e = client(&s)
             .proxy(proxy.url())
@@ -115,4 +116,15 @@ fn the_environment_proxy_is_used_only_when_asked_for() {
     assert_eq!(proxy.seen().len(), 1, "NO_PROXY names the host: not used");
     std::env::remove_var("HTTPS_PROXY");
     std::env::remove_var("NO_PROXY");
+}
+
+#[test]
+fn the_connect_line_always_names_the_port() {
+    // A base URL without a port: the tunnel is asked for host:443 (the proxy then fails to reach
+    // it on this machine, which is a connect failure like any other refused tunnel).
+    let proxy = TunnelProxy::start(ProxyMode::Tunnel).unwrap();
+    let c = Client::builder("TESTMERCHANT").password("p").base_url("https://127.0.0.1").proxy(proxy.url());
+    let e = c.max_retries(0).build().unwrap().create_session(&CreateSessionRequest::new()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Connect, "{e}");
+    assert_eq!(proxy.seen()[0].target, "127.0.0.1:443");
 }

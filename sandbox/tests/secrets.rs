@@ -149,9 +149,14 @@ fn no_string_the_client_produces_holds_a_secret() {
     // Authentication.
     keep(&mut texts, builder(&s, WRONG_PASSWORD).build().unwrap().create_token(&card()).unwrap_err());
     // Decode, Io, Timeout through faults.
-    for fault in
-        [Fault::Html500, Fault::Truncate, Fault::Redirect, Fault::Close, Fault::Stall(Duration::from_secs(5))]
-    {
+    for fault in [
+        Fault::Html500,
+        Fault::Echo,
+        Fault::Truncate,
+        Fault::Redirect,
+        Fault::Close,
+        Fault::Stall(Duration::from_secs(5)),
+    ] {
         s.faults().push(fault, 1);
         keep(&mut texts, client.create_token(&card()).unwrap_err());
     }
@@ -197,12 +202,23 @@ fn no_string_the_client_produces_holds_a_secret() {
     texts.extend(by_target.into_values());
     texts.extend(logs);
     let secrets: Vec<&str> = SECRETS.iter().copied().chain([aes_key.as_str()]).collect();
+    use base64::Engine as _;
+    let encoded_credentials: Vec<String> = [PASSWORD, WRONG_PASSWORD]
+        .iter()
+        .map(|p| base64::engine::general_purpose::STANDARD.encode(format!("merchant.TESTMERCHANT:{p}")))
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("Authorization: Basic ***")),
+        "the echoed error page was searched, its credentials hidden"
+    );
     for text in &texts {
         let text = ids.iter().fold(text.clone(), |t, id| t.replace(id.as_str(), "<id>"));
         for secret in &secrets {
             assert!(!text.contains(secret), "{secret:?} leaked in: {text}");
         }
         // The Basic credentials, encoded, are a secret too.
-        assert!(!text.contains("Basic "), "credentials leaked in: {text}");
+        for encoded in &encoded_credentials {
+            assert!(!text.contains(encoded.as_str()), "credentials leaked in: {text}");
+        }
     }
 }
