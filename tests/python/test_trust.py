@@ -195,3 +195,9 @@ def test_a_forked_child_closes_the_connections_it_inherited(sandbox: Any) -> Non
     assert os.waitstatus_to_exitcode(status) == 0
     assert after == before, f"sockets before {before}, after {after}: the inherited one stayed open"
     client.create_session()  # the parent's connection still works
+
+
+def test_a_timeout_beyond_a_day_is_a_config_error_not_a_crash(sandbox: Any) -> None:
+    for kw in ({"timeout": 1e19}, {"connect_timeout": 86401.0}):
+        with pytest.raises(mpgs.ConfigError):
+            password_client(sandbox, **kw)
