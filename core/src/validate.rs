@@ -277,18 +277,27 @@ fn prune(value: &mut Value) {
 /// fields), not the compulsory and cross-field ones: for bodies that carry part of a request,
 /// such as an Update Session that stores card details for a later token request.
 pub fn check_fields(op: Operation, body: &Value) -> Vec<FieldError> {
+    check_fields_at(op, op.default_api_version(), ValidationLevel::Auto, body)
+}
+
+/// [`check_fields`] as a client at API `version` with `level` would check them (see
+/// [`ValidationLevel`]: a field the table does not know passes at `KnownFields`, nothing but the
+/// body's shape is checked at `Off`).
+pub fn check_fields_at(op: Operation, version: u32, level: ValidationLevel, body: &Value) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if let Some(bad) = BadNumber::find(body) {
         return vec![bad_number("body", bad)];
     }
+    let resolved = level.resolve(op, version);
     match body {
         // Dotted keys are expanded first, exactly as for a whole request.
         Value::Object(map) if has_dotted_key(map) => match expand_dotted(body.clone()) {
-            Ok(expanded) => return check_fields(op, &expanded),
+            Ok(expanded) => return check_fields_at(op, version, level, &expanded),
             Err(e) => errors.extend_from_slice(e.field_errors()),
         },
+        Value::Object(_) if resolved == ValidationLevel::Off => {}
         Value::Object(map) => {
-            let ctx = Walk { op, version: op.default_api_version(), strict: true };
+            let ctx = Walk { op, version, strict: resolved == ValidationLevel::Strict };
             walk(ctx, op.rules(), &mut String::new(), map, &mut errors)
         }
         _ => errors.push(FieldError::new("body", Invalid, "must be a JSON object")),
