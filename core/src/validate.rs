@@ -62,9 +62,20 @@ impl ValidationLevel {
         }
     }
 
+    /// Every level, in the order of the C numbers (`MPGS_VALIDATION_LEVEL_AUTO` = 0, …).
+    pub const ALL: [Self; 4] = [Self::Auto, Self::Strict, Self::KnownFields, Self::Off];
+
     /// Parses [`Self::as_str`]'s names.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Auto, Self::Strict, Self::KnownFields, Self::Off].into_iter().find(|l| l.as_str() == s)
+        Self::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    /// Parses a binding's setting: [`Self::parse`], or a configuration error that lists the names.
+    pub fn from_setting(s: &str) -> Result<Self> {
+        Self::parse(s).ok_or_else(|| {
+            let names: Vec<String> = Self::ALL.iter().map(|l| format!("{:?}", l.as_str())).collect();
+            Error::config(format!("validation_level must be one of {}, got {s:?}", names.join(", ")))
+        })
     }
 }
 
