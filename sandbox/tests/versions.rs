@@ -206,3 +206,33 @@ fn the_sandbox_stores_a_newer_card_field_in_a_session_at_a_newer_version_only() 
     assert_eq!(status, 200, "{answer}");
     assert_eq!(answer["sourceOfFunds"]["provided"]["card"]["nameOnCard"], "A Customer");
 }
+
+#[test]
+fn at_version_70_lengths_characters_and_cross_field_rules_are_left_to_the_gateway() {
+    let s = sandbox();
+    let c = client(&s, 70, None);
+    // A 5-digit security code (v38: 3-4 digits) and a lower-case currency (v38: A-Z): sent.
+    let t = c
+        .create_token_json(json!({"sourceOfFunds": {"type": "CARD", "provided": {"card": {
+            "number": CARD, "securityCode": "12345", "expiry": {"month": "5", "year": "30"}}}},
+            "transaction": {"currency": "usd"}}))
+        .expect("a token at v70");
+    assert!(t.token.is_some());
+    // CARD with no card details (v38 prose: the request must hold them): the gateway judges.
+    let err = c.create_token_json(json!({"sourceOfFunds": {"type": "CARD"}})).unwrap_err();
+    let Error::Gateway(g) = err else { panic!("{err}") };
+    assert_eq!(g.field.as_deref(), Some("sourceOfFunds.provided.card.number"));
+    assert_eq!(token_posts(&s).len(), 2, "both were sent");
+    // The same two at v38 are refused before sending.
+    let c38 = client(&s, 38, None);
+    let errs = refused(
+        c38.create_token_json(json!({"sourceOfFunds": {"type": "CARD", "provided": {"card": {
+            "number": CARD, "securityCode": "12345", "expiry": {"month": "5", "year": "30"}}}},
+            "transaction": {"currency": "usd"}}))
+            .unwrap_err(),
+    );
+    assert_eq!(errs.len(), 2, "{errs:?}");
+    let errs = refused(c38.create_token_json(json!({"sourceOfFunds": {"type": "CARD"}})).unwrap_err());
+    assert_eq!(errs[0].0, "sourceOfFunds.provided.card", "{errs:?}");
+    assert_eq!(token_posts(&s).len(), 2, "nothing more was sent");
+}
