@@ -216,6 +216,44 @@ typedef uint32_t mpgs_operation;
 #endif // __cplusplus
 
 /**
+ * How strictly a client checks requests before sending them (`mpgs_config_set_validation_level`).
+ * The numbers are stable: never renumbered, new ones only appended.
+ */
+enum mpgs_validation_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The default: the documented field tables in full at the documented API versions (Create
+   * Session 58, Create or Update Token 38), `MPGS_VALIDATION_LEVEL_KNOWN_FIELDS` at any other.
+   */
+  MPGS_VALIDATION_LEVEL_AUTO = 0,
+  /**
+   * The documented field tables in full, at any version: a field they do not know is
+   * UNSUPPORTED, lengths, characters and enumeration values are checked.
+   */
+  MPGS_VALIDATION_LEVEL_STRICT = 1,
+  /**
+   * Only what cannot have changed in a way that matters, at any version: a field the tables do
+   * not know passes unchecked, as does any value of an enumeration; known fields keep their
+   * JSON types (string, number, group); `sourceOfFunds.type` stays compulsory.
+   */
+  MPGS_VALIDATION_LEVEL_KNOWN_FIELDS = 2,
+  /**
+   * No client-side field checks (the body must still be a JSON object).
+   */
+  MPGS_VALIDATION_LEVEL_OFF = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mpgs_validation_level mpgs_validation_level;
+#else
+typedef uint32_t mpgs_validation_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A client: immutable, safe to share between threads (`const mpgs_client *`). Release it with
  * `mpgs_client_free` once no thread uses it.
  */
@@ -404,6 +442,17 @@ mpgs_status mpgs_config_set_session_api_version(struct mpgs_config *config,
 mpgs_status mpgs_config_set_token_api_version(struct mpgs_config *config,
                                               uint32_t version,
                                               struct mpgs_error **err);
+
+/**
+ * How strictly requests are checked before they are sent: `level` is an `mpgs_validation_level`
+ * value (default `MPGS_VALIDATION_LEVEL_AUTO`: the documented field tables in full at the
+ * documented API versions, 58 and 38; known fields only at any other version). Any other number
+ * is `MPGS_STATUS_INVALID_ARGUMENT` naming `level`, and the setting is left as it was.
+ * (Takes the number, not the enum, so that any value a C program passes is defined behaviour.)
+ */
+mpgs_status mpgs_config_set_validation_level(struct mpgs_config *config,
+                                             uint32_t level,
+                                             struct mpgs_error **err);
 
 /**
  * Releases settings (clients made from them live on). NULL is a no-op.

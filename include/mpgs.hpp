@@ -326,6 +326,10 @@ public:
     Config &max_retries(std::uint32_t n) { return apply(mpgs_config_set_max_retries, n); }
     Config &session_api_version(std::uint32_t v) { return apply(mpgs_config_set_session_api_version, v); }
     Config &token_api_version(std::uint32_t v) { return apply(mpgs_config_set_token_api_version, v); }
+    /** How strictly requests are checked before sending (see mpgs_config_set_validation_level). */
+    Config &validation_level(mpgs_validation_level level) {
+        return apply(mpgs_config_set_validation_level, static_cast<std::uint32_t>(level));
+    }
     /** The C handle (NULL once moved from); still owned by this object. */
     mpgs_config *capi() noexcept { return handle_.get(); }
     const mpgs_config *capi() const noexcept { return handle_.get(); }

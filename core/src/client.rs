@@ -20,7 +20,7 @@ use crate::operation::Operation;
 use crate::rules::Sensitivity;
 use crate::secret::{zeroize_json, SecretString};
 use crate::transport::{Failure, Transport};
-use crate::validate;
+use crate::validate::{self, ValidationLevel};
 
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
 const BACKOFF_CAP: Duration = Duration::from_secs(5);
@@ -42,6 +42,7 @@ struct Inner {
     user_agent: String,
     session_api_version: u32,
     token_api_version: u32,
+    validation_level: ValidationLevel,
     timeout: Duration,
     max_retries: u32,
     max_response_bytes: u64,
@@ -103,6 +104,7 @@ impl ClientBuilder {
                 user_agent: format!("mpgs/{} ({})", env!("CARGO_PKG_VERSION"), self.binding),
                 session_api_version: self.session_api_version,
                 token_api_version: self.token_api_version,
+                validation_level: self.validation_level,
                 timeout: self.timeout,
                 max_retries: self.max_retries,
                 max_response_bytes: self.max_response_bytes,
@@ -178,6 +180,12 @@ impl Client {
         }
     }
 
+    /// How strictly requests are checked before they are sent, as set (`Auto` unresolved; see
+    /// [`ValidationLevel::resolve`] for the level in force at an operation's version).
+    pub fn validation_level(&self) -> ValidationLevel {
+        self.inner.validation_level
+    }
+
     /// The request path of `op` (`/api/rest/version/58/merchant/TESTMERCHANT/session`), after
     /// the base URL's own path: what the client logs, and what bindings log.
     pub fn path(&self, op: Operation) -> String {
@@ -241,7 +249,8 @@ impl Client {
     /// `SERVER_BUSY` answer. Nothing else, ever: Create Session and Create Token are not
     /// idempotent.
     fn execute(&self, op: Operation, body: Value) -> Result<Answer> {
-        let mut body = validate::prepare(op, body)?;
+        let version = self.api_version(op);
+        let mut body = validate::prepare_at(op, version, self.inner.validation_level, body)?;
         let secrets = secret_values(op, &body);
         let known: Vec<&str> = secrets
             .iter()
@@ -250,7 +259,6 @@ impl Client {
             .collect();
         let bytes = Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default());
         zeroize_json(&mut body);
-        let version = self.api_version(op);
         let path = self.path(op);
         let request = self.request_bytes(&path, &bytes);
         drop(bytes);

@@ -9,7 +9,7 @@ use base64::Engine as _;
 
 use crate::secret::SecretString;
 use crate::transport::{Proxy, Target};
-use crate::validate::check_merchant_id;
+use crate::validate::{check_merchant_id, ValidationLevel};
 
 /// Region presets: `https://{region}.gateway.mastercard.com`.
 pub const REGIONS: &[&str] = &["na", "eu", "ap", "in", "cn", "ksa", "mtf"];
@@ -69,6 +69,7 @@ pub struct ClientBuilder {
     pub(crate) max_retries: u32,
     pub(crate) session_api_version: u32,
     pub(crate) token_api_version: u32,
+    pub(crate) validation_level: ValidationLevel,
     pub(crate) binding: String,
     pub(crate) max_response_bytes: u64,
     pub(crate) max_idle_connections: usize,
@@ -90,6 +91,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("max_retries", &self.max_retries)
             .field("session_api_version", &self.session_api_version)
             .field("token_api_version", &self.token_api_version)
+            .field("validation_level", &self.validation_level)
             .finish_non_exhaustive()
     }
 }
@@ -107,6 +109,7 @@ impl ClientBuilder {
             max_retries: 2,
             session_api_version: Operation::CreateSession.default_api_version(),
             token_api_version: Operation::CreateToken.default_api_version(),
+            validation_level: ValidationLevel::Auto,
             binding: "rust".to_owned(),
             max_response_bytes: 1024 * 1024,
             max_idle_connections: 32,
@@ -230,6 +233,15 @@ impl ClientBuilder {
     /// API version for Create or Update Token (default 38).
     pub fn token_api_version(mut self, v: u32) -> Self {
         self.token_api_version = v;
+        self
+    }
+
+    /// How strictly requests are checked before they are sent (default
+    /// [`ValidationLevel::Auto`]: the documented field tables in full at the documented versions,
+    /// Create Session 58 and Create or Update Token 38; known fields only at any other version).
+    /// [`ValidationLevel`] says what each level checks.
+    pub fn validation_level(mut self, level: ValidationLevel) -> Self {
+        self.validation_level = level;
         self
     }
 

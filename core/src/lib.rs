@@ -1,9 +1,11 @@
 //! # mpgs
 //!
 //! A client for the Mastercard Payment Gateway (MPGS) REST API: **Create Session** (v58) and
-//! **Create or Update Token** (v38). Every documented field rule is checked before a request
-//! leaves the machine, and every problem is named the gateway's way: a dotted field path and
-//! `INVALID`, `MISSING` or `UNSUPPORTED`.
+//! **Create or Update Token** (v38). At those versions every documented field rule is checked
+//! before a request leaves the machine, and every problem is named the gateway's way: a dotted
+//! field path and `INVALID`, `MISSING` or `UNSUPPORTED`. At another API version only what cannot
+//! have changed is checked; [`ValidationLevel`] says what, and [`ClientBuilder::validation_level`]
+//! chooses.
 //!
 //! ```no_run
 //! use mpgs::{CardDetails, Client, CreateSessionRequest, CreateTokenRequest, VerificationStrategy};

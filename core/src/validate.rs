@@ -62,9 +62,20 @@ impl ValidationLevel {
         }
     }
 
+    /// Every level, in the order of the C numbers (`MPGS_VALIDATION_LEVEL_AUTO` = 0, …).
+    pub const ALL: [Self; 4] = [Self::Auto, Self::Strict, Self::KnownFields, Self::Off];
+
     /// Parses [`Self::as_str`]'s names.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Auto, Self::Strict, Self::KnownFields, Self::Off].into_iter().find(|l| l.as_str() == s)
+        Self::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+
+    /// Parses a binding's setting: [`Self::parse`], or a configuration error that lists the names.
+    pub fn from_setting(s: &str) -> Result<Self> {
+        Self::parse(s).ok_or_else(|| {
+            let names: Vec<String> = Self::ALL.iter().map(|l| format!("{:?}", l.as_str())).collect();
+            Error::config(format!("validation_level must be one of {}, got {s:?}", names.join(", ")))
+        })
     }
 }
 
@@ -277,18 +288,27 @@ fn prune(value: &mut Value) {
 /// fields), not the compulsory and cross-field ones: for bodies that carry part of a request,
 /// such as an Update Session that stores card details for a later token request.
 pub fn check_fields(op: Operation, body: &Value) -> Vec<FieldError> {
+    check_fields_at(op, op.default_api_version(), ValidationLevel::Auto, body)
+}
+
+/// [`check_fields`] as a client at API `version` with `level` would check them (see
+/// [`ValidationLevel`]: a field the table does not know passes at `KnownFields`, nothing but the
+/// body's shape is checked at `Off`).
+pub fn check_fields_at(op: Operation, version: u32, level: ValidationLevel, body: &Value) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if let Some(bad) = BadNumber::find(body) {
         return vec![bad_number("body", bad)];
     }
+    let resolved = level.resolve(op, version);
     match body {
         // Dotted keys are expanded first, exactly as for a whole request.
         Value::Object(map) if has_dotted_key(map) => match expand_dotted(body.clone()) {
-            Ok(expanded) => return check_fields(op, &expanded),
+            Ok(expanded) => return check_fields_at(op, version, level, &expanded),
             Err(e) => errors.extend_from_slice(e.field_errors()),
         },
+        Value::Object(_) if resolved == ValidationLevel::Off => {}
         Value::Object(map) => {
-            let ctx = Walk { op, version: op.default_api_version(), strict: true };
+            let ctx = Walk { op, version, strict: resolved == ValidationLevel::Strict };
             walk(ctx, op.rules(), &mut String::new(), map, &mut errors)
         }
         _ => errors.push(FieldError::new("body", Invalid, "must be a JSON object")),

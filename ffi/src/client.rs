@@ -9,9 +9,9 @@ use serde_json::Value;
 
 use crate::boundary::{arg_mut, arg_opt_str, arg_out, arg_ref, arg_str, ffi_export, free, give};
 use crate::error::{mpgs_error, Failure};
-use crate::mpgs_status;
 use crate::request::mpgs_request;
 use crate::response::{mpgs_session, mpgs_token};
+use crate::{mpgs_status, mpgs_validation_level};
 
 /// Client settings. Fill it in with the `mpgs_config_set_*` functions, then make any number of
 /// clients from it with `mpgs_client_new`. Release it with `mpgs_config_free`.
@@ -209,6 +209,28 @@ pub extern "C" fn mpgs_config_set_token_api_version(
     err: *mut *mut mpgs_error,
 ) -> mpgs_status {
     ffi_export!(fallible err, { update(config, |b| b.token_api_version(version)) })
+}
+
+/// How strictly requests are checked before they are sent: `level` is an `mpgs_validation_level`
+/// value (default `MPGS_VALIDATION_LEVEL_AUTO`: the documented field tables in full at the
+/// documented API versions, 58 and 38; known fields only at any other version). Any other number
+/// is `MPGS_STATUS_INVALID_ARGUMENT` naming `level`, and the setting is left as it was.
+/// (Takes the number, not the enum, so that any value a C program passes is defined behaviour.)
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_validation_level(
+    config: *mut mpgs_config,
+    level: u32,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let level = mpgs_validation_level::from_number(level).ok_or_else(|| {
+            Failure::argument(format!(
+                "`level` {level} is not a validation level (MPGS_VALIDATION_LEVEL_AUTO, _STRICT, \
+                 _KNOWN_FIELDS or _OFF)"
+            ))
+        })?;
+        update(config, |b| b.validation_level(level))
+    })
 }
 
 /// Releases settings (clients made from them live on). NULL is a no-op.

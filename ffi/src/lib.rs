@@ -152,6 +152,39 @@ impl mpgs_operation {
     }
 }
 
+/// How strictly a client checks requests before sending them (`mpgs_config_set_validation_level`).
+/// The numbers are stable: never renumbered, new ones only appended.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mpgs_validation_level {
+    /// The default: the documented field tables in full at the documented API versions (Create
+    /// Session 58, Create or Update Token 38), `MPGS_VALIDATION_LEVEL_KNOWN_FIELDS` at any other.
+    Auto = 0,
+    /// The documented field tables in full, at any version: a field they do not know is
+    /// UNSUPPORTED, lengths, characters and enumeration values are checked.
+    Strict = 1,
+    /// Only what cannot have changed in a way that matters, at any version: a field the tables do
+    /// not know passes unchecked, as does any value of an enumeration; known fields keep their
+    /// JSON types (string, number, group); `sourceOfFunds.type` stays compulsory.
+    KnownFields = 2,
+    /// No client-side field checks (the body must still be a JSON object).
+    Off = 3,
+}
+
+impl mpgs_validation_level {
+    /// The core's level for a number a C program passed (`None` when it names none).
+    pub(crate) fn from_number(n: u32) -> Option<mpgs_core::ValidationLevel> {
+        use mpgs_core::ValidationLevel as L;
+        match n {
+            0 => Some(L::Auto),
+            1 => Some(L::Strict),
+            2 => Some(L::KnownFields),
+            3 => Some(L::Off),
+            _ => None,
+        }
+    }
+}
+
 /// Major version of this header; equals `mpgs_version()`'s first number.
 pub const MPGS_VERSION_MAJOR: u32 = 0;
 /// Minor version of this header.

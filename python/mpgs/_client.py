@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 import os
 import time
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Literal, Mapping, Optional, Union
 
 from . import _native
 
 _log = logging.getLogger("mpgs")
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+#: How strictly requests are checked before they are sent (``Client(validation_level=...)``).
+ValidationLevel = Literal["auto", "strict", "known-fields", "off"]
 
 
 class Client:
@@ -23,6 +26,13 @@ class Client:
     API versions 58 and 38). ``proxy="http://host:port"`` tunnels through an HTTP proxy with
     CONNECT; ``proxy_from_env=True`` uses ``HTTPS_PROXY``/``ALL_PROXY`` unless ``NO_PROXY``
     matches; neither, and no proxy is used.
+
+    ``validation_level`` says how strictly requests are checked before they are sent:
+    ``"auto"`` (the default) checks the documented field tables in full at the documented API
+    versions (Create Session 58, Create or Update Token 38) and only known fields at any other
+    version, where a field or an enumeration value the tables do not know passes unchecked;
+    ``"strict"`` the tables in full at any version; ``"known-fields"`` only known fields at any
+    version; ``"off"`` no client-side field checks. Any other value is a ``ConfigError``.
     """
 
     def __init__(
@@ -42,6 +52,7 @@ class Client:
         token_api_version: Optional[int] = None,
         proxy: Optional[str] = None,
         proxy_from_env: bool = False,
+        validation_level: Optional[ValidationLevel] = None,
     ) -> None:
         self._native: Optional[_native.NativeClient] = _native.NativeClient(
             merchant_id,
@@ -58,6 +69,7 @@ class Client:
             token_api_version=token_api_version,
             proxy=proxy,
             proxy_from_env=proxy_from_env,
+            validation_level=validation_level,
         )
         self._merchant_id = merchant_id
         self._paths = {op: self._native.path(op) for op in ("session", "token")}

@@ -27,6 +27,7 @@ class NativeClient:
         token_api_version: Optional[int] = None,
         proxy: Optional[str] = None,
         proxy_from_env: bool = False,
+        validation_level: Optional[str] = None,
     ) -> NativeClient: ...
     def path(self, op: str) -> str: ...
     @property

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use mpgs::validate;
-use mpgs::{Error, Operation};
+use mpgs::{Error, Operation, ValidationLevel};
 use serde_json::{json, Map, Value};
 
 use crate::answers::{self, cap, lookup, ValidationType, ERROR_EXPLANATION_MAX, ERROR_FIELD_MAX};
@@ -198,10 +198,10 @@ impl Gateway {
         let ["api", "rest", "version", version, "merchant", merchant, rest @ ..] = parts.as_slice() else {
             return error(404, "Unsupported resource");
         };
-        match version.parse::<u32>() {
-            Ok(v) if SUPPORTED_VERSIONS.contains(&v) => {}
+        let version = match version.parse::<u32>() {
+            Ok(v) if SUPPORTED_VERSIONS.contains(&v) => v,
             _ => return error(404, &format!("Unsupported value for 'version = {version}'")),
-        }
+        };
         let authenticated = match self.authenticate(req, peer, merchant) {
             Some(m) => m,
             None => return error(401, "Invalid credentials."),
@@ -219,10 +219,10 @@ impl Gateway {
             }
         };
         match (req.method.as_str(), rest) {
-            ("POST", ["session"]) => self.create_session(merchant, body),
-            ("PUT", ["session", id]) => self.update_session(merchant, id, body),
+            ("POST", ["session"]) => self.create_session(merchant, version, body),
+            ("PUT", ["session", id]) => self.update_session(merchant, version, id, body),
             ("GET", ["session", id]) => self.retrieve_session(merchant, id),
-            ("POST", ["token"]) => self.create_token(merchant, body),
+            ("POST", ["token"]) => self.create_token(merchant, version, body),
             (_, ["session"] | ["session", _] | ["token"]) => {
                 error(405, "Unsupported HTTP method for this resource")
             }
@@ -243,8 +243,9 @@ impl Gateway {
             .then(|| url_merchant.to_owned())
     }
 
-    fn create_session(&self, merchant: &str, body: Value) -> Response {
-        let body = match validate::prepare(Operation::CreateSession, body) {
+    fn create_session(&self, merchant: &str, version: u32, body: Value) -> Response {
+        let body = match validate::prepare_at(Operation::CreateSession, version, ValidationLevel::Auto, body)
+        {
             Ok(b) => b,
             Err(e) => return validation_answer(e),
         };
@@ -279,13 +280,21 @@ impl Gateway {
         Response::json(201, &answer)
     }
 
-    fn update_session(&self, merchant: &str, id: &str, body: Value) -> Response {
+    fn update_session(&self, merchant: &str, version: u32, id: &str, body: Value) -> Response {
         // Dotted names are stored in the nested shape, as the token request reads them.
         let body = match validate::expand_dotted(body) {
             Ok(b) => b,
             Err(e) => return validation_answer(e),
         };
-        if let Some(e) = validate::check_fields(Operation::CreateToken, &body).into_iter().next() {
+        // The payment details a session stores are judged by the token table: in full at a
+        // documented version (the session's 58 or the token's 38), known fields only at another.
+        let documented = [Operation::CreateSession, Operation::CreateToken]
+            .iter()
+            .any(|op| op.default_api_version() == version);
+        let table_version = if documented { Operation::CreateToken.default_api_version() } else { version };
+        let errors =
+            validate::check_fields_at(Operation::CreateToken, table_version, ValidationLevel::Auto, &body);
+        if let Some(e) = errors.into_iter().next() {
             return validation_answer(Error::Validation(vec![e]));
         }
         let mut sessions = lock(&self.sessions);
@@ -317,8 +326,12 @@ impl Gateway {
         }
     }
 
-    fn create_token(&self, merchant: &str, body: Value) -> Response {
-        let body = match validate::prepare(Operation::CreateToken, body) {
+    fn create_token(&self, merchant: &str, version: u32, body: Value) -> Response {
+        // At a version other than the documented 38 the gateway may know fields and values the
+        // table does not: the sandbox takes them as the client does (known fields only), keeps
+        // them with the token and gives them back, as a newer gateway would.
+        let newer = version != Operation::CreateToken.default_api_version();
+        let body = match validate::prepare_at(Operation::CreateToken, version, ValidationLevel::Auto, body) {
             Ok(b) => b,
             Err(e) => return validation_answer(e),
         };
@@ -368,7 +381,7 @@ impl Gateway {
             _ => "card",
         };
         let details = provided.get(group).cloned().unwrap_or(Value::Object(Map::new()));
-        let (instrument, gateway_code, view) = match group {
+        let (instrument, gateway_code, mut view) = match group {
             "card" => match self.card(&details, &strategy) {
                 Ok(x) => x,
                 Err(r) => return r,
@@ -382,6 +395,9 @@ impl Gateway {
                 Err(r) => return r,
             },
         };
+        if newer {
+            unknown_fields_into(&format!("sourceOfFunds.provided.{group}"), &details, &mut view);
+        }
         let mut answer = json!({
             "repositoryId": REPOSITORY_ID,
             "response": {"gatewayCode": gateway_code},
@@ -390,8 +406,9 @@ impl Gateway {
             "status": "VALID",
             "verificationStrategy": strategy,
         });
-        // The answer's `sourceOfFunds.type` enumeration lists CARD and GIFT_CARD only.
-        if answers::ANSWER_SOURCE_TYPES.contains(&kind.as_str()) {
+        // The answer's `sourceOfFunds.type` enumeration lists CARD and GIFT_CARD only at v38; a
+        // newer version may list more, so the type is given back as the request named it.
+        if newer || answers::ANSWER_SOURCE_TYPES.contains(&kind.as_str()) {
             answer["sourceOfFunds"]["type"] = json!(kind);
         }
         if let Some(c) = body.get("correlationId") {
@@ -489,6 +506,20 @@ impl Gateway {
         let view = json!({"brand": brand, "expiry": expiry, "fundingMethod": funding, "number": mask(number),
                           "scheme": scheme});
         Ok((number.to_owned(), code, view))
+    }
+}
+
+/// Copies into the answer's `view` of a detail group (at dotted `path`) the text fields of the
+/// request's `details` that the v38 table does not know: what a newer version's gateway would
+/// store and give back (`nameOnCard`). Only text directly in the group; never a known field, so
+/// no number, security code or PIN.
+fn unknown_fields_into(path: &str, details: &Value, view: &mut Value) {
+    let (Some(details), Some(view)) = (details.as_object(), view.as_object_mut()) else { return };
+    for (k, v) in details {
+        let known = mpgs::rules::find(Operation::CreateToken.rules(), &format!("{path}.{k}")).is_some();
+        if !known && v.is_string() && !view.contains_key(k) {
+            view.insert(k.clone(), v.clone());
+        }
     }
 }
 

@@ -917,6 +917,111 @@ static void test_outcome_unknown_masking_and_proxies(mpgs_client *client) {
     mpgs_config_free(config);
 }
 
+/* Issue 17: API versions other than the documented ones (58, 38), and the switch. */
+static const char *NEWER_CARD_JSON =
+    "{\"sourceOfFunds\": {\"type\": \"SCHEME_TOKEN\", \"provided\": {\"card\": {"
+    "\"number\": \"5123450000000008\", \"nameOnCard\": \"A Customer\","
+    " \"expiry\": {\"month\": \"5\", \"year\": \"30\"}}}}}";
+
+/* A password client at Create or Update Token version `version`; `level` < 0 leaves the default. */
+static mpgs_client *versioned_client(uint32_t version, int level) {
+    mpgs_config *config = NULL;
+    mpgs_client *client = NULL;
+    CHECK_STATUS(mpgs_config_new(env("MPGS_MERCHANT_ID"), &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, env("MPGS_PASSWORD"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_base_url(config, env("MPGS_BASE_URL"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_add_ca_file(config, env("MPGS_CA_FILE"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_token_api_version(config, version, NULL), MPGS_STATUS_OK);
+    if (level >= 0) CHECK_STATUS(mpgs_config_set_validation_level(config, (uint32_t)level, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, NULL), MPGS_STATUS_OK);
+    mpgs_config_free(config);
+    return client;
+}
+
+/* Whether `err` lists `field` as `type` with an explanation containing `why`. */
+static int lists_field(const mpgs_error *err, const char *field, const char *type, const char *why) {
+    size_t n = mpgs_error_field_error_count(err);
+    for (size_t i = 0; i < n; i++) {
+        mpgs_field_error fe;
+        if (mpgs_error_field_error(err, i, &fe) != MPGS_STATUS_OK) return 0;
+        if (streq(fe.field, field) && streq(fe.validation_type, type) && contains(fe.explanation, why)) return 1;
+    }
+    return 0;
+}
+
+/* A token at `version` with `level` (< 0: default): the body reaches the sandbox and a token comes back. */
+static void check_newer_card_gets_a_token(uint32_t version, int level) {
+    mpgs_client *client = versioned_client(version, level);
+    mpgs_token *t = NULL;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_client_create_token(client, NEWER_CARD_JSON, &t, &err), MPGS_STATUS_OK);
+    if (err != NULL) fprintf(stderr, "  version %u level %d: %s\n", version, level, mpgs_error_message(err));
+    mpgs_error_free(err);
+    CHECK(t != NULL);
+    if (t != NULL) {
+        CHECK(mpgs_token_token(t) != NULL && strlen(mpgs_token_token(t)) == 16);
+        CHECK(mpgs_token_api_version(t) == version);
+        /* The answer side is lenient: an unknown field is kept, an unknown enumeration value too. */
+        char *name = NULL;
+        CHECK_STATUS(mpgs_token_get(t, "sourceOfFunds.provided.card.nameOnCard", &name, NULL), MPGS_STATUS_OK);
+        CHECK(streq(name, "A Customer"));
+        mpgs_string_free(name);
+        CHECK(streq(mpgs_token_source_of_funds_type(t), "SCHEME_TOKEN"));
+    }
+    mpgs_token_free(t);
+    mpgs_client_free(client);
+}
+
+/* Refused before sending (validation), naming `version`. */
+static void check_newer_card_refused(uint32_t version, int level, const char *why) {
+    mpgs_client *client = versioned_client(version, level);
+    mpgs_token *t = NULL;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_client_create_token(client, NEWER_CARD_JSON, &t, &err), MPGS_STATUS_VALIDATION);
+    CHECK(t == NULL);
+    CHECK(err != NULL && mpgs_error_stage(err) == MPGS_STAGE_NOT_SENT && mpgs_error_attempts(err) == 0);
+    CHECK(lists_field(err, "sourceOfFunds.provided.card.nameOnCard", "UNSUPPORTED", why));
+    mpgs_error_free(err);
+    mpgs_client_free(client);
+}
+
+static void test_api_versions(void) {
+    check_newer_card_gets_a_token(70, -1);
+    check_newer_card_gets_a_token(70, MPGS_VALIDATION_LEVEL_AUTO);
+    check_newer_card_gets_a_token(70, MPGS_VALIDATION_LEVEL_KNOWN_FIELDS);
+    check_newer_card_gets_a_token(70, MPGS_VALIDATION_LEVEL_OFF);
+    check_newer_card_refused(38, -1, "is not a request field of Create or Update Token (v38)");
+    check_newer_card_refused(70, MPGS_VALIDATION_LEVEL_STRICT, "is not a request field of Create or Update Token (v70)");
+
+    /* Known fields or off at 38: sent, and the sandbox answers as the gateway would (400). */
+    int sent_levels[] = {MPGS_VALIDATION_LEVEL_KNOWN_FIELDS, MPGS_VALIDATION_LEVEL_OFF};
+    for (size_t i = 0; i < 2; i++) {
+        mpgs_client *client = versioned_client(38, sent_levels[i]);
+        mpgs_token *t = NULL;
+        mpgs_error *err = NULL;
+        CHECK_STATUS(mpgs_client_create_token(client, NEWER_CARD_JSON, &t, &err), MPGS_STATUS_GATEWAY);
+        CHECK(err != NULL && mpgs_error_stage(err) == MPGS_STAGE_ANSWERED && mpgs_error_http_status(err) == 400);
+        CHECK(streq(mpgs_error_cause(err), "INVALID_REQUEST"));
+        CHECK(streq(mpgs_error_field(err), "sourceOfFunds.provided.card.nameOnCard") ||
+              streq(mpgs_error_field(err), "sourceOfFunds.type"));
+        mpgs_error_free(err);
+        mpgs_token_free(t);
+        mpgs_client_free(client);
+    }
+
+    /* The numbers are stable; any other is refused, naming the argument, and changes nothing. */
+    CHECK(MPGS_VALIDATION_LEVEL_AUTO == 0 && MPGS_VALIDATION_LEVEL_STRICT == 1 &&
+          MPGS_VALIDATION_LEVEL_KNOWN_FIELDS == 2 && MPGS_VALIDATION_LEVEL_OFF == 3);
+    mpgs_config *config = NULL;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_config_new("TESTMERCHANT", &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_validation_level(config, 4, &err), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(contains(mpgs_error_message(err), "level"));
+    mpgs_error_free(err);
+    CHECK_STATUS(mpgs_config_set_validation_level(NULL, MPGS_VALIDATION_LEVEL_OFF, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+    mpgs_config_free(config);
+}
+
 int main(void) {
     test_version();
     test_free_null_is_a_no_op();
@@ -940,6 +1045,7 @@ int main(void) {
     test_operations(cert, "certificate");
     mpgs_client_free(cert);
 
+    test_api_versions();
     test_bad_credentials();
     test_closed_port();
     test_files_are_read_by_the_setter();

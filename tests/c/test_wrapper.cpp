@@ -231,6 +231,27 @@ int main() {
         CHECK(e.status() == MPGS_STATUS_CONFIG);
     }
 
+    // API versions (issue 17): at 70 a field v38 does not know is sent; strict refuses it, naming v70.
+    const char *newer = R"({"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000008",)"
+                        R"( "nameOnCard": "A Customer", "expiry": {"month": "5", "year": "30"}}}}})";
+    auto at70 = [](mpgs_validation_level level) {
+        return mpgs::Client(mpgs::Config(env("MPGS_MERCHANT_ID"))
+                                .password(env("MPGS_PASSWORD"))
+                                .base_url(env("MPGS_BASE_URL"))
+                                .ca_file(env("MPGS_CA_FILE"))
+                                .token_api_version(70)
+                                .validation_level(level));
+    };
+    CHECK(at70(MPGS_VALIDATION_LEVEL_AUTO).create_token(newer).get("sourceOfFunds.provided.card.nameOnCard") ==
+          std::string("A Customer"));
+    try {
+        at70(MPGS_VALIDATION_LEVEL_STRICT).create_token(newer);
+        CHECK(false);
+    } catch (const mpgs::Error &e) {
+        CHECK(e.status() == MPGS_STATUS_VALIDATION);
+        CHECK(std::string(e.what()).find("(v70)") != std::string::npos);
+    }
+
     test_durations_out_of_range_are_refused();
     test_error_frees_its_c_error_when_construction_throws();
 
