@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -136,10 +137,60 @@ struct Conn {
     idle_since: Instant,
 }
 
-/// Idle connections, owned by the process that opened them.
-struct Pool {
-    pid: u32,
-    idle: Vec<Conn>,
+/// A value behind a lock, made anew in a forked child without waiting on the inherited lock:
+/// another thread of the parent may have held it at the fork, and no thread of the child ever
+/// will release it. The child empties the inherited value if its lock is free (for the pool:
+/// dropping the connections closes their sockets and writes nothing, so the parent's TLS
+/// sessions are untouched) and otherwise leaves it alone; the inherited lock itself is leaked.
+struct ForkSafe<T: Default> {
+    pid: AtomicU32,
+    current: AtomicPtr<Mutex<T>>,
+}
+
+impl<T: Default> ForkSafe<T> {
+    fn new() -> Self {
+        let value = Box::into_raw(Box::new(Mutex::new(T::default())));
+        Self { pid: AtomicU32::new(std::process::id()), current: AtomicPtr::new(value) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, T> {
+        let pid = std::process::id();
+        if self.pid.load(Ordering::Acquire) != pid {
+            let fresh = Box::into_raw(Box::new(Mutex::new(T::default())));
+            let inherited = self.current.swap(fresh, Ordering::AcqRel);
+            self.pid.store(pid, Ordering::Release);
+            // SAFETY: every pointer stored in `current` came from `Box::into_raw`, and one that
+            // has been swapped out is never freed, so `inherited` is valid for the process's life.
+            let inherited = unsafe { &*inherited };
+            match inherited.try_lock() {
+                Ok(mut v) => drop(std::mem::take(&mut *v)),
+                Err(std::sync::TryLockError::Poisoned(p)) => drop(std::mem::take(&mut *p.into_inner())),
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+        }
+        // SAFETY: as above; the current pointer is freed only by `drop`, when no `&self` is left.
+        let current = unsafe { &*self.current.load(Ordering::Acquire) };
+        current.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl<T: Default> Default for ForkSafe<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Default> std::fmt::Debug for ForkSafe<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ForkSafe(..)")
+    }
+}
+
+impl<T: Default> Drop for ForkSafe<T> {
+    fn drop(&mut self) {
+        // SAFETY: made by `Box::into_raw`; `&mut self` means no guard or reference is left.
+        drop(unsafe { Box::from_raw(*self.current.get_mut()) });
+    }
 }
 
 /// Everything needed to reach the gateway; shared by the threads of one client.
@@ -150,7 +201,8 @@ pub(crate) struct Transport {
     connect_timeout: Duration,
     max_idle: usize,
     resolver: Resolver,
-    pool: Mutex<Pool>,
+    /// Idle connections, owned by the process that opened them.
+    pool: ForkSafe<Vec<Conn>>,
 }
 
 impl std::fmt::Debug for Transport {
@@ -185,7 +237,7 @@ impl Transport {
             connect_timeout,
             max_idle,
             resolver: Resolver::default(),
-            pool: Mutex::new(Pool { pid: std::process::id(), idle: Vec::new() }),
+            pool: ForkSafe::new(),
         }
     }
 
@@ -228,16 +280,11 @@ impl Transport {
         Ok(response)
     }
 
-    /// An idle connection that is still open, or None. A connection with unread bytes (a
-    /// `close_notify`, a stray answer) or at EOF is dropped.
+    /// An idle connection that is still fit for a request, or None.
     fn take_idle(&self) -> Option<Conn> {
-        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        self.forget_inherited(&mut pool);
-        while let Some(conn) = pool.idle.pop() {
-            if conn.idle_since.elapsed() < MAX_IDLE_AGE
-                && conn.buf.is_empty()
-                && idle_and_open(conn.stream.tcp())
-            {
+        let mut idle = self.pool.lock();
+        while let Some(mut conn) = idle.pop() {
+            if conn.fit_for_reuse() {
                 return Some(conn);
             }
         }
@@ -247,21 +294,9 @@ impl Transport {
     fn put_idle(&self, mut conn: Conn) {
         zeroize::Zeroize::zeroize(&mut conn.buf);
         conn.idle_since = Instant::now();
-        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
-        self.forget_inherited(&mut pool);
-        if pool.idle.len() < self.max_idle {
-            pool.idle.push(conn);
-        }
-    }
-
-    /// After `fork()`, the child closes the sockets it inherited: dropping a connection closes
-    /// the descriptor and frees TLS state in memory, and writes nothing (no `close_notify`), so
-    /// the parent's connections are untouched.
-    fn forget_inherited(&self, pool: &mut Pool) {
-        let pid = std::process::id();
-        if pool.pid != pid {
-            pool.pid = pid;
-            pool.idle.clear();
+        let mut idle = self.pool.lock();
+        if idle.len() < self.max_idle {
+            idle.push(conn);
         }
     }
 
@@ -407,8 +442,26 @@ fn set_timeouts(tcp: &TcpStream, left: Duration) -> io::Result<()> {
     tcp.set_write_timeout(Some(left))
 }
 
-/// True when nothing is waiting on an idle socket and it is not at EOF: the server has not
-/// closed it (a pooled connection the server closed would take the request and lose it).
+impl Conn {
+    /// Whether an idle connection may carry a request: not older than [`MAX_IDLE_AGE`], nothing
+    /// left unread, no `close_notify` or stray data already taken in by TLS, and the socket
+    /// neither readable nor at EOF. A connection the server closed would take the request and
+    /// lose it.
+    fn fit_for_reuse(&mut self) -> bool {
+        if self.idle_since.elapsed() >= MAX_IDLE_AGE || !self.buf.is_empty() {
+            return false;
+        }
+        if let Stream::Tls(s) = &mut self.stream {
+            let mut one = [0u8; 1];
+            if !matches!(s.conn.reader().read(&mut one), Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+                return false;
+            }
+        }
+        idle_and_open(self.stream.tcp())
+    }
+}
+
+/// True when nothing is waiting on an idle socket and it is not at EOF.
 fn idle_and_open(tcp: &TcpStream) -> bool {
     if tcp.set_nonblocking(true).is_err() {
         return false;
@@ -636,7 +689,7 @@ type Resolved = (Instant, Vec<SocketAddr>);
 
 #[derive(Debug, Default)]
 struct Resolver {
-    cache: Mutex<HashMap<(String, u16), Resolved>>,
+    cache: ForkSafe<HashMap<(String, u16), Resolved>>,
 }
 
 impl Resolver {
@@ -666,13 +719,13 @@ impl Resolver {
             Ok(_) => return Err((format!("host name not found: {host}"), false)),
             Err(_) => return Err((format!("timed out looking up {host}"), true)),
         };
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = self.cache.lock();
         cache.insert((host.to_owned(), port), (Instant::now(), addrs.clone()));
         Ok(addrs)
     }
 
     fn cached(&self, host: &str, port: u16) -> Option<Vec<SocketAddr>> {
-        let cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let cache = self.cache.lock();
         cache
             .get(&(host.to_owned(), port))
             .filter(|(at, _)| at.elapsed() < RESOLVE_TTL)
@@ -684,7 +737,7 @@ impl Resolver {
         if host.parse::<IpAddr>().is_ok() {
             return;
         }
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cache = self.cache.lock();
         let key = (host.to_owned(), port);
         if !cache.contains_key(&key) && host.eq_ignore_ascii_case("localhost") {
             let addrs = vec![
@@ -710,6 +763,32 @@ mod tests {
         Instant::now() + Duration::from_secs(5)
     }
 
+    /// A forked child is a process whose id differs from the one recorded: faked here.
+    fn as_if_forked<T: Default>(f: &ForkSafe<T>) {
+        f.pid.store(0, Ordering::Release);
+    }
+
+    #[test]
+    fn a_forked_child_gets_a_fresh_pool_and_empties_the_inherited_one() {
+        let f: ForkSafe<Vec<Arc<()>>> = ForkSafe::new();
+        let conn = Arc::new(());
+        f.lock().push(conn.clone());
+        as_if_forked(&f);
+        assert!(f.lock().is_empty(), "the child starts with no connection");
+        assert_eq!(Arc::strong_count(&conn), 1, "the inherited one was dropped (its socket closed)");
+    }
+
+    #[test]
+    fn a_forked_child_never_waits_on_a_lock_held_at_the_fork() {
+        let f: ForkSafe<Vec<u8>> = ForkSafe::new();
+        let held = f.lock(); // as if another thread of the parent held it when it forked
+        as_if_forked(&f);
+        // With one plain mutex this second lock on the same thread would never return.
+        f.lock().push(1);
+        assert_eq!(f.lock().len(), 1);
+        drop(held);
+    }
+
     #[test]
     fn ip_literals_and_localhost_never_reach_the_system_resolver() {
         let r = Resolver::default();
@@ -717,7 +796,7 @@ mod tests {
         assert_eq!(r.resolve("::1", 9, far()).unwrap(), vec!["[::1]:9".parse().unwrap()]);
         let local = r.resolve("LocalHost", 80, far()).unwrap();
         assert_eq!(local, vec!["127.0.0.1:80".parse().unwrap(), "[::1]:80".parse().unwrap()]);
-        assert!(r.cache.lock().unwrap().is_empty(), "nothing was looked up");
+        assert!(r.cache.lock().is_empty(), "nothing was looked up");
     }
 
     #[test]
@@ -736,10 +815,9 @@ mod tests {
         let r = Resolver::default();
         let marker: SocketAddr = "127.0.0.9:8443".parse().unwrap();
         let key = ("gateway.invalid".to_owned(), 8443);
-        r.cache.lock().unwrap().insert(key.clone(), (Instant::now(), vec![marker]));
+        r.cache.lock().insert(key.clone(), (Instant::now(), vec![marker]));
         assert_eq!(r.resolve("gateway.invalid", 8443, far()).unwrap(), vec![marker]);
-        r.cache.lock().unwrap().get_mut(&key).unwrap().0 =
-            Instant::now() - RESOLVE_TTL - Duration::from_secs(1);
+        r.cache.lock().get_mut(&key).unwrap().0 = Instant::now() - RESOLVE_TTL - Duration::from_secs(1);
         assert!(r.cached("gateway.invalid", 8443).is_none(), "a stale entry is looked up again");
     }
 }
@@ -786,7 +864,7 @@ mod wire_tests {
             Instant::now() + Duration::from_secs(2),
             1024,
         );
-        let pooled = t.pool.lock().unwrap().idle.len();
+        let pooled = t.pool.lock().len();
         (r, pooled)
     }
 
