@@ -25,7 +25,7 @@ glibc_ceiling() {
   newest=$(objdump -T "$1" | grep -o 'GLIBC_[0-9][0-9.]*' | sed 's/^GLIBC_//' | sort -uV | tail -1)
   [ -n "$newest" ] || fail "$1 has no versioned glibc symbol (not a glibc binary?)"
   [ "$(printf '%s\n2.17\n' "$newest" | sort -V | tail -1)" = 2.17 ] ||
-    fail "$1 needs GLIBC_$newest, newer than 2.17: $(objdump -T "$1" | grep -E "GLIBC_$newest( |$)" | head -3)"
+    fail "$1 needs GLIBC_$newest, newer than 2.17: $(objdump -T "$1" | grep -F "GLIBC_$newest" | head -3 | tr -s " \n" " ")"
   ok "$(basename "$1"): newest glibc symbol version $newest <= 2.17"
 }
 
