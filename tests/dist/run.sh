@@ -47,8 +47,11 @@ for part in MAJOR:"$major" MINOR:"$minor" PATCH:"$_patch"; do
   grep -q "^#define MPGS_VERSION_${part%%:*} ${part#*:}\$" include/mpgs.h ||
     fail "include/mpgs.h: MPGS_VERSION_${part%%:*} is not ${part#*:}"
 done
+for member in core ffi python sandbox; do
+  grep -qx 'version.workspace = true' "$member/Cargo.toml" || fail "$member/Cargo.toml does not take the workspace's version"
+done
 grep -q "^## $version\b" CHANGELOG.md || fail "CHANGELOG.md has no '## $version' section"
-ok "pyproject.toml dynamic, header macros $version, CHANGELOG.md section $version"
+ok "crates and pyproject.toml inherit it, header macros $version, CHANGELOG.md section $version"
 
 echo "== the wheel: tags, metadata, contents, glibc ceiling"
 mkdir -p "$work/wheel"
