@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 
 .PHONY: all build demo test lint rust-test sandbox-rate python python-test python-sdist-test \
 	c-lib c-stage c-test header header-check install fuzz fuzz-smoke bench \
-	test-languages language-tools
+	test-languages language-tools dist dist-test
 
 all: build
 
@@ -107,7 +107,17 @@ fuzz: $(CARGO_FUZZ)
 fuzz-smoke: $(CARGO_FUZZ)
 	scripts/fuzz.sh 0
 
-test: lint rust-test c-test python-test python-sdist-test fuzz-smoke test-languages demo
+# Release artefacts in dist/ (scripts/dist.sh): the manylinux2014 abi3 wheel, the sdist, the C
+# library's tarball for glibc 2.17, SHA256SUMS. The tools come from PyPI into target/dist-tools.
+dist:
+	scripts/dist.sh
+
+# The artefacts already in dist/ as a user gets them (make dist first; make test does both).
+dist-test:
+	$(CARGO) build -q --release -p mpgs-sandbox
+	tests/dist/run.sh
+
+test: lint rust-test c-test python-test python-sdist-test dist dist-test fuzz-smoke test-languages demo
 
 # Benchmarks against the alternatives, in one run; writes BENCHMARKS.md. Not part of make test.
 bench: build python c-stage

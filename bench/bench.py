@@ -18,6 +18,7 @@ import ssl
 import statistics
 import subprocess
 import sys
+import tarfile
 import threading
 import time
 from pathlib import Path
@@ -342,6 +343,7 @@ def main() -> None:
     bare = runs(max(args.runs, 10), lambda: timed([sys.executable, "-c", "pass"]))
     with_logging = runs(max(args.runs, 10), lambda: timed([sys.executable, "-c", "import logging"]))
     sizes = [("stripped libmpgs.so", size.stat().st_size)] + ([("wheel " + wheels[-1].name, wheels[-1].stat().st_size)] if wheels else [])
+    sizes += dist_sizes()
 
     write(args.out, args.runs, rows, ratios, sizes, imports, bare, with_logging)
 
@@ -350,6 +352,20 @@ def timed(cmd: List[str]) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, check=True)
     return (time.perf_counter() - start) * 1000
+
+
+def dist_sizes() -> List[Tuple[str, int]]:
+    """The release artefacts of `make dist`, when dist/ holds them: the wheel, the C tarball and
+    what the tarball unpacks to."""
+    dist = ROOT / "dist"
+    found = [(f"`make dist` wheel {p.name}", p.stat().st_size) for p in sorted(dist.glob("mpgs-*.whl"))]
+    for tarball in sorted(dist.glob("libmpgs-*-linux-x86_64.tar.gz")):
+        found.append((f"`make dist` C tarball {tarball.name}", tarball.stat().st_size))
+        with tarfile.open(tarball) as t:
+            for m in t.getmembers():
+                if m.isfile() and m.name.endswith((".a", ".so." + tarball.name.split("-")[1])):
+                    found.append((f"`make dist` C tarball, unpacked: {m.name.split('/', 1)[1]}", m.size))
+    return found
 
 
 def write(out: str, n_runs: int, rows: List[Row], ratios: List[Tuple[str, float, str]], sizes: List[Tuple[str, int]], imports: List[float], bare: List[float], with_logging: List[float]) -> None:
@@ -392,7 +408,8 @@ def write(out: str, n_runs: int, rows: List[Row], ratios: List[Tuple[str, float,
         "  `cargo bench -p mpgs --bench validation` (criterion; its median and 95 % interval).",
         "- 7: `c_bench rss 1000 100000` and `bench/bench.py rss 1000 100000`: resident memory from",
         "  /proc/self/statm after 1,000 and after 100,000 Create Session calls.",
-        "- 8: `strip` of the installed libmpgs.so, the wheel from `maturin build --release`, and",
+        "- 8: `strip` of the installed libmpgs.so, the wheel from `maturin build --release`, the",
+        "  artefacts of `make dist` when dist/ holds them (the C tarball and the libraries in it), and",
         "  wall time of `python -c \"import mpgs\"` in a fresh process.",
         "- 9-12: the other languages through the header, 5,000 Create Session calls a run (after 10",
         "  to warm up) on one thread and one keep-alive connection, the same body and Basic auth:",

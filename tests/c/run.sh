@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 stage=target/c/stage
 bin=target/c/bin
 mkdir -p "$bin"
-version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+version=$(scripts/version.sh)
 export PKG_CONFIG_PATH="$stage/lib/pkgconfig"
 strict=(-Wall -Wextra -Werror -pedantic -g)
 read -ra cflags <<<"$(pkg-config --cflags mpgs)"
