@@ -13,7 +13,8 @@ pub struct FieldError {
     pub field: String,
     /// `INVALID`, `MISSING` or `UNSUPPORTED`.
     pub validation_type: ValidationType,
-    /// What is wrong, in plain words ("must be exactly 9 digits, got 8"). Never holds the value
+    /// What is wrong, in plain words, and the API version the rule belongs to ("must be exactly 9
+    /// digits, got 8 (v38)"). Never holds the value
     /// of a secret field.
     pub explanation: String,
 }

@@ -345,6 +345,14 @@ fn check(op: Operation, version: u32, level: ValidationLevel, body: &Value) -> V
     if strict && op == Operation::CreateToken {
         check_token_cross_fields(body, &mut errors);
     }
+    // Every message names the version the rule was judged at.
+    let tag = format!("(v{version})");
+    for e in &mut errors {
+        if !e.explanation.contains(&tag) {
+            e.explanation.push(' ');
+            e.explanation.push_str(&tag);
+        }
+    }
     errors
 }
 

@@ -263,8 +263,25 @@ fn dotted_and_nested_forms_are_validated_alike() {
     let err = validate(Operation::CreateToken, &dotted).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "sourceOfFunds.provided.ach.routingNumber: must be exactly 9 digits, got 8 (INVALID)"
+        "sourceOfFunds.provided.ach.routingNumber: must be exactly 9 digits, got 8 (v38) (INVALID)"
     );
+}
+
+#[test]
+fn every_validation_message_names_the_version_it_was_judged_at() {
+    use mpgs::{validate_at, ValidationLevel as L};
+    let bad = json!({"sourceOfFunds": {"type": "ACH", "provided": {"ach": {"routingNumber": "01100001",
+                     "bankAccountNumber": "123", "secCode": "WEB"}}}});
+    for v in [38, 70] {
+        let e = validate_at(Operation::CreateToken, v, L::Strict, &bad).unwrap_err();
+        for f in e.field_errors() {
+            assert!(f.explanation.ends_with(&format!("(v{v})")), "{f}");
+        }
+    }
+    let e =
+        validate_at(Operation::CreateSession, 58, L::Auto, &json!({"session": {"authenticationLimit": 99}}))
+            .unwrap_err();
+    assert!(e.field_errors()[0].explanation.ends_with("(v58)"), "{e}");
 }
 
 #[test]

@@ -517,7 +517,9 @@ fn unknown_fields_into(path: &str, details: &Value, view: &mut Value) {
     let (Some(details), Some(view)) = (details.as_object(), view.as_object_mut()) else { return };
     for (k, v) in details {
         let known = mpgs::rules::find(Operation::CreateToken.rules(), &format!("{path}.{k}")).is_some();
-        if !known && v.is_string() && !view.contains_key(k) {
+        // Only names of no secret: a newer version's unknown field might be a security code.
+        let plain = matches!(k.as_str(), "nameOnCard");
+        if !known && plain && v.is_string() && !view.contains_key(k) {
             view.insert(k.clone(), v.clone());
         }
     }

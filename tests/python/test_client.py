@@ -89,7 +89,7 @@ def test_validation_error_lists_every_field(client: mpgs.Client) -> None:
     err = e.value
     assert isinstance(err, ValueError) and isinstance(err, mpgs.Error)
     assert (err.field, err.validation_type) == ("sourceOfFunds.provided.ach.routingNumber", "INVALID")
-    assert err.explanation == "must be exactly 9 digits, got 8"
+    assert err.explanation == "must be exactly 9 digits, got 8 (v38)"
     assert {(f.field, f.validation_type) for f in err.errors} == {
         ("sourceOfFunds.provided.ach.routingNumber", "INVALID"),
         ("bogus", "UNSUPPORTED"),

@@ -29,7 +29,7 @@ macro_rules! gateway_enum {
                 }
             }
 
-            /// Parses the gateway's spelling (case sensitive); anything else is `Other`.
+            /// Parses the gateway's spelling (case sensitive); anything else is `Unrecognized`.
             pub fn parse(s: &str) -> Self {
                 match s {
                     $($text => Self::$variant,)+
