@@ -1,10 +1,11 @@
-from typing import Any, Dict, List, Mapping, Optional, Union, final
+import asyncio
+from typing import Any, ClassVar, Dict, List, Mapping, Optional, Union, final
 
 from ._enums import CardBrand, CardScheme, FundingMethod, GatewayCode, Result, TokenStatus, UpdateStatus, VerificationStrategy
 
 __version__: str
 __all__ = [
-    "__version__", "NativeClient", "Session", "Token", "CardInfo", "AchInfo", "GiftCardInfo", "Usage",
+    "__version__", "NativeClient", "AsyncRunner", "AsyncCall", "Session", "Token", "CardInfo", "AchInfo", "GiftCardInfo", "Usage",
     "validate_create_session", "validate_create_token", "enum_values",
 ]
 
@@ -36,6 +37,28 @@ class NativeClient:
         correlation_id: Optional[str] = None,
     ) -> Session: ...
     def create_token(self, body: Mapping[str, Any]) -> Token: ...
+
+@final
+class AsyncCall:
+    def cancel(self) -> bool: ...
+
+@final
+class AsyncRunner:
+    MAX_IN_FLIGHT: ClassVar[int]
+    def __new__(cls, client: NativeClient, max_in_flight: int) -> AsyncRunner: ...
+    def create_session(
+        self,
+        loop_: asyncio.AbstractEventLoop,
+        future: asyncio.Future[Session],
+        /,
+        body: Optional[Mapping[str, Any]] = None,
+        authentication_limit: Optional[int] = None,
+        correlation_id: Optional[str] = None,
+    ) -> AsyncCall: ...
+    def create_token(self, loop_: asyncio.AbstractEventLoop, future: asyncio.Future[Token], /, body: Mapping[str, Any]) -> AsyncCall: ...
+    @property
+    def threads(self) -> int: ...
+    def close(self) -> None: ...
 
 @final
 class Session:

@@ -1,0 +1,311 @@
+//! The native half of `mpgs.AsyncClient`. A call's body is converted on the event loop's thread
+//! (the same conversion as the blocking client), then the call runs on a worker thread owned by
+//! Rust, detached from the interpreter, through the same core client; its result is turned into
+//! the same Python object or exception and handed to the loop with `loop.call_soon_threadsafe`.
+//!
+//! Workers are started on demand, one for each call waiting when none is idle, up to the
+//! client's maximum ([`MAX_IN_FLIGHT`] unless a subclass of `AsyncClient` says otherwise);
+//! further calls queue and start as workers free up. A worker idle for [`IDLE_EXIT`] ends.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Duration;
+
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::{PyClass, PyClassInitializer};
+use serde_json::Value;
+
+use crate::{raise, session_json, to_json, NativeClient, Session, Token};
+
+/// The most calls one client runs at once by default; more wait their turn in a queue.
+pub(crate) const MAX_IN_FLIGHT: usize = 256;
+/// How long a worker with nothing to do waits before it ends.
+const IDLE_EXIT: Duration = Duration::from_secs(30);
+/// Worker stack: the call needs far less than the 2 MiB default (rustls, ureq, serde_json).
+const STACK: usize = 512 * 1024;
+
+type Job = Box<dyn FnOnce() + Send>;
+
+struct Pool {
+    state: Mutex<State>,
+    ready: Condvar,
+    max_threads: usize,
+}
+
+struct State {
+    queue: VecDeque<Job>,
+    idle: usize,
+    threads: usize,
+    closed: bool,
+}
+
+fn lock(pool: &Pool) -> MutexGuard<'_, State> {
+    // A job never runs under the lock, so the lock cannot be poisoned by a job's panic.
+    pool.state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Pool {
+    fn new(max_threads: usize) -> Arc<Self> {
+        Arc::new(Pool {
+            state: Mutex::new(State { queue: VecDeque::new(), idle: 0, threads: 0, closed: false }),
+            ready: Condvar::new(),
+            max_threads,
+        })
+    }
+
+    /// Queues a job; starts a worker when the idle ones do not cover the queue and the cap
+    /// allows. Fails only if no worker exists and none can be started.
+    fn submit(self: &Arc<Self>, job: Job) -> Result<(), String> {
+        let mut st = lock(self);
+        if st.closed {
+            return Err("the client is closed".into());
+        }
+        st.queue.push_back(job);
+        if st.idle > 0 {
+            self.ready.notify_one();
+        }
+        if st.idle < st.queue.len() && st.threads < self.max_threads {
+            let pool = Arc::clone(self);
+            let started = std::thread::Builder::new()
+                .name("mpgs-async".into())
+                .stack_size(STACK)
+                .spawn(move || pool.work());
+            match started {
+                Ok(_) => st.threads += 1,
+                Err(e) if st.threads == 0 => {
+                    st.queue.pop_back();
+                    return Err(format!("cannot start a worker thread: {e}"));
+                }
+                Err(_) => {} // the running workers take it in turn
+            }
+        }
+        Ok(())
+    }
+
+    fn work(&self) {
+        let mut st = lock(self);
+        loop {
+            if let Some(job) = st.queue.pop_front() {
+                drop(st);
+                job();
+                st = lock(self);
+                continue;
+            }
+            if st.closed {
+                break;
+            }
+            st.idle += 1;
+            let (guard, wait) = self.ready.wait_timeout(st, IDLE_EXIT).unwrap_or_else(|e| e.into_inner());
+            st = guard;
+            st.idle -= 1;
+            if wait.timed_out() && st.queue.is_empty() {
+                break;
+            }
+        }
+        st.threads -= 1;
+    }
+
+    /// Refuses new jobs; queued ones still run; workers end once the queue is empty.
+    fn close(&self) {
+        lock(self).closed = true;
+        self.ready.notify_all();
+    }
+}
+
+const QUEUED: u8 = 0;
+const RUNNING: u8 = 1;
+const DONE: u8 = 2;
+const CANCELLED: u8 = 3;
+
+/// One call handed to the workers; `cancel()` says whether its request may have been sent.
+#[pyclass(frozen, module = "mpgs._native")]
+pub(crate) struct AsyncCall {
+    state: Arc<AtomicU8>,
+}
+
+#[pymethods]
+impl AsyncCall {
+    /// Drops the call if it has not started (then returns False: nothing was sent). Otherwise
+    /// its exchange is under way or over, its result will be dropped, and this returns True.
+    fn cancel(&self) -> bool {
+        self.state.compare_exchange(QUEUED, CANCELLED, Ordering::AcqRel, Ordering::Acquire).is_err()
+    }
+}
+
+/// Runs the calls of one `AsyncClient` on Rust-owned worker threads.
+#[pyclass(frozen, module = "mpgs._native")]
+pub(crate) struct AsyncRunner {
+    client: mpgs::Client,
+    pool: Arc<Pool>,
+}
+
+enum Op {
+    Session,
+    Token,
+}
+
+impl AsyncRunner {
+    fn start(
+        &self,
+        op: Op,
+        json: Value,
+        loop_: Bound<'_, PyAny>,
+        future: Bound<'_, PyAny>,
+    ) -> PyResult<AsyncCall> {
+        let state = Arc::new(AtomicU8::new(QUEUED));
+        let job_state = Arc::clone(&state);
+        let client = self.client.clone();
+        let (loop_, future) = (loop_.unbind(), future.unbind());
+        let job: Job = Box::new(move || {
+            if job_state.compare_exchange(QUEUED, RUNNING, Ordering::AcqRel, Ordering::Acquire).is_err() {
+                return; // cancelled before it was sent
+            }
+            // Not attached to the interpreter: the network wait holds no GIL.
+            match op {
+                Op::Session => {
+                    let result = client.create_session_json(json).map(|inner| Session { inner });
+                    job_state.store(DONE, Ordering::Release);
+                    deliver(loop_, future, result);
+                }
+                Op::Token => {
+                    let result = client.create_token_json(json).map(|inner| Token { inner });
+                    job_state.store(DONE, Ordering::Release);
+                    deliver(loop_, future, result);
+                }
+            }
+        });
+        self.pool.submit(job).map_err(PyRuntimeError::new_err)?;
+        Ok(AsyncCall { state })
+    }
+}
+
+/// Worker threads that are attached to the interpreter right now, and whether it is shutting
+/// down. In Python before 3.14 a thread that waits for the GIL once finalization has begun is
+/// ended by `pthread_exit`, whose forced unwind aborts the process when it meets Rust frames; so
+/// the `atexit` hook [`shutdown`] closes the gate and waits (GIL released) for those inside.
+struct Gate {
+    state: Mutex<(bool, usize)>,
+    left: Condvar,
+}
+
+static GATE: Gate = Gate { state: Mutex::new((false, 0)), left: Condvar::new() };
+
+fn gate() -> MutexGuard<'static, (bool, usize)> {
+    GATE.state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Runs `f` attached to the interpreter from a thread Rust started (or any thread outside
+/// Python), unless the interpreter is shutting down: then returns None.
+pub(crate) fn attached<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
+    {
+        let mut g = gate();
+        if g.0 {
+            return None;
+        }
+        g.1 += 1;
+    }
+    let result = Python::try_attach(f);
+    let mut g = gate();
+    g.1 -= 1;
+    if g.1 == 0 {
+        GATE.left.notify_all();
+    }
+    result
+}
+
+/// Registered with `atexit` when the module loads: from now on workers leave Python alone;
+/// returns once the ones attached have let go.
+#[pyfunction]
+pub(crate) fn shutdown(py: Python<'_>) {
+    gate().0 = true;
+    py.detach(|| {
+        let mut g = gate();
+        while g.1 > 0 {
+            g = GATE.left.wait(g).unwrap_or_else(|e| e.into_inner());
+        }
+    });
+}
+
+/// Hands a result to the loop: `loop.call_soon_threadsafe(_resolve, future, ok, value)`. Nothing
+/// is delivered when the interpreter is shutting down or the loop is closed (its tasks were
+/// cancelled before it closed, and the cancellation was logged then).
+fn deliver<T>(loop_: Py<PyAny>, future: Py<PyAny>, result: mpgs::Result<T>)
+where
+    T: PyClass + Into<PyClassInitializer<T>>,
+{
+    static RESOLVE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    attached(|py| {
+        let value: PyResult<(bool, Py<PyAny>)> = match result {
+            Ok(v) => Py::new(py, v).map(|v| (true, v.into_any())),
+            Err(e) => Ok((false, raise(py, e).into_value(py).into_any())),
+        };
+        let sent = value.and_then(|(ok, value)| {
+            let resolve = RESOLVE.import(py, "mpgs._async_client", "_resolve")?;
+            loop_.call_method1(py, "call_soon_threadsafe", (resolve, future, ok, value))
+        });
+        if let Err(e) = sent {
+            if !loop_.call_method0(py, "is_closed").and_then(|c| c.is_truthy(py)).unwrap_or(false) {
+                e.write_unraisable(py, Some(loop_.bind(py)));
+            }
+        }
+    });
+}
+
+#[pymethods]
+impl AsyncRunner {
+    #[new]
+    fn new(client: &Bound<'_, NativeClient>, max_in_flight: usize) -> PyResult<Self> {
+        if max_in_flight == 0 {
+            return Err(PyValueError::new_err("max_in_flight must be at least 1"));
+        }
+        Ok(AsyncRunner { client: client.get().inner.clone(), pool: Pool::new(max_in_flight) })
+    }
+
+    /// The default most calls run at once; more wait their turn.
+    #[classattr]
+    const MAX_IN_FLIGHT: usize = MAX_IN_FLIGHT;
+
+    #[pyo3(signature = (loop_, future, /, body=None, authentication_limit=None, correlation_id=None))]
+    fn create_session(
+        &self,
+        loop_: Bound<'_, PyAny>,
+        future: Bound<'_, PyAny>,
+        body: Option<&Bound<'_, PyAny>>,
+        authentication_limit: Option<&Bound<'_, PyAny>>,
+        correlation_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<AsyncCall> {
+        let py = loop_.py();
+        let json = session_json(py, body, authentication_limit, correlation_id)?;
+        self.start(Op::Session, json, loop_, future)
+    }
+
+    #[pyo3(signature = (loop_, future, /, body))]
+    fn create_token(
+        &self,
+        loop_: Bound<'_, PyAny>,
+        future: Bound<'_, PyAny>,
+        body: &Bound<'_, PyAny>,
+    ) -> PyResult<AsyncCall> {
+        self.start(Op::Token, to_json(body, 0)?, loop_, future)
+    }
+
+    /// The worker threads alive now (started on demand, ended when idle).
+    #[getter]
+    fn threads(&self) -> usize {
+        lock(&self.pool).threads
+    }
+
+    /// Refuses new calls; calls already queued or under way still finish and deliver.
+    fn close(&self) {
+        self.pool.close();
+    }
+}
+
+impl Drop for AsyncRunner {
+    fn drop(&mut self) {
+        self.pool.close();
+    }
+}
