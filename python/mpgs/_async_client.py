@@ -11,20 +11,10 @@ from . import _native
 from ._client import _ClientBase, _log
 
 _R = TypeVar("_R")
-_Start = Callable[[_native.AsyncRunner, asyncio.AbstractEventLoop, "asyncio.Future[_R]"], _native.AsyncCall]
+_Start = Callable[[_native.AsyncRunner, _native.Inbox, "asyncio.Future[_R]"], _native.AsyncCall]
 
 # Guards the binding of a client to its event loop (held for a few instructions per call).
 _bind_lock = threading.Lock()
-
-
-def _resolve(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
-    """Runs on the loop's thread, scheduled by a worker with ``call_soon_threadsafe``."""
-    if future.done():  # its task was cancelled: the cancellation was logged then
-        return
-    if ok:
-        future.set_result(value)
-    else:
-        future.set_exception(value)
 
 
 class AsyncClient(_ClientBase):
@@ -35,7 +25,7 @@ class AsyncClient(_ClientBase):
 
     The event loop never waits on the network: each call runs on a worker thread owned by the
     native core, with the GIL released, and its result comes back through
-    ``loop.call_soon_threadsafe``. Up to ``MAX_IN_FLIGHT`` (256) calls of one client run at once
+    ``loop.call_soon_threadsafe`` (answers arriving together come back together). Up to ``MAX_IN_FLIGHT`` (256) calls of one client run at once
     (a subclass may set another number); further calls wait their turn. Works under any running asyncio loop (uvloop too); a client is
     used from one loop at a time. ``async with`` closes it; ``await close()`` refuses new calls
     at once and returns when the calls under way have finished; a closed client raises
@@ -50,6 +40,7 @@ class AsyncClient(_ClientBase):
 
     _runner: Optional[_native.AsyncRunner] = None
     _loop: Optional[asyncio.AbstractEventLoop] = None
+    _inbox: Optional[_native.Inbox] = None
     _pending: Optional[Set[asyncio.Future[Any]]] = None
 
     async def create_session(
@@ -61,34 +52,34 @@ class AsyncClient(_ClientBase):
     ) -> _native.Session:
         """Create Session. ``body`` is nested or dotted JSON; keywords set the common fields."""
         return await self._call(
-            "session", lambda runner, loop, fut: runner.create_session(loop, fut, body, authentication_limit, correlation_id)
+            "session", lambda runner, inbox, fut: runner.create_session(inbox, fut, body, authentication_limit, correlation_id)
         )
 
     async def create_token(self, body: Mapping[str, Any]) -> _native.Token:
         """Create or Update Token. ``body`` is nested or dotted JSON."""
-        return await self._call("token", lambda runner, loop, fut: runner.create_token(loop, fut, body))
+        return await self._call("token", lambda runner, inbox, fut: runner.create_token(inbox, fut, body))
 
-    def _bind(self) -> Tuple[asyncio.AbstractEventLoop, _native.AsyncRunner, Set[asyncio.Future[Any]]]:
+    def _bind(self) -> Tuple[asyncio.AbstractEventLoop, _native.Inbox, _native.AsyncRunner, Set[asyncio.Future[Any]]]:
         """The running loop, bound to this client; refuses a closed client or a second loop."""
         native = self._client()
         loop = asyncio.get_running_loop()
         with _bind_lock:
             if self._pending is None:
                 self._pending = set()
-            if loop is not self._loop:
+            if loop is not self._loop or self._inbox is None:
                 if self._pending and self._loop is not None and not self._loop.is_closed():
                     raise RuntimeError("this mpgs.AsyncClient has calls in flight on another event loop: use a client from one loop at a time")
-                self._loop = loop
+                self._loop, self._inbox = loop, _native.Inbox(loop)
             if self._runner is None:
                 self._runner = _native.AsyncRunner(native, self.MAX_IN_FLIGHT)
-            return loop, self._runner, self._pending
+            return loop, self._inbox, self._runner, self._pending
 
     async def _call(self, op: str, start_call: _Start[_R]) -> _R:
         start = time.perf_counter()
-        loop, runner, pending = self._bind()
+        loop, inbox, runner, pending = self._bind()
         future: asyncio.Future[_R] = loop.create_future()
         try:
-            call = start_call(runner, loop, future)
+            call = start_call(runner, inbox, future)
         except Exception as e:  # the body could not be converted: nothing was sent
             self._log(op, type(e).__name__, start)
             raise

@@ -5,7 +5,7 @@ from ._enums import CardBrand, CardScheme, FundingMethod, GatewayCode, Result, T
 
 __version__: str
 __all__ = [
-    "__version__", "NativeClient", "AsyncRunner", "AsyncCall", "Session", "Token", "CardInfo", "AchInfo", "GiftCardInfo", "Usage",
+    "__version__", "NativeClient", "AsyncRunner", "AsyncCall", "Inbox", "Session", "Token", "CardInfo", "AchInfo", "GiftCardInfo", "Usage",
     "validate_create_session", "validate_create_token", "enum_values",
 ]
 
@@ -43,19 +43,24 @@ class AsyncCall:
     def cancel(self) -> bool: ...
 
 @final
+class Inbox:
+    def __new__(cls, loop_: asyncio.AbstractEventLoop) -> Inbox: ...
+    def drain(self) -> None: ...
+
+@final
 class AsyncRunner:
     MAX_IN_FLIGHT: ClassVar[int]
     def __new__(cls, client: NativeClient, max_in_flight: int) -> AsyncRunner: ...
     def create_session(
         self,
-        loop_: asyncio.AbstractEventLoop,
+        inbox: Inbox,
         future: asyncio.Future[Session],
         /,
         body: Optional[Mapping[str, Any]] = None,
         authentication_limit: Optional[int] = None,
         correlation_id: Optional[str] = None,
     ) -> AsyncCall: ...
-    def create_token(self, loop_: asyncio.AbstractEventLoop, future: asyncio.Future[Token], /, body: Mapping[str, Any]) -> AsyncCall: ...
+    def create_token(self, inbox: Inbox, future: asyncio.Future[Token], /, body: Mapping[str, Any]) -> AsyncCall: ...
     @property
     def threads(self) -> int: ...
     def close(self) -> None: ...

@@ -1,21 +1,22 @@
 //! The native half of `mpgs.AsyncClient`. A call's body is converted on the event loop's thread
 //! (the same conversion as the blocking client), then the call runs on a worker thread owned by
-//! Rust, detached from the interpreter, through the same core client; its result is turned into
-//! the same Python object or exception and handed to the loop with `loop.call_soon_threadsafe`.
+//! Rust, detached from the interpreter, through the same core client. Its result goes into the
+//! loop's [`Inbox`]; the worker that finds the inbox empty schedules one `drain` on the loop with
+//! `loop.call_soon_threadsafe`, and `drain`, on the loop's thread, turns each result into the same
+//! Python object or exception as the blocking client and completes the call's future. So workers
+//! take the GIL once for a burst of answers, not once each.
 //!
 //! Workers are started on demand, one for each call waiting when none is idle, up to the
 //! client's maximum ([`MAX_IN_FLIGHT`] unless a subclass of `AsyncClient` says otherwise);
 //! further calls queue and start as workers free up. A worker idle for [`IDLE_EXIT`] ends.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::{PyClass, PyClassInitializer};
 use serde_json::Value;
 
 use crate::{raise, session_json, to_json, NativeClient, Session, Token};
@@ -152,30 +153,24 @@ impl AsyncRunner {
         &self,
         op: Op,
         json: Value,
-        loop_: Bound<'_, PyAny>,
+        inbox: &Bound<'_, Inbox>,
         future: Bound<'_, PyAny>,
     ) -> PyResult<AsyncCall> {
         let state = Arc::new(AtomicU8::new(QUEUED));
         let job_state = Arc::clone(&state);
         let client = self.client.clone();
-        let (loop_, future) = (loop_.unbind(), future.unbind());
+        let (inbox, future) = (inbox.clone().unbind(), future.unbind());
         let job: Job = Box::new(move || {
             if job_state.compare_exchange(QUEUED, RUNNING, Ordering::AcqRel, Ordering::Acquire).is_err() {
                 return; // cancelled before it was sent
             }
             // Not attached to the interpreter: the network wait holds no GIL.
-            match op {
-                Op::Session => {
-                    let result = client.create_session_json(json).map(|inner| Session { inner });
-                    job_state.store(DONE, Ordering::Release);
-                    deliver(loop_, future, result);
-                }
-                Op::Token => {
-                    let result = client.create_token_json(json).map(|inner| Token { inner });
-                    job_state.store(DONE, Ordering::Release);
-                    deliver(loop_, future, result);
-                }
-            }
+            let result = match op {
+                Op::Session => client.create_session_json(json).map(|s| Outcome::Session(Box::new(s))),
+                Op::Token => client.create_token_json(json).map(|t| Outcome::Token(Box::new(t))),
+            };
+            job_state.store(DONE, Ordering::Release);
+            Inbox::post(inbox, future, result);
         });
         self.pool.submit(job).map_err(PyRuntimeError::new_err)?;
         Ok(AsyncCall { state })
@@ -229,29 +224,71 @@ pub(crate) fn shutdown(py: Python<'_>) {
     });
 }
 
-/// Hands a result to the loop: `loop.call_soon_threadsafe(_resolve, future, ok, value)`. Nothing
-/// is delivered when the interpreter is shutting down or the loop is closed (its tasks were
-/// cancelled before it closed, and the cancellation was logged then).
-fn deliver<T>(loop_: Py<PyAny>, future: Py<PyAny>, result: mpgs::Result<T>)
-where
-    T: PyClass + Into<PyClassInitializer<T>>,
-{
-    static RESOLVE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-    attached(|py| {
-        let value: PyResult<(bool, Py<PyAny>)> = match result {
-            Ok(v) => Py::new(py, v).map(|v| (true, v.into_any())),
-            Err(e) => Ok((false, raise(py, e).into_value(py).into_any())),
-        };
-        let sent = value.and_then(|(ok, value)| {
-            let resolve = RESOLVE.import(py, "mpgs._async_client", "_resolve")?;
-            loop_.call_method1(py, "call_soon_threadsafe", (resolve, future, ok, value))
+enum Outcome {
+    Session(Box<mpgs::Session>),
+    Token(Box<mpgs::Token>),
+}
+
+/// Answers waiting for one event loop, and whether a `drain` is scheduled on it.
+#[pyclass(frozen, module = "mpgs._native")]
+pub(crate) struct Inbox {
+    loop_: Py<PyAny>,
+    answers: Mutex<Vec<(Py<PyAny>, mpgs::Result<Outcome>)>>,
+    scheduled: AtomicBool,
+}
+
+impl Inbox {
+    /// From a worker: queues an answer; the first since the last drain schedules the next one.
+    /// Nothing is scheduled when the interpreter is shutting down or the loop is closed (its
+    /// tasks were cancelled before it closed, and each cancellation was logged then).
+    fn post(inbox: Py<Inbox>, future: Py<PyAny>, result: mpgs::Result<Outcome>) {
+        let this = inbox.get();
+        this.answers.lock().unwrap_or_else(|e| e.into_inner()).push((future, result));
+        if this.scheduled.swap(true, Ordering::SeqCst) {
+            return; // the drain already scheduled takes this answer too
+        }
+        attached(|py| {
+            let drain = inbox.bind(py).getattr("drain");
+            let scheduled = drain.and_then(|d| this.loop_.call_method1(py, "call_soon_threadsafe", (d,)));
+            if let Err(e) = scheduled {
+                if !this.loop_.call_method0(py, "is_closed").and_then(|c| c.is_truthy(py)).unwrap_or(false) {
+                    e.write_unraisable(py, Some(this.loop_.bind(py)));
+                }
+            }
         });
-        if let Err(e) = sent {
-            if !loop_.call_method0(py, "is_closed").and_then(|c| c.is_truthy(py)).unwrap_or(false) {
-                e.write_unraisable(py, Some(loop_.bind(py)));
+    }
+}
+
+#[pymethods]
+impl Inbox {
+    #[new]
+    fn new(loop_: Py<PyAny>) -> Self {
+        Inbox { loop_, answers: Mutex::new(Vec::new()), scheduled: AtomicBool::new(false) }
+    }
+
+    /// On the loop's thread: completes the future of every answer that has arrived, unless its
+    /// task was cancelled (then the answer is dropped).
+    fn drain(&self, py: Python<'_>) {
+        self.scheduled.store(false, Ordering::SeqCst);
+        let answers = std::mem::take(&mut *self.answers.lock().unwrap_or_else(|e| e.into_inner()));
+        for (future, result) in answers {
+            let future = future.bind(py);
+            let completed = future.call_method0("done").and_then(|done| {
+                if done.is_truthy()? {
+                    return Ok(());
+                }
+                match result {
+                    Ok(Outcome::Session(s)) => future.call_method1("set_result", (Session { inner: *s },)),
+                    Ok(Outcome::Token(t)) => future.call_method1("set_result", (Token { inner: *t },)),
+                    Err(e) => future.call_method1("set_exception", (raise(py, e).into_value(py),)),
+                }
+                .map(drop)
+            });
+            if let Err(e) = completed {
+                e.write_unraisable(py, Some(future));
             }
         }
-    });
+    }
 }
 
 #[pymethods]
@@ -268,28 +305,27 @@ impl AsyncRunner {
     #[classattr]
     const MAX_IN_FLIGHT: usize = MAX_IN_FLIGHT;
 
-    #[pyo3(signature = (loop_, future, /, body=None, authentication_limit=None, correlation_id=None))]
+    #[pyo3(signature = (inbox, future, /, body=None, authentication_limit=None, correlation_id=None))]
     fn create_session(
         &self,
-        loop_: Bound<'_, PyAny>,
+        inbox: &Bound<'_, Inbox>,
         future: Bound<'_, PyAny>,
         body: Option<&Bound<'_, PyAny>>,
         authentication_limit: Option<&Bound<'_, PyAny>>,
         correlation_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<AsyncCall> {
-        let py = loop_.py();
-        let json = session_json(py, body, authentication_limit, correlation_id)?;
-        self.start(Op::Session, json, loop_, future)
+        let json = session_json(inbox.py(), body, authentication_limit, correlation_id)?;
+        self.start(Op::Session, json, inbox, future)
     }
 
-    #[pyo3(signature = (loop_, future, /, body))]
+    #[pyo3(signature = (inbox, future, /, body))]
     fn create_token(
         &self,
-        loop_: Bound<'_, PyAny>,
+        inbox: &Bound<'_, Inbox>,
         future: Bound<'_, PyAny>,
         body: &Bound<'_, PyAny>,
     ) -> PyResult<AsyncCall> {
-        self.start(Op::Token, to_json(body, 0)?, loop_, future)
+        self.start(Op::Token, to_json(body, 0)?, inbox, future)
     }
 
     /// The worker threads alive now (started on demand, ended when idle).

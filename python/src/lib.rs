@@ -560,6 +560,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Usage>()?;
     m.add_class::<aio::AsyncRunner>()?;
     m.add_class::<aio::AsyncCall>()?;
+    m.add_class::<aio::Inbox>()?;
     m.add_function(wrap_pyfunction!(validate_create_session, m)?)?;
     m.add_function(wrap_pyfunction!(validate_create_token, m)?)?;
     m.add_function(wrap_pyfunction!(enum_values, m)?)?;
