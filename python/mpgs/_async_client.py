@@ -60,30 +60,33 @@ class AsyncClient(_ClientBase):
         return await self._call("token", lambda runner, inbox, fut: runner.create_token(inbox, fut, body))
 
     def _bind(self) -> Tuple[asyncio.AbstractEventLoop, _native.Inbox, _native.AsyncRunner, Set[asyncio.Future[Any]]]:
-        """The running loop, bound to this client; refuses a closed client or a second loop."""
+        """Binds the running loop to this client; refuses a closed client or a second loop. The
+        caller registers its call's future in the returned set while holding ``_bind_lock``."""
         native = self._client()
         loop = asyncio.get_running_loop()
-        with _bind_lock:
-            if self._pending is None:
-                self._pending = set()
-            if loop is not self._loop or self._inbox is None:
-                if self._pending and self._loop is not None and not self._loop.is_closed():
-                    raise RuntimeError("this mpgs.AsyncClient has calls in flight on another event loop: use a client from one loop at a time")
-                self._loop, self._inbox = loop, _native.Inbox(loop)
-            if self._runner is None:
-                self._runner = _native.AsyncRunner(native, self.MAX_IN_FLIGHT)
-            return loop, self._inbox, self._runner, self._pending
+        if self._pending is None:
+            self._pending = set()
+        if loop is not self._loop or self._inbox is None:
+            if self._pending and self._loop is not None and not self._loop.is_closed():
+                raise RuntimeError("this mpgs.AsyncClient has calls in flight on another event loop: use a client from one loop at a time")
+            self._loop, self._inbox = loop, _native.Inbox(loop)
+        if self._runner is None:
+            self._runner = _native.AsyncRunner(native, self.MAX_IN_FLIGHT)
+        return loop, self._inbox, self._runner, self._pending
 
     async def _call(self, op: str, start_call: _Start[_R]) -> _R:
         start = time.perf_counter()
-        loop, inbox, runner, pending = self._bind()
-        future: asyncio.Future[_R] = loop.create_future()
+        with _bind_lock:  # bound and registered at once: another loop sees this call in flight
+            loop, inbox, runner, pending = self._bind()
+            future: asyncio.Future[_R] = loop.create_future()
+            pending.add(future)
         try:
             call = start_call(runner, inbox, future)
         except Exception as e:  # the body could not be converted: nothing was sent
+            with _bind_lock:
+                pending.discard(future)
             self._log(op, type(e).__name__, start)
             raise
-        pending.add(future)
         try:
             result = await future
         except asyncio.CancelledError:
@@ -98,7 +101,8 @@ class AsyncClient(_ClientBase):
             self._log(op, type(e).__name__, start)
             raise
         finally:
-            pending.discard(future)
+            with _bind_lock:
+                pending.discard(future)
         self._log(op, str(getattr(result, "http_status", "")), start)
         return result
 

@@ -219,7 +219,7 @@ async def test_the_event_loop_and_other_threads_run_while_a_call_waits_on_the_ne
 async def test_64_calls_are_in_flight_together(start_sandbox: Any) -> None:
     sb = start_sandbox("--latency-ms", "1500")
     c = aclient(sb)
-    assert mpgs.AsyncClient.MAX_IN_FLIGHT >= 64
+    assert mpgs.AsyncClient.MAX_IN_FLIGHT == 256  # the documented maximum
     start = time.monotonic()
     calls = [asyncio.ensure_future(c.create_session(correlation_id=f"c{i}")) for i in range(64)]
     # Each call in flight holds its own connection: 64 open at once means 64 under way at once
@@ -466,3 +466,14 @@ def test_the_process_exits_cleanly_right_after_its_calls(sandbox: Any) -> None:
         out = subprocess.run([sys.executable, "-c", EXIT_SCRIPT, sandbox.url, sandbox.ca, PASSWORD],
                              capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, (out.returncode, out.stderr)
+
+
+def test_the_readme_asyncio_example_runs_against_the_sandbox(sandbox: Any) -> None:
+    readme = (ROOT / "README.md").read_text()
+    block = next(b.split("\n", 1)[1] for b in readme.split("```python")[1:] if "mpgs.AsyncClient(" in b).split("```")[0]
+    code = block.replace('password="…", region="mtf"', f'password="{PASSWORD}", base_url="{sandbox.url}", ca_file="{sandbox.ca}"')
+    assert code != block
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    session_id, token = out.stdout.split()
+    assert len(session_id) == 31 and len(token) == 16
