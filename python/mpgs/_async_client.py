@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from typing import Any, Callable, ClassVar, Mapping, Optional, Set, Tuple, TypeVar
@@ -15,6 +16,18 @@ _Start = Callable[[_native.AsyncRunner, _native.Inbox, "asyncio.Future[_R]"], _n
 
 # Guards the binding of a client to its event loop (held for a few instructions per call).
 _bind_lock = threading.Lock()
+# Counts fork()s: a child has none of its parent's worker threads, so a client starts afresh there.
+_forks = 0
+
+
+def _after_fork_in_child() -> None:
+    global _bind_lock, _forks
+    _bind_lock = threading.Lock()
+    _forks += 1
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class AsyncClient(_ClientBase):
@@ -42,6 +55,7 @@ class AsyncClient(_ClientBase):
     _loop: Optional[asyncio.AbstractEventLoop] = None
     _inbox: Optional[_native.Inbox] = None
     _pending: Optional[Set[asyncio.Future[Any]]] = None
+    _forks: int = 0
 
     async def create_session(
         self,
@@ -64,6 +78,8 @@ class AsyncClient(_ClientBase):
         caller registers its call's future in the returned set while holding ``_bind_lock``."""
         native = self._client()
         loop = asyncio.get_running_loop()
+        if self._forks != _forks:  # the parent's workers, loop and calls are not in this process
+            self._forks, self._runner, self._loop, self._inbox, self._pending = _forks, None, None, None, None
         if self._pending is None:
             self._pending = set()
         if loop is not self._loop or self._inbox is None:

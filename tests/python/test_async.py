@@ -477,3 +477,30 @@ def test_the_readme_asyncio_example_runs_against_the_sandbox(sandbox: Any) -> No
     assert out.returncode == 0, out.stderr
     session_id, token = out.stdout.split()
     assert len(session_id) == 31 and len(token) == 16
+
+
+def _child_calls(client: Any, out: Any) -> None:
+    try:
+        async def calls() -> List[Optional[str]]:
+            first = await client.create_session()  # one call alone: no stray queue covers for it
+            return [first.id] + [s.id for s in await asyncio.gather(*(client.create_session() for _ in range(3)))]
+
+        out.put(("ok", asyncio.run(calls())))
+    except BaseException as e:  # report anything to the parent
+        out.put(("error", repr(e)))
+
+
+def test_a_forked_child_and_its_parent_both_keep_working(sandbox: Any) -> None:
+    import multiprocessing
+
+    c = aclient(sandbox)
+    assert asyncio.run(c.create_session()).http_status == 201  # the parent's workers exist now
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+    child = ctx.Process(target=_child_calls, args=(c, out))
+    child.start()
+    status, ids = out.get(timeout=30)
+    child.join(30)
+    assert (status, child.exitcode) == ("ok", 0), ids
+    assert len(set(ids)) == 4
+    assert asyncio.run(c.create_session()).http_status == 201
