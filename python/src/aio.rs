@@ -65,9 +65,7 @@ impl Pool {
             return Err("the client is closed".into());
         }
         st.queue.push_back(job);
-        if st.idle > 0 {
-            self.ready.notify_one();
-        }
+        let wake = st.idle > 0;
         if st.idle < st.queue.len() && st.threads < self.max_threads {
             let pool = Arc::clone(self);
             let started = std::thread::Builder::new()
@@ -82,6 +80,11 @@ impl Pool {
                 }
                 Err(_) => {} // the running workers take it in turn
             }
+        }
+        drop(st);
+        if wake {
+            // After unlocking: the worker woken does not find the lock still held.
+            self.ready.notify_one();
         }
         Ok(())
     }
@@ -165,10 +168,12 @@ impl AsyncRunner {
                 return; // cancelled before it was sent
             }
             // Not attached to the interpreter: the network wait holds no GIL.
-            let result = match op {
+            let call = std::panic::AssertUnwindSafe(move || match op {
                 Op::Session => client.create_session_json(json).map(|s| Outcome::Session(Box::new(s))),
                 Op::Token => client.create_token_json(json).map(|t| Outcome::Token(Box::new(t))),
-            };
+            });
+            // A bug in the core must not leave the awaiting task waiting forever.
+            let result = std::panic::catch_unwind(call).unwrap_or_else(|_| Ok(Outcome::Panicked));
             job_state.store(DONE, Ordering::Release);
             Inbox::post(inbox, future, result);
         });
@@ -227,6 +232,7 @@ pub(crate) fn shutdown(py: Python<'_>) {
 enum Outcome {
     Session(Box<mpgs::Session>),
     Token(Box<mpgs::Token>),
+    Panicked,
 }
 
 /// Answers waiting for one event loop, and whether a `drain` is scheduled on it.
@@ -280,6 +286,13 @@ impl Inbox {
                 match result {
                     Ok(Outcome::Session(s)) => future.call_method1("set_result", (Session { inner: *s },)),
                     Ok(Outcome::Token(t)) => future.call_method1("set_result", (Token { inner: *t },)),
+                    Ok(Outcome::Panicked) => future.call_method1(
+                        "set_exception",
+                        (PyRuntimeError::new_err(
+                            "mpgs: internal error in the call (a bug: please report it)",
+                        )
+                        .into_value(py),),
+                    ),
                     Err(e) => future.call_method1("set_exception", (raise(py, e).into_value(py),)),
                 }
                 .map(drop)
