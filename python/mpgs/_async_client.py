@@ -38,8 +38,9 @@ class AsyncClient(_ClientBase):
 
     The event loop never waits on the network: each call runs on a worker thread owned by the
     native core, with the GIL released, and its result comes back through
-    ``loop.call_soon_threadsafe`` (answers arriving together come back together). Up to ``MAX_IN_FLIGHT`` (256) calls of one client run at once
-    (a subclass may set another number); further calls wait their turn. Works under any running asyncio loop (uvloop too); a client is
+    ``loop.call_soon_threadsafe`` (answers arriving together come back together). Up to
+    ``MAX_IN_FLIGHT`` (256) calls of one client run at once (a subclass may set another number);
+    further calls wait their turn. Works under any running asyncio loop (uvloop too); a client is
     used from one loop at a time. ``async with`` closes it; ``await close()`` refuses new calls
     at once and returns when the calls under way have finished; a closed client raises
     ``RuntimeError``.
@@ -55,7 +56,7 @@ class AsyncClient(_ClientBase):
     _loop: Optional[asyncio.AbstractEventLoop] = None
     _inbox: Optional[_native.Inbox] = None
     _pending: Optional[Set[asyncio.Future[Any]]] = None
-    _forks: int = 0
+    _generation: int = 0  # the value of _forks when the workers were started
 
     async def create_session(
         self,
@@ -78,8 +79,8 @@ class AsyncClient(_ClientBase):
         caller registers its call's future in the returned set while holding ``_bind_lock``."""
         native = self._client()
         loop = asyncio.get_running_loop()
-        if self._forks != _forks:  # the parent's workers, loop and calls are not in this process
-            self._forks, self._runner, self._loop, self._inbox, self._pending = _forks, None, None, None, None
+        if self._generation != _forks:  # the parent's workers, loop and calls are not in this process
+            self._generation, self._runner, self._loop, self._inbox, self._pending = _forks, None, None, None, None
         if self._pending is None:
             self._pending = set()
         if loop is not self._loop or self._inbox is None:

@@ -210,9 +210,10 @@ async def test_the_event_loop_and_other_threads_run_while_a_call_waits_on_the_ne
     stop.set()
     counter.join()
     assert (await call).http_status == 201
-    # One second of network wait: a blocked loop would tick about once, a held GIL would stop the counter.
-    assert ticks >= 20, ticks
-    assert counted >= 20, counted
+    # One second of network wait: a blocked loop would tick about once, a held GIL would stop the
+    # counter; 10 leaves room for a busy machine (about 100 of each when idle).
+    assert ticks >= 10, ticks
+    assert counted >= 10, counted
 
 
 @pytest.mark.asyncio
