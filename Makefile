@@ -22,16 +22,17 @@ demo: build python c-stage
 $(PY):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q "maturin>=1.5,<2" pytest mypy
+	$(PY) -m pip install -q "maturin>=1.5,<2" pytest pytest-asyncio uvloop mypy
 
 python: $(PY)
 	$(PY) -m pip install -q --force-reinstall --no-deps ./python
 
 python-test: python
+	$(PY) -c "import pytest_asyncio, uvloop" 2>/dev/null || $(PY) -m pip install -q pytest-asyncio uvloop
 	$(CARGO) build -q -p mpgs-sandbox
 	$(PY) -m pytest tests/python -q
 	cd /tmp && $(abspath $(PY)) -m mypy.stubtest mpgs._native
-	$(PY) -m mypy --strict examples/quickstart.py
+	$(PY) -m mypy --strict examples/quickstart.py examples/quickstart_async.py
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -15,3 +15,5 @@ cc examples/pos.c $(pkg-config --cflags --libs mpgs) -o target/c/bin/pos
 LD_LIBRARY_PATH=target/c/stage/lib target/c/bin/pos
 echo "== Python (examples/quickstart.py)"
 "${PY:-.venv/bin/python}" examples/quickstart.py
+echo "== Python asyncio (examples/quickstart_async.py)"
+"${PY:-.venv/bin/python}" examples/quickstart_async.py

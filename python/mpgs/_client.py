@@ -17,8 +17,8 @@ PathLike = Union[str, "os.PathLike[str]"]
 ValidationLevel = Literal["auto", "strict", "known-fields", "off"]
 
 
-class Client:
-    """An MPGS client. Thread-safe; releases the GIL for the whole network call.
+class _ClientBase:
+    """What ``Client`` and ``AsyncClient`` share: the arguments and their checks, logging, repr.
 
     Give ``password=`` (Basic auth as ``merchant.<merchant_id>``) or ``cert_file=`` and ``key_file=``
     (PEM, mutual TLS), and ``base_url=`` or ``region=`` (``na eu ap in cn ksa mtf``).
@@ -79,6 +79,26 @@ class Client:
             raise RuntimeError("the client is closed")
         return self._native
 
+    def _log(self, op: str, outcome: str, start: float) -> None:
+        """Method, path, status (or error class) and elapsed time; never bodies or credentials."""
+        _log.info("POST %s -> %s in %.1f ms", self._paths[op], outcome, (time.perf_counter() - start) * 1000)
+
+    def __reduce__(self) -> Any:
+        raise TypeError(f"mpgs.{type(self).__name__} holds credentials and cannot be pickled")
+
+    def __repr__(self) -> str:
+        if self._native is None:
+            return f"{type(self).__name__}(merchant_id={self._merchant_id!r}, closed)"
+        return repr(self._native).replace("Client(", f"{type(self).__name__}(", 1)
+
+
+class Client(_ClientBase):
+    """An MPGS client. Thread-safe; releases the GIL for the whole network call.
+
+    Give ``password=`` (Basic auth as ``merchant.<merchant_id>``) or ``cert_file=`` and ``key_file=``
+    (PEM, mutual TLS), and ``base_url=`` or ``region=`` (``na eu ap in cn ksa mtf``).
+    """
+
     def create_session(
         self,
         body: Optional[Mapping[str, Any]] = None,
@@ -107,10 +127,6 @@ class Client:
         self._log("token", str(t.http_status), start)
         return t
 
-    def _log(self, op: str, outcome: str, start: float) -> None:
-        """Method, path, status (or error class) and elapsed time; never bodies or credentials."""
-        _log.info("POST %s -> %s in %.1f ms", self._paths[op], outcome, (time.perf_counter() - start) * 1000)
-
     def close(self) -> None:
         """Drops the connections and credentials; the client cannot be used afterwards."""
         self._native = None
@@ -120,11 +136,3 @@ class Client:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def __reduce__(self) -> Any:
-        raise TypeError("mpgs.Client holds credentials and cannot be pickled")
-
-    def __repr__(self) -> str:
-        if self._native is None:
-            return f"Client(merchant_id={self._merchant_id!r}, closed)"
-        return repr(self._native)

@@ -1,12 +1,13 @@
-from typing import Any, Dict, List, Mapping, Optional, Union, final
+import asyncio
+from typing import Any, ClassVar, Dict, List, Mapping, Optional, Union, final
 
 from ._enums import (CardBrand, CardScheme, FundingMethod, GatewayCode, GiftCardBrand, GiftCardScheme, Result,
                      TokenStatus, UpdateStatus, VerificationStrategy)
 
 __version__: str
 __all__ = [
-    "__version__", "NativeClient", "Session", "Token", "CardInfo", "AchInfo", "GiftCardInfo", "Usage",
-    "validate_create_session", "validate_create_token", "enum_values", "_result_from_answer",
+    "__version__", "NativeClient", "AsyncRunner", "AsyncCall", "Inbox", "Session", "Token", "CardInfo", "AchInfo",
+    "GiftCardInfo", "Usage", "validate_create_session", "validate_create_token", "enum_values", "_result_from_answer",
 ]
 
 @final
@@ -41,6 +42,33 @@ class NativeClient:
         correlation_id: Optional[str] = None,
     ) -> Session: ...
     def create_token(self, body: Mapping[str, Any]) -> Token: ...
+
+@final
+class AsyncCall:
+    def cancel(self) -> bool: ...
+
+@final
+class Inbox:
+    def __new__(cls, loop_: asyncio.AbstractEventLoop) -> Inbox: ...
+    def drain(self) -> None: ...
+
+@final
+class AsyncRunner:
+    MAX_IN_FLIGHT: ClassVar[int]
+    def __new__(cls, client: NativeClient, max_in_flight: int) -> AsyncRunner: ...
+    def create_session(
+        self,
+        inbox: Inbox,
+        future: asyncio.Future[Session],
+        /,
+        body: Optional[Mapping[str, Any]] = None,
+        authentication_limit: Optional[int] = None,
+        correlation_id: Optional[str] = None,
+    ) -> AsyncCall: ...
+    def create_token(self, inbox: Inbox, future: asyncio.Future[Token], /, body: Mapping[str, Any]) -> AsyncCall: ...
+    @property
+    def threads(self) -> int: ...
+    def close(self) -> None: ...
 
 @final
 class Session:

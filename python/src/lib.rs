@@ -1,6 +1,8 @@
 //! `mpgs._native`: the Python binding's native half. Converts Python values to and from the
 //! core's types and releases the GIL for every network call; every rule lives in `mpgs` (core).
 
+mod aio;
+
 use std::time::Duration;
 
 use pyo3::exceptions::PyTypeError;
@@ -253,12 +255,7 @@ impl NativeClient {
         authentication_limit: Option<&Bound<'_, PyAny>>,
         correlation_id: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Session> {
-        let json = mpgs::CreateSessionRequest::body_with(
-            body.map(|b| to_json(b, 0)).transpose()?.unwrap_or(Value::Null),
-            authentication_limit.map(|v| to_json(v, 0)).transpose()?,
-            correlation_id.map(|v| to_json(v, 0)).transpose()?,
-        )
-        .map_err(|e| raise(py, e))?;
+        let json = session_json(py, body, authentication_limit, correlation_id)?;
         let client = self.inner.clone();
         let result = py.detach(move || client.create_session_json(json));
         result.map(|inner| Session { inner }).map_err(|e| raise(py, e))
@@ -274,6 +271,21 @@ impl NativeClient {
     fn __repr__(&self) -> String {
         format!("Client(merchant_id={:?}, base_url={:?})", self.inner.merchant_id(), self.inner.base_url())
     }
+}
+
+/// The Create Session body from `create_session`'s arguments (blocking and async alike).
+fn session_json(
+    py: Python<'_>,
+    body: Option<&Bound<'_, PyAny>>,
+    authentication_limit: Option<&Bound<'_, PyAny>>,
+    correlation_id: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Value> {
+    mpgs::CreateSessionRequest::body_with(
+        body.map(|b| to_json(b, 0)).transpose()?.unwrap_or(Value::Null),
+        authentication_limit.map(|v| to_json(v, 0)).transpose()?,
+        correlation_id.map(|v| to_json(v, 0)).transpose()?,
+    )
+    .map_err(|e| raise(py, e))
 }
 
 /// Validates a Create Session body offline.
@@ -580,7 +592,8 @@ impl log::Log for LogBridge {
         }
         let method = if record.level() == log::Level::Error { "error" } else { "warning" };
         let message = record.args().to_string();
-        Python::attach(|py| {
+        // From the async client's worker threads too: never once the interpreter shuts down.
+        aio::attached(|py| {
             let logged = py
                 .import("logging")
                 .and_then(|logging| logging.getattr("getLogger")?.call1(("mpgs",)))
@@ -610,9 +623,14 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<AchInfo>()?;
     m.add_class::<GiftCardInfo>()?;
     m.add_class::<Usage>()?;
+    m.add_class::<aio::AsyncRunner>()?;
+    m.add_class::<aio::AsyncCall>()?;
+    m.add_class::<aio::Inbox>()?;
     m.add_function(wrap_pyfunction!(validate_create_session, m)?)?;
     m.add_function(wrap_pyfunction!(validate_create_token, m)?)?;
     m.add_function(wrap_pyfunction!(enum_values, m)?)?;
     m.add_function(wrap_pyfunction!(_result_from_answer, m)?)?;
+    let shutdown = wrap_pyfunction!(aio::shutdown, m)?;
+    m.py().import("atexit")?.call_method1("register", (shutdown,))?;
     Ok(())
 }
