@@ -102,7 +102,7 @@ async def test_a_validation_error_comes_from_the_await_and_nothing_is_sent(start
     assert isinstance(e.value, ValueError)
     assert {(f.field, f.validation_type) for f in e.value.errors} == {
         ("sourceOfFunds.provided.ach.routingNumber", "INVALID"), ("bogus", "UNSUPPORTED"),
-        ("sourceOfFunds.provided.ach.bankAccountNumber", "MISSING"),
+        ("sourceOfFunds.provided.ach.bankAccountNumber", "MISSING"), ("sourceOfFunds.provided.ach.secCode", "MISSING"),
     }
     with pytest.raises(mpgs.ValidationError) as s:
         await c.create_session(authentication_limit=26)
