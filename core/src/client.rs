@@ -3,12 +3,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::answer::{self, Head, Reading};
-use crate::config::{Auth, ClientBuilder};
+use crate::config::ClientBuilder;
 use crate::error::{Error, Result, TransportKind};
 use crate::model::session::{CreateSessionRequest, Session};
 use crate::model::token::{CreateTokenRequest, Token};
@@ -16,7 +15,7 @@ use crate::model::ResponseMeta;
 use crate::operation::Operation;
 use crate::rules::Sensitivity;
 use crate::secret::{zeroize_json, SecretString};
-use crate::transport::{tls_config, Failure, Transport};
+use crate::transport::{Failure, Transport};
 use crate::validate::{self, ValidationLevel};
 
 const BACKOFF_BASE: Duration = Duration::from_millis(200);
@@ -25,25 +24,26 @@ const BACKOFF_CAP: Duration = Duration::from_secs(5);
 /// A gateway client. Cheap to clone; safe to share between threads.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    inner: Arc<Settings>,
 }
 
-struct Inner {
-    transport: Transport,
-    base_url: String,
-    merchant_id: String,
-    authorization: Option<SecretString>,
+/// Everything a client keeps: the transport and the checked settings.
+pub(crate) struct Settings {
+    pub(crate) transport: Transport,
+    pub(crate) base_url: String,
+    pub(crate) merchant_id: String,
+    pub(crate) authorization: Option<SecretString>,
     /// Credentials that an answer might echo (an error page reflecting request headers):
     /// hidden wherever they appear in a message.
-    credentials: Vec<SecretString>,
-    user_agent: String,
-    session_api_version: u32,
-    token_api_version: u32,
-    validation_level: ValidationLevel,
-    timeout: Duration,
-    max_retries: u32,
-    max_response_bytes: u64,
-    certificate_auth: bool,
+    pub(crate) credentials: Vec<SecretString>,
+    pub(crate) user_agent: String,
+    pub(crate) session_api_version: u32,
+    pub(crate) token_api_version: u32,
+    pub(crate) validation_level: ValidationLevel,
+    pub(crate) timeout: Duration,
+    pub(crate) max_retries: u32,
+    pub(crate) max_response_bytes: u64,
+    pub(crate) certificate_auth: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -62,55 +62,11 @@ struct Answer {
     meta: ResponseMeta,
 }
 
-impl ClientBuilder {
-    /// Checks every setting and builds the client.
-    pub fn build(self) -> Result<Client> {
-        let checked = self.check()?;
-        let mut authorization = None;
-        let mut client_cert = None;
-        let mut credentials = Vec::new();
-        match &self.auth {
-            Some(Auth::Password(p)) => {
-                let raw = Zeroizing::new(format!("merchant.{}:{}", self.merchant_id, p.expose()));
-                let encoded =
-                    Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(raw.as_bytes()));
-                authorization = Some(SecretString::new(format!("Basic {}", encoded.as_str())));
-                credentials.push(SecretString::new(encoded.as_str()));
-                credentials.push(p.clone());
-            }
-            Some(Auth::Certificate { chain_pem, key_pem }) => client_cert = Some((chain_pem, key_pem)),
-            None => return Err(Error::config("no credentials: set a password or a client certificate")),
-        }
-        let tls =
-            if checked.target.https { Some(tls_config(&self.extra_ca_pem, client_cert)?) } else { None };
-        let transport = Transport::new(
-            tls,
-            checked.target,
-            checked.proxy,
-            self.connect_timeout,
-            self.max_idle_connections,
-        );
-        Ok(Client {
-            inner: Arc::new(Inner {
-                transport,
-                base_url: checked.base_url,
-                merchant_id: self.merchant_id,
-                certificate_auth: authorization.is_none(),
-                authorization,
-                credentials,
-                user_agent: format!("mpgs/{} ({})", env!("CARGO_PKG_VERSION"), self.binding),
-                session_api_version: self.session_api_version,
-                token_api_version: self.token_api_version,
-                validation_level: self.validation_level,
-                timeout: self.timeout,
-                max_retries: self.max_retries,
-                max_response_bytes: self.max_response_bytes,
-            }),
-        })
-    }
-}
-
 impl Client {
+    pub(crate) fn new(settings: Settings) -> Self {
+        Self { inner: Arc::new(settings) }
+    }
+
     /// Starts configuring a client for a merchant.
     pub fn builder(merchant_id: impl Into<String>) -> ClientBuilder {
         ClientBuilder::new(merchant_id)
