@@ -56,6 +56,12 @@ impl std::fmt::Debug for Client {
     }
 }
 
+/// A request ready to send, and the values no answer may show.
+struct Prepared {
+    request: Zeroizing<Vec<u8>>,
+    secrets: Vec<Zeroizing<String>>,
+}
+
 /// A successful exchange before it is decoded into a result.
 struct Answer {
     json: Value,
@@ -160,57 +166,20 @@ impl Client {
     /// idempotent.
     fn execute(&self, op: Operation, body: Value) -> Result<Answer> {
         let version = self.api_version(op);
-        let mut body = validate::prepare_at(op, version, self.inner.validation_level, body)?;
-        let secrets = secret_values(op, &body);
-        let known: Vec<&str> = secrets
-            .iter()
-            .map(|s| s.as_str())
-            .chain(self.inner.credentials.iter().map(SecretString::expose))
-            .collect();
-        let bytes = Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default());
-        zeroize_json(&mut body);
         let path = self.path(op);
-        let request = self.request_bytes(&path, &bytes);
-        drop(bytes);
+        let Prepared { request, secrets } = self.prepare(op, version, &path, body)?;
         let start = Instant::now();
         let deadline = start + self.inner.timeout;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let reading =
-                match self.inner.transport.exchange(&request, deadline, self.inner.max_response_bytes) {
-                    Ok(r) => {
-                        let head = Head {
-                            status: r.status,
-                            content_type: &r.content_type,
-                            location: r.location.as_deref(),
-                            retry_after: r.retry_after.as_deref(),
-                        };
-                        answer::read(&head, &r.body, &known)
-                    }
-                    Err(f) => Reading::Failed(failure_error(f)),
-                };
+            let reading = self.attempt(&request, deadline, &secrets);
             let elapsed = start.elapsed();
+            log_attempt(&path, &reading, elapsed, attempt);
             let (retryable, retry_after) = match &reading {
-                Reading::Answered { status, .. } => {
-                    log::debug!("POST {path} -> {status} in {} ms (attempt {attempt})", elapsed.as_millis());
-                    (false, None)
-                }
-                Reading::Busy { retry_after, .. } => {
-                    log::debug!(
-                        "POST {path} -> server busy in {} ms (attempt {attempt})",
-                        elapsed.as_millis()
-                    );
-                    (true, *retry_after)
-                }
-                Reading::Failed(e) => {
-                    log::debug!(
-                        "POST {path} -> {:?} after {} ms (attempt {attempt})",
-                        e.kind(),
-                        elapsed.as_millis()
-                    );
-                    (is_not_sent_connect(e), None)
-                }
+                Reading::Answered { .. } => (false, None),
+                Reading::Busy { retry_after, .. } => (true, *retry_after),
+                Reading::Failed(e) => (is_not_sent_connect(e), None),
             };
             if retryable && attempt <= self.inner.max_retries {
                 let wait = backoff(attempt).max(retry_after.unwrap_or_default());
@@ -220,17 +189,59 @@ impl Client {
                     continue;
                 }
             }
-            let meta = |status| ResponseMeta {
-                http_status: status,
-                api_version: version,
-                elapsed,
-                attempts: attempt,
-            };
             return match reading {
-                Reading::Answered { status, json } => Ok(Answer { json, meta: meta(status) }),
+                Reading::Answered { status, json } => Ok(Answer {
+                    json,
+                    meta: ResponseMeta {
+                        http_status: status,
+                        api_version: version,
+                        elapsed,
+                        attempts: attempt,
+                    },
+                }),
                 Reading::Busy { error, .. } | Reading::Failed(error) => Err(with_attempts(error, attempt)),
             };
         }
+    }
+
+    /// Validates the body and serializes the whole request; returns it with the values an answer
+    /// must never show (the request's secret fields and the credentials).
+    fn prepare(&self, op: Operation, version: u32, path: &str, body: Value) -> Result<Prepared> {
+        let mut body = validate::prepare_at(op, version, self.inner.validation_level, body)?;
+        let mut secrets = secret_values(op, &body);
+        secrets.extend(self.inner.credentials.iter().map(|c| Zeroizing::new(c.expose().to_owned())));
+        let bytes = Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default());
+        zeroize_json(&mut body);
+        Ok(Prepared { request: self.request_bytes(path, &bytes), secrets })
+    }
+
+    /// One exchange, read into an answer, a busy gateway or a failure.
+    fn attempt(&self, request: &[u8], deadline: Instant, secrets: &[Zeroizing<String>]) -> Reading {
+        match self.inner.transport.exchange(request, deadline, self.inner.max_response_bytes) {
+            Ok(r) => {
+                let head = Head {
+                    status: r.status,
+                    content_type: &r.content_type,
+                    location: r.location.as_deref(),
+                    retry_after: r.retry_after.as_deref(),
+                };
+                let known: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
+                answer::read(&head, &r.body, &known)
+            }
+            Err(f) => Reading::Failed(failure_error(f)),
+        }
+    }
+}
+
+/// Method, path, outcome, time and attempt: never a body, never a header.
+fn log_attempt(path: &str, reading: &Reading, elapsed: Duration, attempt: u32) {
+    let ms = elapsed.as_millis();
+    match reading {
+        Reading::Answered { status, .. } => {
+            log::debug!("POST {path} -> {status} in {ms} ms (attempt {attempt})")
+        }
+        Reading::Busy { .. } => log::debug!("POST {path} -> server busy in {ms} ms (attempt {attempt})"),
+        Reading::Failed(e) => log::debug!("POST {path} -> {:?} after {ms} ms (attempt {attempt})", e.kind()),
     }
 }
 
