@@ -593,13 +593,9 @@ fn check_token_cross_fields(body: &Value, errors: &mut Vec<FieldError>) {
     // An unknown or absent type is reported by the field rules already.
     let ty = str_at(body, "sourceOfFunds.type").filter(|t| rules::SOURCE_OF_FUNDS_TYPES.contains(t));
 
-    // Each detail group belongs to one type: "If the payer chose to pay using a gift card, you
-    // must submit sourceOfFunds.type=GIFT_CARD and provide the payer's gift card details in this
-    // parameter group"; "ACH … You must provide the payer's bank account details … under the
-    // sourceOfFunds.provided.ach parameter group"; "CARD … The payer's card details must be
-    // provided" (in `sourceOfFunds.provided.card`, the group verificationStrategy names).
+    // Each detail group belongs to one type (`rules::SOURCE_OF_FUNDS_DETAILS`).
     if let Some(ty) = ty {
-        for (group, owner) in DETAIL_GROUPS {
+        for (owner, group, _) in rules::SOURCE_OF_FUNDS_DETAILS {
             if *owner != ty && lookup(body, group).is_some() {
                 errors.push(FieldError::new(
                     *group,
@@ -614,19 +610,11 @@ fn check_token_cross_fields(body: &Value, errors: &mut Vec<FieldError>) {
         return;
     }
     // The request is the only source: it must hold the details its type names.
-    // ACH: "You must provide the payer's bank account details [bankAccountNumber, routingNumber]
-    // and information about the type of ACH payment [secCode: the SEC "describes the origin and
-    // intent of the payment"] under the sourceOfFunds.provided.ach parameter group."
-    let (group, needed): (&str, &[&str]) = match ty {
-        Some("ACH") => ("sourceOfFunds.provided.ach", &["bankAccountNumber", "routingNumber", "secCode"]),
-        Some("CARD") => ("sourceOfFunds.provided.card", &["number"]),
-        Some("GIFT_CARD") => ("sourceOfFunds.provided.giftCard", &["number"]),
-        _ => ("", &[]),
-    };
-    if let Some(ty) = ty {
+    let details = ty.and_then(|ty| rules::SOURCE_OF_FUNDS_DETAILS.iter().find(|(t, _, _)| *t == ty));
+    if let (Some(ty), Some((_, group, needed))) = (ty, details) {
         let why = format!("is required when sourceOfFunds.type is {ty} and neither sourceOfFunds.token nor session.id is given");
         match lookup(body, group) {
-            None => errors.push(FieldError::new(group, Missing, why)),
+            None => errors.push(FieldError::new(*group, Missing, why)),
             Some(Value::Object(details)) => {
                 for leaf in needed.iter().filter(|leaf| !details.contains_key(**leaf)) {
                     errors.push(FieldError::new(format!("{group}.{leaf}"), Missing, why.as_str()));
@@ -665,10 +653,3 @@ fn check_token_cross_fields(body: &Value, errors: &mut Vec<FieldError>) {
         }
     }
 }
-
-/// Each `sourceOfFunds.provided` group and the `sourceOfFunds.type` it belongs to.
-const DETAIL_GROUPS: &[(&str, &str)] = &[
-    ("sourceOfFunds.provided.ach", "ACH"),
-    ("sourceOfFunds.provided.card", "CARD"),
-    ("sourceOfFunds.provided.giftCard", "GIFT_CARD"),
-];
