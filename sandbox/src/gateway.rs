@@ -14,9 +14,11 @@ use serde_json::{json, Map, Value};
 
 use crate::answers::{self, cap, lookup, ValidationType, ERROR_EXPLANATION_MAX, ERROR_FIELD_MAX};
 
-use crate::cards::{self, bin_lookup, luhn_valid, mask, now_iso8601, random_bytes, random_digits};
+use crate::cards::{self, bin_lookup, luhn_valid, mask};
+use crate::clock::now_iso8601;
 use crate::faults::Faults;
 use crate::http::{Request, Response};
+use crate::random::{random_bytes, random_digits};
 
 /// API versions the sandbox serves (the real gateway's range at the time of writing).
 pub const SUPPORTED_VERSIONS: std::ops::RangeInclusive<u32> = 1..=100;
