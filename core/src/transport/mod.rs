@@ -1,7 +1,8 @@
 //! The connection layer under the client: HTTP/1.1 over rustls on keep-alive connections to the
 //! one gateway host a client talks to, optionally through an HTTP CONNECT proxy.
 //!
-//! It is ours rather than a general HTTP client's for four reasons, each a promise of
+//! STYLE.md's Transport section names one `ureq::Agent` per client; this module departs from it
+//! on purpose. It is ours rather than a general HTTP client's for four reasons, each a promise of
 //! SECURITY.md: it knows exactly whether a failure came before any byte of the request was
 //! written (only then is a request "not sent" and retried); it never logs a byte of a request or
 //! an answer at any level; a proxy is used only when configured; and a forked child closes the
