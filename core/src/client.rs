@@ -3,15 +3,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use base64::Engine as _;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::{ClientConfig, RootCertStore};
 use serde_json::Value;
 use zeroize::Zeroizing;
 
 use crate::answer::{self, Head, Reading};
-use crate::config::{Auth, ClientBuilder};
+use crate::config::ClientBuilder;
 use crate::error::{Error, Result, TransportKind};
 use crate::model::session::{CreateSessionRequest, Session};
 use crate::model::token::{CreateTokenRequest, Token};
@@ -28,25 +24,26 @@ const BACKOFF_CAP: Duration = Duration::from_secs(5);
 /// A gateway client. Cheap to clone; safe to share between threads.
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    inner: Arc<Settings>,
 }
 
-struct Inner {
-    transport: Transport,
-    base_url: String,
-    merchant_id: String,
-    authorization: Option<SecretString>,
+/// Everything a client keeps: the transport and the checked settings.
+pub(crate) struct Settings {
+    pub(crate) transport: Transport,
+    pub(crate) base_url: String,
+    pub(crate) merchant_id: String,
+    pub(crate) authorization: Option<SecretString>,
     /// Credentials that an answer might echo (an error page reflecting request headers):
     /// hidden wherever they appear in a message.
-    credentials: Vec<SecretString>,
-    user_agent: String,
-    session_api_version: u32,
-    token_api_version: u32,
-    validation_level: ValidationLevel,
-    timeout: Duration,
-    max_retries: u32,
-    max_response_bytes: u64,
-    certificate_auth: bool,
+    pub(crate) credentials: Vec<SecretString>,
+    pub(crate) user_agent: String,
+    pub(crate) session_api_version: u32,
+    pub(crate) token_api_version: u32,
+    pub(crate) validation_level: ValidationLevel,
+    pub(crate) timeout: Duration,
+    pub(crate) max_retries: u32,
+    pub(crate) max_response_bytes: u64,
+    pub(crate) certificate_auth: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -59,104 +56,23 @@ impl std::fmt::Debug for Client {
     }
 }
 
+/// A request ready to send, and the values no answer may show.
+struct Prepared {
+    request: Zeroizing<Vec<u8>>,
+    secrets: Vec<Zeroizing<String>>,
+}
+
 /// A successful exchange before it is decoded into a result.
 struct Answer {
     json: Value,
     meta: ResponseMeta,
 }
 
-impl ClientBuilder {
-    /// Checks every setting and builds the client.
-    pub fn build(self) -> Result<Client> {
-        let checked = self.check()?;
-        let mut authorization = None;
-        let mut client_cert = None;
-        let mut credentials = Vec::new();
-        match &self.auth {
-            Some(Auth::Password(p)) => {
-                let raw = Zeroizing::new(format!("merchant.{}:{}", self.merchant_id, p.expose()));
-                let encoded =
-                    Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(raw.as_bytes()));
-                authorization = Some(SecretString::new(format!("Basic {}", encoded.as_str())));
-                credentials.push(SecretString::new(encoded.as_str()));
-                credentials.push(p.clone());
-            }
-            Some(Auth::Certificate { chain_pem, key_pem }) => client_cert = Some((chain_pem, key_pem)),
-            None => return Err(Error::config("no credentials: set a password or a client certificate")),
-        }
-        let tls =
-            if checked.target.https { Some(tls_config(&self.extra_ca_pem, client_cert)?) } else { None };
-        let transport = Transport::new(
-            tls,
-            checked.target,
-            checked.proxy,
-            self.connect_timeout,
-            self.max_idle_connections,
-        );
-        Ok(Client {
-            inner: Arc::new(Inner {
-                transport,
-                base_url: checked.base_url,
-                merchant_id: self.merchant_id,
-                certificate_auth: authorization.is_none(),
-                authorization,
-                credentials,
-                user_agent: format!("mpgs/{} ({})", env!("CARGO_PKG_VERSION"), self.binding),
-                session_api_version: self.session_api_version,
-                token_api_version: self.token_api_version,
-                validation_level: self.validation_level,
-                timeout: self.timeout,
-                max_retries: self.max_retries,
-                max_response_bytes: self.max_response_bytes,
-            }),
-        })
-    }
-}
-
-/// rustls with the ring provider: the Mozilla roots plus the configured CAs, and the client
-/// certificate for mutual TLS.
-fn tls_config(
-    extra_ca_pem: &[Vec<u8>],
-    client_cert: Option<(&Vec<u8>, &SecretString)>,
-) -> Result<Arc<ClientConfig>> {
-    let mut roots = RootCertStore::empty();
-    roots.add_parsable_certificates(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned());
-    for pem in extra_ca_pem {
-        let mut found = 0;
-        for cert in CertificateDer::pem_slice_iter(pem) {
-            let cert = cert.map_err(|e| Error::config(format!("CA certificates: not valid PEM ({e})")))?;
-            roots.add(cert).map_err(|e| Error::config(format!("CA certificates: {e}")))?;
-            found += 1;
-        }
-        if found == 0 {
-            return Err(Error::config("CA certificates: no certificate found in the PEM"));
-        }
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| Error::config(format!("TLS: {e}")))?
-        .with_root_certificates(roots);
-    let config = match client_cert {
-        None => builder.with_no_client_auth(),
-        Some((chain_pem, key_pem)) => {
-            let chain = CertificateDer::pem_slice_iter(chain_pem)
-                .collect::<std::result::Result<Vec<_>, _>>()
-                .map_err(|e| Error::config(format!("client certificate: not valid PEM ({e})")))?;
-            if chain.is_empty() {
-                return Err(Error::config("client certificate: no certificate found in the PEM"));
-            }
-            let key = PrivateKeyDer::from_pem_slice(key_pem.expose().as_bytes())
-                .map_err(|_| Error::config("client certificate: no private key found in the key PEM"))?;
-            builder
-                .with_client_auth_cert(chain, key)
-                .map_err(|e| Error::config(format!("client certificate: {e}")))?
-        }
-    };
-    Ok(Arc::new(config))
-}
-
 impl Client {
+    pub(crate) fn new(settings: Settings) -> Self {
+        Self { inner: Arc::new(settings) }
+    }
+
     /// Starts configuring a client for a merchant.
     pub fn builder(merchant_id: impl Into<String>) -> ClientBuilder {
         ClientBuilder::new(merchant_id)
@@ -250,57 +166,20 @@ impl Client {
     /// idempotent.
     fn execute(&self, op: Operation, body: Value) -> Result<Answer> {
         let version = self.api_version(op);
-        let mut body = validate::prepare_at(op, version, self.inner.validation_level, body)?;
-        let secrets = secret_values(op, &body);
-        let known: Vec<&str> = secrets
-            .iter()
-            .map(|s| s.as_str())
-            .chain(self.inner.credentials.iter().map(SecretString::expose))
-            .collect();
-        let bytes = Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default());
-        zeroize_json(&mut body);
         let path = self.path(op);
-        let request = self.request_bytes(&path, &bytes);
-        drop(bytes);
+        let Prepared { request, secrets } = self.prepare(op, version, &path, body)?;
         let start = Instant::now();
         let deadline = start + self.inner.timeout;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            let reading =
-                match self.inner.transport.exchange(&request, deadline, self.inner.max_response_bytes) {
-                    Ok(r) => {
-                        let head = Head {
-                            status: r.status,
-                            content_type: &r.content_type,
-                            location: r.location.as_deref(),
-                            retry_after: r.retry_after.as_deref(),
-                        };
-                        answer::read(&head, &r.body, &known)
-                    }
-                    Err(f) => Reading::Failed(failure_error(f)),
-                };
+            let reading = self.attempt(&request, deadline, &secrets);
             let elapsed = start.elapsed();
+            log_attempt(&path, &reading, elapsed, attempt);
             let (retryable, retry_after) = match &reading {
-                Reading::Answered { status, .. } => {
-                    log::debug!("POST {path} -> {status} in {} ms (attempt {attempt})", elapsed.as_millis());
-                    (false, None)
-                }
-                Reading::Busy { retry_after, .. } => {
-                    log::debug!(
-                        "POST {path} -> server busy in {} ms (attempt {attempt})",
-                        elapsed.as_millis()
-                    );
-                    (true, *retry_after)
-                }
-                Reading::Failed(e) => {
-                    log::debug!(
-                        "POST {path} -> {:?} after {} ms (attempt {attempt})",
-                        e.kind(),
-                        elapsed.as_millis()
-                    );
-                    (is_not_sent_connect(e), None)
-                }
+                Reading::Answered { .. } => (false, None),
+                Reading::Busy { retry_after, .. } => (true, *retry_after),
+                Reading::Failed(e) => (is_not_sent_connect(e), None),
             };
             if retryable && attempt <= self.inner.max_retries {
                 let wait = backoff(attempt).max(retry_after.unwrap_or_default());
@@ -310,17 +189,59 @@ impl Client {
                     continue;
                 }
             }
-            let meta = |status| ResponseMeta {
-                http_status: status,
-                api_version: version,
-                elapsed,
-                attempts: attempt,
-            };
             return match reading {
-                Reading::Answered { status, json } => Ok(Answer { json, meta: meta(status) }),
+                Reading::Answered { status, json } => Ok(Answer {
+                    json,
+                    meta: ResponseMeta {
+                        http_status: status,
+                        api_version: version,
+                        elapsed,
+                        attempts: attempt,
+                    },
+                }),
                 Reading::Busy { error, .. } | Reading::Failed(error) => Err(with_attempts(error, attempt)),
             };
         }
+    }
+
+    /// Validates the body and serializes the whole request; returns it with the values an answer
+    /// must never show (the request's secret fields and the credentials).
+    fn prepare(&self, op: Operation, version: u32, path: &str, body: Value) -> Result<Prepared> {
+        let mut body = validate::prepare_at(op, version, self.inner.validation_level, body)?;
+        let mut secrets = secret_values(op, &body);
+        secrets.extend(self.inner.credentials.iter().map(|c| Zeroizing::new(c.expose().to_owned())));
+        let bytes = Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default());
+        zeroize_json(&mut body);
+        Ok(Prepared { request: self.request_bytes(path, &bytes), secrets })
+    }
+
+    /// One exchange, read into an answer, a busy gateway or a failure.
+    fn attempt(&self, request: &[u8], deadline: Instant, secrets: &[Zeroizing<String>]) -> Reading {
+        match self.inner.transport.exchange(request, deadline, self.inner.max_response_bytes) {
+            Ok(r) => {
+                let head = Head {
+                    status: r.status,
+                    content_type: &r.content_type,
+                    location: r.location.as_deref(),
+                    retry_after: r.retry_after.as_deref(),
+                };
+                let known: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
+                answer::read(&head, &r.body, &known)
+            }
+            Err(f) => Reading::Failed(failure_error(f)),
+        }
+    }
+}
+
+/// Method, path, outcome, time and attempt: never a body, never a header.
+fn log_attempt(path: &str, reading: &Reading, elapsed: Duration, attempt: u32) {
+    let ms = elapsed.as_millis();
+    match reading {
+        Reading::Answered { status, .. } => {
+            log::debug!("POST {path} -> {status} in {ms} ms (attempt {attempt})")
+        }
+        Reading::Busy { .. } => log::debug!("POST {path} -> server busy in {ms} ms (attempt {attempt})"),
+        Reading::Failed(e) => log::debug!("POST {path} -> {:?} after {ms} ms (attempt {attempt})", e.kind()),
     }
 }
 

@@ -120,6 +120,14 @@ const fn group(path: &'static str) -> FieldRule {
 const fn enumeration(path: &'static str, values: &'static [&'static str]) -> FieldRule {
     FieldRule { path, kind: Kind::Enum(values), compulsory: false, sensitivity: Sensitivity::Plain }
 }
+const fn digits_in_range(path: &'static str, min: u32, max: u32, max_len: usize) -> FieldRule {
+    FieldRule {
+        path,
+        kind: Kind::DigitsInRange { min, max, max_len },
+        compulsory: false,
+        sensitivity: Sensitivity::Plain,
+    }
+}
 const fn integer(path: &'static str, min: i64, max: i64) -> FieldRule {
     FieldRule { path, kind: Kind::Integer { min, max }, compulsory: false, sensitivity: Sensitivity::Plain }
 }
@@ -141,8 +149,12 @@ use Chars::*;
 pub const MERCHANT_ID: FieldRule = text("merchantId", AlphanumericPlus(&['-', '_']), 1, 40).compulsory();
 
 /// Create Session, API version 58: request fields.
-pub static CREATE_SESSION: &[FieldRule] =
-    &[text("correlationId", Any, 1, 100), group("session"), integer("session.authenticationLimit", 0, 25)];
+#[rustfmt::skip]
+pub static CREATE_SESSION: &[FieldRule] = &[
+    text("correlationId", Any, 1, 100),
+    group("session"),
+    integer("session.authenticationLimit", 0, 25),
+];
 
 // The four request enumerations are written once, in `model/enums.rs` (the typed values a
 // request is built from); the table takes their `VALUES`. `core/tests/validation.rs` checks
@@ -154,6 +166,7 @@ pub const SOURCE_OF_FUNDS_TYPES: &[&str] = SourceOfFundsType::VALUES;
 pub const VERIFICATION_STRATEGIES: &[&str] = VerificationStrategy::VALUES;
 
 /// Create or Update Token (system-generated token), API version 38: request fields.
+#[rustfmt::skip]
 pub static CREATE_TOKEN: &[FieldRule] = &[
     text("correlationId", Any, 1, 100),
     group("responseControls"),
@@ -179,12 +192,7 @@ pub static CREATE_TOKEN: &[FieldRule] = &[
     // expiry.year "a 2 digit number represented as a string"; securityCode "Digits", 3-4.
     group("sourceOfFunds.provided.card"),
     group("sourceOfFunds.provided.card.expiry"),
-    FieldRule {
-        path: "sourceOfFunds.provided.card.expiry.month",
-        kind: Kind::DigitsInRange { min: 1, max: 12, max_len: 2 },
-        compulsory: false,
-        sensitivity: Sensitivity::Plain,
-    },
+    digits_in_range("sourceOfFunds.provided.card.expiry.month", 1, 12, 2),
     text("sourceOfFunds.provided.card.expiry.year", Digits, 2, 2),
     text("sourceOfFunds.provided.card.number", Digits, 9, 19).secret(),
     text("sourceOfFunds.provided.card.securityCode", Digits, 3, 4).secret(),
@@ -195,6 +203,22 @@ pub static CREATE_TOKEN: &[FieldRule] = &[
     group("transaction"),
     text("transaction.currency", UpperAlpha, 3, 3),
     enumeration("verificationStrategy", VERIFICATION_STRATEGIES),
+];
+
+/// Each `sourceOfFunds.type`, the `sourceOfFunds.provided` group that holds its details (no other
+/// type's group may be given), and the details the request must hold when it is their only
+/// source (neither `sourceOfFunds.token` nor `session.id`). The v38 prose: "If the payer chose
+/// to pay using a gift card, you must submit sourceOfFunds.type=GIFT_CARD and provide the
+/// payer's gift card details in this parameter group"; ACH: "You must provide the payer's bank
+/// account details [bankAccountNumber, routingNumber] and information about the type of ACH
+/// payment [secCode] under the sourceOfFunds.provided.ach parameter group"; CARD: "The payer's
+/// card details must be provided" (in `sourceOfFunds.provided.card`, the group
+/// verificationStrategy names).
+#[rustfmt::skip]
+pub(crate) static SOURCE_OF_FUNDS_DETAILS: &[(&str, &str, &[&str])] = &[
+    ("ACH",       "sourceOfFunds.provided.ach",      &["bankAccountNumber", "routingNumber", "secCode"]),
+    ("CARD",      "sourceOfFunds.provided.card",     &["number"]),
+    ("GIFT_CARD", "sourceOfFunds.provided.giftCard", &["number"]),
 ];
 
 /// Looks a dotted path up in a table.

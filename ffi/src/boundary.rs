@@ -2,11 +2,70 @@
 //! `catch_unwind`, and the `arg_*` helpers turn NULL pointers and invalid UTF-8 into
 //! `MPGS_STATUS_INVALID_ARGUMENT` errors naming the argument.
 
+use std::any::Any;
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::error::{mpgs_error, Failure};
+use mpgs_core::{Error, ErrorKind};
+
 use crate::mpgs_status;
+
+/// Why an export failed, before it becomes an `mpgs_error`.
+pub(crate) enum Failure {
+    /// A NULL, non-UTF-8 or out-of-range argument.
+    Argument(String),
+    /// A field that is not in the answer (the generic accessors).
+    NotFound(String),
+    /// An error from the core.
+    Core(Error),
+    /// A panic caught at the boundary.
+    Panic(String),
+}
+
+impl Failure {
+    pub(crate) fn null(name: &str) -> Self {
+        Self::Argument(format!("`{name}` is NULL"))
+    }
+
+    pub(crate) fn argument(message: impl Into<String>) -> Self {
+        Self::Argument(message.into())
+    }
+
+    pub(crate) fn panic(payload: &(dyn Any + Send)) -> Self {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        Self::Panic(what)
+    }
+
+    pub(crate) fn status(&self) -> mpgs_status {
+        match self {
+            Self::Argument(_) => mpgs_status::InvalidArgument,
+            Self::NotFound(_) => mpgs_status::NotFound,
+            Self::Panic(_) => mpgs_status::Internal,
+            Self::Core(e) => match e.kind() {
+                ErrorKind::Config => mpgs_status::Config,
+                ErrorKind::Validation => mpgs_status::Validation,
+                ErrorKind::Gateway => mpgs_status::Gateway,
+                ErrorKind::Authentication => mpgs_status::Authentication,
+                ErrorKind::Decode => mpgs_status::Decode,
+                ErrorKind::Connect => mpgs_status::Connect,
+                ErrorKind::Tls => mpgs_status::Tls,
+                ErrorKind::Timeout => mpgs_status::Timeout,
+                ErrorKind::Io => mpgs_status::Io,
+                _ => mpgs_status::Internal,
+            },
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Self::Core(e)
+    }
+}
 
 /// Wraps the body of every `extern "C"` function of this crate (a test in `lib.rs` checks that
 /// none is written without it).
@@ -17,9 +76,11 @@ use crate::mpgs_status;
 ///   returns `DEFAULT`.
 macro_rules! ffi_export {
     (fallible $err:ident, $body:block) => {
-        $crate::boundary::run_fallible($err, move || -> ::std::result::Result<(), $crate::error::Failure> {
-            $body
-        })
+        // The C error type is named here, where the export is: this module needs nothing of it.
+        $crate::boundary::run_fallible::<$crate::error::mpgs_error>(
+            $err,
+            move || -> ::std::result::Result<(), $crate::boundary::Failure> { $body },
+        )
     };
     (returns $default:expr, $body:block) => {
         $crate::boundary::run_infallible(move || $default, move || $body)
@@ -27,8 +88,10 @@ macro_rules! ffi_export {
 }
 pub(crate) use ffi_export;
 
-pub(crate) fn run_fallible(
-    err: *mut *mut mpgs_error,
+/// Runs a fallible body; a failure becomes its status and, when `err` is not NULL, the error
+/// object `E` (`mpgs_error`, which `error.rs` builds from a [`Failure`]) in `*err`.
+pub(crate) fn run_fallible<E: From<Failure>>(
+    err: *mut *mut E,
     body: impl FnOnce() -> Result<(), Failure>,
 ) -> mpgs_status {
     let failure = match catch_unwind(AssertUnwindSafe(body)) {
@@ -39,7 +102,7 @@ pub(crate) fn run_fallible(
     let status = failure.status();
     if !err.is_null() {
         // Building the error allocates; a panic there must not cross the boundary either.
-        if let Ok(boxed) = catch_unwind(AssertUnwindSafe(|| Box::new(mpgs_error::from(failure)))) {
+        if let Ok(boxed) = catch_unwind(AssertUnwindSafe(|| Box::new(E::from(failure)))) {
             // SAFETY: the caller passed a writable `mpgs_error **` (checked non-NULL above).
             unsafe { *err = Box::into_raw(boxed) };
         }

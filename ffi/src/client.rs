@@ -7,8 +7,9 @@ use std::time::Duration;
 use mpgs_core::{Client, ClientBuilder};
 use serde_json::Value;
 
+use crate::boundary::Failure;
 use crate::boundary::{arg_mut, arg_opt_str, arg_out, arg_ref, arg_str, ffi_export, free, give};
-use crate::error::{mpgs_error, Failure};
+use crate::error::mpgs_error;
 use crate::request::mpgs_request;
 use crate::response::{mpgs_session, mpgs_token};
 use crate::{mpgs_status, mpgs_validation_level};

@@ -1,70 +1,12 @@
 //! `mpgs_error`: the owned error a failed call hands back through `mpgs_error **err`.
 
-use std::any::Any;
 use std::ffi::c_char;
 
-use mpgs_core::{Error, ErrorKind, Stage};
+use mpgs_core::{Error, Stage};
 
-use crate::boundary::{arg_mut, arg_ref, ffi_export};
+use crate::boundary::{arg_mut, arg_ref, ffi_export, Failure};
 use crate::text::{opt, ptr, CText};
 use crate::{mpgs_stage, mpgs_status};
-
-/// Why an export failed, before it becomes an `mpgs_error`.
-pub(crate) enum Failure {
-    /// A NULL, non-UTF-8 or out-of-range argument.
-    Argument(String),
-    /// A field that is not in the answer (the generic accessors).
-    NotFound(String),
-    /// An error from the core.
-    Core(Error),
-    /// A panic caught at the boundary.
-    Panic(String),
-}
-
-impl Failure {
-    pub(crate) fn null(name: &str) -> Self {
-        Self::Argument(format!("`{name}` is NULL"))
-    }
-
-    pub(crate) fn argument(message: impl Into<String>) -> Self {
-        Self::Argument(message.into())
-    }
-
-    pub(crate) fn panic(payload: &(dyn Any + Send)) -> Self {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_owned());
-        Self::Panic(what)
-    }
-
-    pub(crate) fn status(&self) -> mpgs_status {
-        match self {
-            Self::Argument(_) => mpgs_status::InvalidArgument,
-            Self::NotFound(_) => mpgs_status::NotFound,
-            Self::Panic(_) => mpgs_status::Internal,
-            Self::Core(e) => match e.kind() {
-                ErrorKind::Config => mpgs_status::Config,
-                ErrorKind::Validation => mpgs_status::Validation,
-                ErrorKind::Gateway => mpgs_status::Gateway,
-                ErrorKind::Authentication => mpgs_status::Authentication,
-                ErrorKind::Decode => mpgs_status::Decode,
-                ErrorKind::Connect => mpgs_status::Connect,
-                ErrorKind::Tls => mpgs_status::Tls,
-                ErrorKind::Timeout => mpgs_status::Timeout,
-                ErrorKind::Io => mpgs_status::Io,
-                _ => mpgs_status::Internal,
-            },
-        }
-    }
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        Self::Core(e)
-    }
-}
 
 /// One field problem, borrowed from the `mpgs_error` it came from.
 #[repr(C)]

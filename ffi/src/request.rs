@@ -6,8 +6,9 @@ use std::ffi::c_char;
 use mpgs_core::{validate, Operation};
 use serde_json::{Map, Value};
 
+use crate::boundary::Failure;
 use crate::boundary::{arg_mut, arg_opt_str, arg_out, arg_ref, arg_str, ffi_export, free, give};
-use crate::error::{mpgs_error, Failure};
+use crate::error::mpgs_error;
 use crate::{mpgs_operation, mpgs_status};
 
 /// A request for one operation, filled in with `mpgs_request_set`. Belongs to one thread at a

@@ -1,6 +1,7 @@
 //! `mpgs-sandbox`: run the local gateway.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use mpgs_sandbox::{Config, Fault, Sandbox, TokenManagement, TokenStrategy};
@@ -9,10 +10,18 @@ const USAGE: &str =
     "usage: mpgs-sandbox [--listen 127.0.0.1:PORT] [--tls-dir DIR] [--merchant ID:PASSWORD]...
        [--cert-merchant ID]... [--plain-http] [--token-strategy random-luhn|preserve-6-4]
        [--token-management unique-card|unique-token] [--latency-ms N] [--fault KIND[=ARG][xCOUNT]]...
-       [--server-name NAME]...";
+       [--server-name NAME]... [--ready-file PATH]";
 
-fn parse(args: &[String]) -> Result<Config, String> {
+/// What to do besides serving: where to say that the sandbox is ready.
+struct Run {
+    config: Config,
+    /// Written once serving: `url=`, `ca=` (empty with plain HTTP), `tls_dir=` and `pid=` lines.
+    ready_file: Option<PathBuf>,
+}
+
+fn parse(args: &[String]) -> Result<Run, String> {
     let mut c = Config::default();
+    let mut ready_file = None;
     let mut merchants = Vec::new();
     let mut server_names = Vec::new();
     let mut it = args.iter();
@@ -61,6 +70,7 @@ fn parse(args: &[String]) -> Result<Config, String> {
                 c.faults.push((kind.parse::<Fault>()?, count));
             }
             "--server-name" => server_names.push(value()?),
+            "--ready-file" => ready_file = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
@@ -71,13 +81,27 @@ fn parse(args: &[String]) -> Result<Config, String> {
     if !server_names.is_empty() {
         c.server_names = server_names;
     }
-    Ok(c)
+    Ok(Run { config: c, ready_file })
+}
+
+/// Writes the ready file whole (to a temporary name, then renamed), so that a reader that sees
+/// it sees every line.
+fn write_ready_file(path: &std::path::Path, sandbox: &Sandbox) -> std::io::Result<()> {
+    let (ca, dir) = match sandbox.tls() {
+        Some(t) => (t.ca_path().display().to_string(), t.dir.display().to_string()),
+        None => (String::new(), String::new()),
+    };
+    let text = format!("url={}\nca={ca}\ntls_dir={dir}\npid={}\n", sandbox.url(), std::process::id());
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let config = match parse(&args) {
-        Ok(c) => c,
+    let Run { config, ready_file } = match parse(&args) {
+        Ok(r) => r,
         Err(e) => {
             if !e.is_empty() {
                 eprintln!("mpgs-sandbox: {e}");
@@ -105,6 +129,12 @@ fn main() {
     }
     let _ = out.flush();
     drop(out);
+    if let Some(path) = ready_file {
+        if let Err(e) = write_ready_file(&path, &sandbox) {
+            eprintln!("mpgs-sandbox: cannot write the ready file {}: {e}", path.display());
+            std::process::exit(1);
+        }
+    }
     loop {
         std::thread::park();
     }

@@ -6,27 +6,11 @@ use mpgs::{
     AchDetails, CardDetails, Client, CreateSessionRequest, CreateTokenRequest, Error, ErrorKind, GatewayCode,
     GiftCardDetails, SecCode, TokenStatus, UpdateStatus, ValidationType, VerificationStrategy,
 };
-use mpgs_sandbox::{Config, Fault, Sandbox, TokenManagement, TokenStrategy};
+use mpgs_sandbox::{Fault, Sandbox, TokenManagement, TokenStrategy};
 use serde_json::json;
 
-const CARD: &str = "5123450000000008";
-
-fn sandbox(f: impl FnOnce(&mut Config)) -> Sandbox {
-    let mut c = Config { cert_merchants: vec!["CERTMERCHANT".into()], ..Config::default() };
-    f(&mut c);
-    Sandbox::start(c).expect("sandbox starts")
-}
-
-fn client(s: &Sandbox) -> Client {
-    builder(s).build().expect("client builds")
-}
-
-fn builder(s: &Sandbox) -> mpgs::ClientBuilder {
-    Client::builder("TESTMERCHANT")
-        .password("sandbox-password")
-        .base_url(s.url())
-        .add_ca_file(s.tls().unwrap().ca_path())
-}
+mod common;
+use common::{builder, client, put_card, sandbox_with, CARD};
 
 fn cert_client(s: &Sandbox) -> Client {
     let t = s.tls().unwrap();
@@ -45,7 +29,7 @@ fn card_request() -> CreateTokenRequest {
 
 #[test]
 fn creates_a_session_with_password_auth() {
-    let s = sandbox(|_| {});
+    let s = sandbox_with(|_| {});
     let session = client(&s)
         .create_session(&CreateSessionRequest::new().authentication_limit(7).correlation_id("till-7"))
         .unwrap();
@@ -70,14 +54,14 @@ fn creates_a_session_with_password_auth() {
 
 #[test]
 fn an_empty_session_body_gets_the_default_limit() {
-    let s = sandbox(|_| {});
+    let s = sandbox_with(|_| {});
     let session = client(&s).create_session_json(json!(null)).unwrap();
     assert_eq!(session.authentication_limit, Some(5));
 }
 
 #[test]
 fn creates_a_session_and_a_token_with_certificate_auth() {
-    let s = sandbox(|_| {});
+    let s = sandbox_with(|_| {});
     let c = cert_client(&s);
     let session = c.create_session(&CreateSessionRequest::new()).unwrap();
     assert_eq!(session.merchant.as_deref(), Some("CERTMERCHANT"));
@@ -87,7 +71,7 @@ fn creates_a_session_and_a_token_with_certificate_auth() {
 
 #[test]
 fn tokenizes_a_card_with_basic_verification() {
-    let s = sandbox(|_| {});
+    let s = sandbox_with(|_| {});
     let t = client(&s).create_token(&card_request().correlation_id("c-1")).unwrap();
     let token = t.token.clone().unwrap();
     assert_eq!(token.len(), 16);
@@ -108,7 +92,7 @@ fn tokenizes_a_card_with_basic_verification() {
 
 #[test]
 fn tokenizes_ach_and_gift_cards_masked() {
-    let s = sandbox(|_| {});
+    let s = sandbox_with(|_| {});
     let c = client(&s);
     let t = c
         .create_token(&CreateTokenRequest::ach(
@@ -127,12 +111,12 @@ fn tokenizes_ach_and_gift_cards_masked() {
 
 #[test]
 fn unique_card_returns_the_same_token_twice_and_unique_token_a_new_one() {
-    let s = sandbox(|_| {});
+    let s = sandbox_with(|_| {});
     let c = client(&s);
     let a = c.create_token(&card_request()).unwrap().token.clone();
     let b = c.create_token(&card_request()).unwrap().token.clone();
     assert_eq!(a, b);
-    let s = sandbox(|c| c.token_management = TokenManagement::UniqueToken);
+    let s = sandbox_with(|c| c.token_management = TokenManagement::UniqueToken);
     let c = client(&s);
     let a = c.create_token(&card_request()).unwrap().token.clone();
     let b = c.create_token(&card_request()).unwrap().token.clone();
@@ -141,60 +125,22 @@ fn unique_card_returns_the_same_token_twice_and_unique_token_a_new_one() {
 
 #[test]
 fn preserve_6_4_tokens_keep_the_cards_ends() {
-    let s = sandbox(|c| c.token_strategy = TokenStrategy::Preserve64);
+    let s = sandbox_with(|c| c.token_strategy = TokenStrategy::Preserve64);
     let t = client(&s).create_token(&card_request()).unwrap().token.clone().unwrap();
     assert_eq!((&t[..6], &t[12..], t.len()), ("512345", "0008", 16));
     assert_ne!(t, CARD);
 }
 
-const TESTMERCHANT_AUTH: &str = "Basic bWVyY2hhbnQuVEVTVE1FUkNIQU5UOnNhbmRib3gtcGFzc3dvcmQ=";
-
-/// A raw request to the sandbox (what the client would never send, or the hosted form's part).
-fn raw(s: &Sandbox, method: &str, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
-    raw_text(s, method, path, &body.to_string(), &[])
-}
-
-fn raw_text(
-    s: &Sandbox,
-    method: &str,
-    path: &str,
-    body: &str,
-    headers: &[(&str, &str)],
-) -> (u16, serde_json::Value) {
-    let ca = ureq::tls::Certificate::from_pem(&std::fs::read(s.tls().unwrap().ca_path()).unwrap()).unwrap();
-    let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&[ca])).build();
-    let config = ureq::Agent::config_builder().tls_config(tls).http_status_as_error(false).build();
-    let agent = ureq::Agent::new_with_config(config);
-    let url = format!("{}{path}", s.url());
-    let mut req =
-        ureq::http::Request::builder().method(method).uri(&url).header("Authorization", TESTMERCHANT_AUTH);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let req = req.body(body.to_owned()).unwrap();
-    let mut r = agent.run(req).unwrap();
-    let status = r.status().as_u16();
-    (status, serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap())
-}
-
-/// The hosted payment form's part: PUT card details into the session.
-fn put_card(s: &Sandbox, session_id: &str, body: serde_json::Value) -> serde_json::Value {
-    let (status, answer) =
-        raw(s, "PUT", &format!("/api/rest/version/58/merchant/TESTMERCHANT/session/{session_id}"), body);
-    assert_eq!(status, 200, "{answer}");
-    answer
-}
-
 #[test]
 fn tokenizes_the_card_a_session_holds() {
-    let s = sandbox(|_| {});
+    let s = sandbox_with(|_| {});
     let c = client(&s);
     let session = c.create_session(&CreateSessionRequest::new()).unwrap();
     let id = session.id.clone().unwrap();
     let updated = put_card(
         &s,
         &id,
-        json!({"sourceOfFunds": {"provided": {"card": {"number": CARD, "expiry": {"month": "5", "year": "30"}}}}}),
+        &json!({"sourceOfFunds": {"provided": {"card": {"number": CARD, "expiry": {"month": "5", "year": "30"}}}}}),
     );
     assert_eq!(updated["session"]["updateStatus"], "SUCCESS");
     let version = updated["session"]["version"].as_str().unwrap().to_owned();
@@ -210,7 +156,7 @@ fn tokenizes_the_card_a_session_holds() {
 
 #[test]
 fn a_session_never_updated_cannot_supply_a_card() {
-    let s = sandbox(|_| {});
+    let s = sandbox_with(|_| {});
     let c = client(&s);
     let id = c.create_session(&CreateSessionRequest::new()).unwrap().id.clone().unwrap();
     let err = c.create_token(&CreateTokenRequest::from_session(&id)).unwrap_err();
@@ -219,7 +165,7 @@ fn a_session_never_updated_cannot_supply_a_card() {
 
 #[test]
 fn bad_credentials_are_an_authentication_error_with_status_401() {
-    let s = sandbox(|_| {});
+    let s = sandbox_with(|_| {});
     let c = builder(&s).password("wrong").build().unwrap();
     let err = c.create_session(&CreateSessionRequest::new()).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Authentication);
@@ -231,7 +177,7 @@ fn bad_credentials_are_an_authentication_error_with_status_401() {
 
 #[test]
 fn the_gateway_rejects_what_the_client_cannot_know() {
-    let s = sandbox(|_| {});
+    let s = sandbox_with(|_| {});
     let body = json!({"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "4111111111111112", "expiry": {"month": "1", "year": "30"}}}},
                       "verificationStrategy": "BASIC"});
     let err = client(&s).create_token_json(body).unwrap_err();
@@ -253,7 +199,7 @@ impl Lossy for mpgs::GatewayError {
 
 #[test]
 fn invalid_requests_never_leave_the_machine() {
-    let s = sandbox(|c| c.faults = vec![(Fault::Close, 100)]);
+    let s = sandbox_with(|c| c.faults = vec![(Fault::Close, 100)]);
     let err = client(&s)
         .create_token_json(json!({"sourceOfFunds.type": "CARD", "sourceOfFunds.provided.card.number": "12"}))
         .unwrap_err();
@@ -263,7 +209,7 @@ fn invalid_requests_never_leave_the_machine() {
 
 #[test]
 fn an_unsupported_version_is_a_404_gateway_error() {
-    let s = sandbox(|_| {});
+    let s = sandbox_with(|_| {});
     let err = builder(&s)
         .session_api_version(999)
         .build()
@@ -277,7 +223,7 @@ fn an_unsupported_version_is_a_404_gateway_error() {
 
 #[test]
 fn a_newer_api_version_is_used_in_the_path() {
-    let s = sandbox(|_| {});
+    let s = sandbox_with(|_| {});
     let session = builder(&s)
         .session_api_version(100)
         .build()
@@ -288,44 +234,8 @@ fn a_newer_api_version_is_used_in_the_path() {
 }
 
 #[test]
-fn a_merchant_other_than_the_authenticated_one_is_refused() {
-    let s = sandbox(|c| c.merchants.push(("OTHER".into(), "pw".into())));
-    let (status, answer) = raw(&s, "POST", "/api/rest/version/58/merchant/OTHER/session", json!({}));
-    assert_eq!(status, 400);
-    assert_eq!(
-        answer["error"]["explanation"],
-        "Authenticated entity not authorised to perform operation for target entity"
-    );
-    assert_eq!(answer["result"], "ERROR");
-}
-
-#[test]
-fn the_sandbox_answers_malformed_bodies_like_the_gateway() {
-    let s = sandbox(|_| {});
-    let (status, answer) = raw(
-        &s,
-        "POST",
-        "/api/rest/version/38/merchant/TESTMERCHANT/token",
-        json!({"sourceOfFunds": {"type": 7}}),
-    );
-    assert_eq!(status, 400);
-    assert_eq!(answer["error"]["field"], "sourceOfFunds.type");
-    assert_eq!(answer["error"]["validationType"], "INVALID");
-    assert_eq!(answer["error"]["cause"], "INVALID_REQUEST");
-    let (status, answer) = raw(
-        &s,
-        "POST",
-        "/api/rest/version/58/merchant/TESTMERCHANT/session",
-        json!({"session": {"authenticationLimit": 26}}),
-    );
-    assert_eq!((status, answer["error"]["field"].as_str()), (400, Some("session.authenticationLimit")));
-    let (status, answer) = raw(&s, "POST", "/api/rest/version/38/merchant/TESTMERCHANT/token", json!({}));
-    assert_eq!((status, answer["error"]["validationType"].as_str()), (400, Some("MISSING")));
-}
-
-#[test]
 fn server_busy_past_the_retries_is_a_gateway_error() {
-    let s = sandbox(|c| c.faults = vec![(Fault::Busy { retry_after: 0 }, 5)]);
+    let s = sandbox_with(|c| c.faults = vec![(Fault::Busy { retry_after: 0 }, 5)]);
     let err =
         builder(&s).max_retries(1).build().unwrap().create_session(&CreateSessionRequest::new()).unwrap_err();
     let Error::Gateway(g) = err else { panic!("{err}") };
@@ -333,72 +243,8 @@ fn server_busy_past_the_retries_is_a_gateway_error() {
 }
 
 #[test]
-fn malformed_json_is_a_400_in_the_gateways_shape() {
-    let s = sandbox(|_| {});
-    let (status, answer) =
-        raw_text(&s, "POST", "/api/rest/version/38/merchant/TESTMERCHANT/token", "{\"sourceOfFunds\": ", &[]);
-    assert_eq!(
-        (status, answer["error"]["cause"].as_str(), answer["result"].as_str()),
-        (400, Some("INVALID_REQUEST"), Some("ERROR"))
-    );
-}
-
-#[test]
-fn a_session_can_be_retrieved_with_its_card_masked() {
-    let s = sandbox(|_| {});
-    let id = client(&s).create_session(&CreateSessionRequest::new()).unwrap().id.clone().unwrap();
-    put_card(
-        &s,
-        &id,
-        json!({"sourceOfFunds": {"provided": {"card": {"number": CARD, "securityCode": "100"}}}}),
-    );
-    let (status, answer) =
-        raw(&s, "GET", &format!("/api/rest/version/58/merchant/TESTMERCHANT/session/{id}"), json!(null));
-    assert_eq!(status, 200);
-    assert_eq!(answer["sourceOfFunds"]["provided"]["card"]["number"], "512345xxxxxx0008");
-    assert_eq!(answer["sourceOfFunds"]["provided"]["card"]["securityCode"], "xxx");
-    assert_eq!(answer["session"]["updateStatus"], "SUCCESS");
-}
-
-#[test]
-fn faults_can_be_queued_by_the_admin_endpoint_and_asked_for_per_request() {
-    let s = sandbox(|_| {});
-    let (status, answer) = raw(&s, "POST", "/_sandbox/faults", json!({"fault": "busy", "count": 2}));
-    assert_eq!((status, answer["pending"].as_u64()), (200, Some(2)));
-    let (status, _) = raw(&s, "POST", "/api/rest/version/58/merchant/TESTMERCHANT/session", json!({}));
-    assert_eq!(status, 503);
-    raw(&s, "DELETE", "/_sandbox/faults", json!(null));
-    assert_eq!(s.faults().pending(), 0);
-    let (status, answer) = raw_text(
-        &s,
-        "POST",
-        "/api/rest/version/58/merchant/TESTMERCHANT/session",
-        "{}",
-        &[("X-Sandbox-Fault", "busy=3")],
-    );
-    assert_eq!((status, answer["error"]["cause"].as_str()), (503, Some("SERVER_BUSY")));
-}
-
-#[test]
-fn acquirer_verification_follows_the_test_card_expiry_table() {
-    let s = sandbox(|_| {});
-    let c = client(&s);
-    for (month, year, code) in [
-        ("1", "39", GatewayCode::ExternalVerificationSuccessful),
-        ("5", "39", GatewayCode::ExternalVerificationDeclined),
-        ("4", "27", GatewayCode::ExternalVerificationDeclinedExpiredCard),
-    ] {
-        let req = CreateTokenRequest::card(CardDetails::new(CARD).expiry(month, year))
-            .verification_strategy(VerificationStrategy::Acquirer);
-        let t = c.create_token(&req).unwrap();
-        assert_eq!(t.gateway_code, Some(code.clone()), "{month}/{year}");
-        assert_eq!(t.token.is_some(), code == GatewayCode::ExternalVerificationSuccessful);
-    }
-}
-
-#[test]
 fn retry_after_is_honoured_before_the_retry() {
-    let s = sandbox(|c| c.faults = vec![(Fault::Busy { retry_after: 1 }, 1)]);
+    let s = sandbox_with(|c| c.faults = vec![(Fault::Busy { retry_after: 1 }, 1)]);
     let start = Instant::now();
     let session = client(&s).create_session(&CreateSessionRequest::new()).unwrap();
     assert!(start.elapsed() >= Duration::from_secs(1), "{:?}", start.elapsed());
@@ -407,7 +253,7 @@ fn retry_after_is_honoured_before_the_retry() {
 
 #[test]
 fn a_retry_that_would_overrun_the_timeout_is_not_made() {
-    let s = sandbox(|c| c.faults = vec![(Fault::Busy { retry_after: 30 }, 1)]);
+    let s = sandbox_with(|c| c.faults = vec![(Fault::Busy { retry_after: 30 }, 1)]);
     let start = Instant::now();
     let err = builder(&s)
         .timeout(Duration::from_secs(2))
@@ -421,7 +267,7 @@ fn a_retry_that_would_overrun_the_timeout_is_not_made() {
 
 #[test]
 fn details_come_from_the_request_then_the_session_then_an_existing_token() {
-    let s = sandbox(|c| c.token_management = TokenManagement::UniqueToken);
+    let s = sandbox_with(|c| c.token_management = TokenManagement::UniqueToken);
     let c = client(&s);
     let masked = |t: &mpgs::Token| t.card.as_ref().unwrap().number.as_ref().unwrap().expose().to_owned();
     // A token for card A.
@@ -430,7 +276,7 @@ fn details_come_from_the_request_then_the_session_then_an_existing_token() {
     assert_eq!(masked(&from_token), "512345xxxxxx0008");
     // A session holding card B beats the token.
     let id = c.create_session(&CreateSessionRequest::new()).unwrap().id.clone().unwrap();
-    put_card(&s, &id, json!({"sourceOfFunds": {"provided": {"card": {"number": "4508750015741019"}}}}));
+    put_card(&s, &id, &json!({"sourceOfFunds": {"provided": {"card": {"number": "4508750015741019"}}}}));
     let req = CreateTokenRequest::from_session(&id).token(&a);
     assert_eq!(masked(&c.create_token(&req).unwrap()), "450875xxxxxx1019");
     // Card C in the request beats both.

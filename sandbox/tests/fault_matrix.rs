@@ -7,18 +7,14 @@ use std::time::{Duration, Instant};
 use mpgs::{Client, ClientBuilder, CreateSessionRequest, Error, ErrorKind, Result, Session};
 use mpgs_sandbox::{Config, Fault, Sandbox, TlsFiles};
 
+mod common;
+
 fn start(f: impl FnOnce(&mut Config)) -> Sandbox {
-    let mut c = Config { cert_merchants: vec!["CERTMERCHANT".into()], ..Config::default() };
-    f(&mut c);
-    Sandbox::start(c).expect("sandbox starts")
+    common::sandbox_with(f)
 }
 
 fn password(s: &Sandbox) -> ClientBuilder {
-    Client::builder("TESTMERCHANT")
-        .password("sandbox-password")
-        .base_url(s.url())
-        .add_ca_file(s.tls().unwrap().ca_path())
-        .timeout(Duration::from_secs(5))
+    common::builder(s).timeout(Duration::from_secs(5))
 }
 
 fn call(b: ClientBuilder) -> Result<Session> {

@@ -4,6 +4,8 @@
 use mpgs::{Client, CreateSessionRequest, ErrorKind};
 use mpgs_sandbox::{Config, Sandbox, SeenRequest};
 
+mod common;
+
 const HOSTILE: &[&str] = &[
     "TEST\r\nX-Injected: 1",
     "TEST\nX-Injected: 1",
@@ -27,8 +29,7 @@ fn default_sandbox() -> Sandbox {
 }
 
 fn client(s: &Sandbox, password: &str) -> Client {
-    let ca = s.tls().unwrap().ca_path();
-    Client::builder("TESTMERCHANT").password(password).base_url(s.url()).add_ca_file(ca).build().unwrap()
+    common::builder(s).password(password).build().unwrap()
 }
 
 fn no_injected_header(r: &SeenRequest) {

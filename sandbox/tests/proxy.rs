@@ -5,18 +5,13 @@
 use std::time::Duration;
 
 use mpgs::{Client, ClientBuilder, CreateSessionRequest, ErrorKind};
-use mpgs_sandbox::{Config, ProxyMode, Sandbox, TunnelProxy};
+use mpgs_sandbox::{ProxyMode, Sandbox, TunnelProxy};
 
-fn sandbox() -> Sandbox {
-    Sandbox::start(Config::default()).expect("sandbox starts")
-}
+mod common;
+use common::sandbox;
 
 fn client(s: &Sandbox) -> ClientBuilder {
-    Client::builder("TESTMERCHANT")
-        .password("sandbox-password")
-        .base_url(s.url())
-        .add_ca_file(s.tls().unwrap().ca_path())
-        .timeout(Duration::from_secs(5))
+    common::builder(s).timeout(Duration::from_secs(5))
 }
 
 fn authority(s: &Sandbox) -> String {

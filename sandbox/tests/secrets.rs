@@ -12,6 +12,8 @@ use mpgs::{
 };
 use mpgs_sandbox::{Config, Fault, Sandbox};
 
+mod common;
+
 const PASSWORD: &str = "Pa55-w0rd-7f3e9b";
 const WRONG_PASSWORD: &str = "Wr0ng-Pa55-c41d";
 const CARD: &str = "5123450000000008";
@@ -71,11 +73,7 @@ fn card() -> CreateTokenRequest {
 }
 
 fn builder(s: &Sandbox, password: &str) -> ClientBuilder {
-    Client::builder("TESTMERCHANT")
-        .password(password)
-        .base_url(s.url())
-        .add_ca_file(s.tls().unwrap().ca_path())
-        .timeout(Duration::from_secs(2))
+    common::builder(s).password(password).timeout(Duration::from_secs(2))
 }
 
 #[test]

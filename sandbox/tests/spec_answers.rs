@@ -6,48 +6,17 @@ use mpgs::{
     GiftCardDetails, GiftCardScheme, SecCode, TokenStatus, VerificationStrategy,
 };
 use mpgs_sandbox::answers::{check_answer, ERROR_ANSWER, SESSION_ANSWER, TOKEN_ANSWER};
-use mpgs_sandbox::{Config, Sandbox};
+use mpgs_sandbox::Sandbox;
 use serde_json::{json, Value};
 
-const CARD: &str = "5123450000000008";
+mod common;
+use common::{client, put_card, raw, sandbox, CARD};
+
 const TOKEN_PATH: &str = "/api/rest/version/38/merchant/TESTMERCHANT/token";
-const AUTH: &str = "Basic bWVyY2hhbnQuVEVTVE1FUkNIQU5UOnNhbmRib3gtcGFzc3dvcmQ=";
-
-fn sandbox() -> Sandbox {
-    Sandbox::start(Config::default()).expect("sandbox starts")
-}
-
-fn client(s: &Sandbox) -> Client {
-    Client::builder("TESTMERCHANT")
-        .password("sandbox-password")
-        .base_url(s.url())
-        .add_ca_file(s.tls().unwrap().ca_path())
-        .build()
-        .unwrap()
-}
-
-/// A request the client would not send as it is.
-fn raw(s: &Sandbox, method: &str, path: &str, body: &Value) -> (u16, Value) {
-    let ca = ureq::tls::Certificate::from_pem(&std::fs::read(s.tls().unwrap().ca_path()).unwrap()).unwrap();
-    let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&[ca])).build();
-    let config = ureq::Agent::config_builder().tls_config(tls).http_status_as_error(false).build();
-    let agent = ureq::Agent::new_with_config(config);
-    let req = ureq::http::Request::builder()
-        .method(method)
-        .uri(format!("{}{path}", s.url()))
-        .header("Authorization", AUTH)
-        .body(body.to_string())
-        .unwrap();
-    let mut r = agent.run(req).unwrap();
-    let status = r.status().as_u16();
-    (status, serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap())
-}
 
 fn session_with(s: &Sandbox, c: &Client, stored: Value) -> String {
     let id = c.create_session(&CreateSessionRequest::new()).unwrap().id.clone().unwrap();
-    let (status, answer) =
-        raw(s, "PUT", &format!("/api/rest/version/58/merchant/TESTMERCHANT/session/{id}"), &stored);
-    assert_eq!(status, 200, "{answer}");
+    put_card(s, &id, &stored);
     id
 }
 

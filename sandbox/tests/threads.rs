@@ -1,21 +1,17 @@
 //! One client shared by 16 threads, 500 calls each: every call succeeds and the client keeps a
 //! bounded set of connections, reused rather than opened per call.
 
-use mpgs::{CardDetails, Client, CreateSessionRequest, CreateTokenRequest, VerificationStrategy};
-use mpgs_sandbox::{Config, Sandbox};
+use mpgs::{CardDetails, CreateSessionRequest, CreateTokenRequest, VerificationStrategy};
+
+mod common;
 
 const THREADS: usize = 16;
 const CALLS: usize = 500;
 
 #[test]
 fn sixteen_threads_share_one_client_for_500_calls_each() {
-    let s = Sandbox::start(Config::default()).unwrap();
-    let client = Client::builder("TESTMERCHANT")
-        .password("sandbox-password")
-        .base_url(s.url())
-        .add_ca_file(s.tls().unwrap().ca_path())
-        .build()
-        .unwrap();
+    let s = common::sandbox();
+    let client = common::client(&s);
     let token = CreateTokenRequest::card(CardDetails::new("5123450000000008").expiry("5", "30"))
         .verification_strategy(VerificationStrategy::Basic);
     let ok: usize = std::thread::scope(|scope| {

@@ -4,22 +4,16 @@
 //! behaviour at either version. Real TLS on 127.0.0.1 against the sandbox.
 
 use mpgs::{Client, Error, ErrorKind, SourceOfFundsType, TokenStatus, ValidationLevel, ValidationType};
-use mpgs_sandbox::{Config, Sandbox};
+use mpgs_sandbox::Sandbox;
 use serde_json::{json, Value};
 
-const CARD: &str = "5123450000000008";
+mod common;
+use common::{raw, sandbox, CARD};
+
 const NAME_ON_CARD: &str = "sourceOfFunds.provided.card.nameOnCard";
 
-fn sandbox() -> Sandbox {
-    Sandbox::start(Config::default()).expect("sandbox starts")
-}
-
 fn client(s: &Sandbox, token_version: u32, level: Option<ValidationLevel>) -> Client {
-    let mut b = Client::builder("TESTMERCHANT")
-        .password("sandbox-password")
-        .base_url(s.url())
-        .add_ca_file(s.tls().unwrap().ca_path())
-        .token_api_version(token_version);
+    let mut b = common::builder(s).token_api_version(token_version);
     if let Some(level) = level {
         b = b.validation_level(level);
     }
@@ -170,23 +164,6 @@ fn the_session_version_decides_for_create_session() {
         client(&s, 70, None).create_session_json(json!({"session": {"newerSetting": "on"}})).unwrap_err(),
     );
     assert!(errs[0].2.ends_with("(v58)"), "{errs:?}");
-}
-
-/// A request the client would not send as it is (the sandbox's own Update Session).
-fn raw(s: &Sandbox, method: &str, path: &str, body: &Value) -> (u16, Value) {
-    let ca = ureq::tls::Certificate::from_pem(&std::fs::read(s.tls().unwrap().ca_path()).unwrap()).unwrap();
-    let tls = ureq::tls::TlsConfig::builder().root_certs(ureq::tls::RootCerts::new_with_certs(&[ca])).build();
-    let config = ureq::Agent::config_builder().tls_config(tls).http_status_as_error(false).build();
-    let agent = ureq::Agent::new_with_config(config);
-    let req = ureq::http::Request::builder()
-        .method(method)
-        .uri(format!("{}{path}", s.url()))
-        .header("Authorization", "Basic bWVyY2hhbnQuVEVTVE1FUkNIQU5UOnNhbmRib3gtcGFzc3dvcmQ=")
-        .body(body.to_string())
-        .unwrap();
-    let mut r = agent.run(req).unwrap();
-    let status = r.status().as_u16();
-    (status, serde_json::from_str(&r.body_mut().read_to_string().unwrap()).unwrap())
 }
 
 #[test]

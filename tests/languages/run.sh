@@ -16,14 +16,11 @@ langs=("$@")
 
 set -- # scripts/sandbox.sh reads "$@" as sandbox flags
 source scripts/sandbox.sh
-fault_out=$(mktemp)
-target/release/mpgs-sandbox --listen 127.0.0.1:0 --fault closex1000000 >"$fault_out" &
-fault_pid=$!
+trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT
+sandbox_launch --fault closex1000000
+fault_pid=$launched_pid
 trap 'kill "$SANDBOX_PID" "$fault_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do [ "$(wc -l <"$fault_out")" -ge 2 ] && break; sleep 0.05; done
-MPGS_FAULT_URL=$(sed -n '1s/^mpgs-sandbox listening on //p' "$fault_out")
-MPGS_FAULT_CA="$(sed -n '2s/^mpgs-sandbox tls-dir //p' "$fault_out")/ca.pem"
-export MPGS_FAULT_URL MPGS_FAULT_CA
+export MPGS_FAULT_URL=$launched_url MPGS_FAULT_CA=$launched_ca
 
 passed=0 failed=0
 run() {

@@ -13,8 +13,8 @@ use std::sync::OnceLock;
 use mpgs_core::{Raw, ResponseMeta};
 use serde_json::Value;
 
+use crate::boundary::Failure;
 use crate::boundary::{arg_out, arg_str};
-use crate::error::Failure;
 use crate::text::{owned, CText};
 
 pub use session::*;

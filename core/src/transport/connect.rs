@@ -1,0 +1,219 @@
+//! Opening a connection: TCP to the gateway or the proxy, the CONNECT tunnel, the TLS handshake;
+//! and whether an idle one may carry another request.
+
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant};
+
+use rustls::pki_types::ServerName;
+use rustls::{ClientConnection, StreamOwned};
+use zeroize::Zeroizing;
+
+use super::http::{read_head, Head, HeadError};
+use super::{set_timeouts, timed_out, tls_error, tls_message, Failure, Proxy, Transport};
+
+/// An idle connection older than this is not reused: a NAT or firewall on the way may have
+/// forgotten it without a word, and a request written into it would be lost.
+const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
+
+pub(super) enum Stream {
+    Plain(TcpStream),
+    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+}
+
+impl Stream {
+    pub(super) fn tcp(&self) -> &TcpStream {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => &s.sock,
+        }
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
+        }
+    }
+}
+
+/// A connection, the bytes read past the last answer (none, with a well-behaved server), and
+/// since when it has been idle.
+pub(super) struct Conn {
+    pub(super) stream: Stream,
+    pub(super) buf: Zeroizing<Vec<u8>>,
+    pub(super) idle_since: Instant,
+}
+
+impl Transport {
+    /// Opens a connection: TCP to the target (or to the proxy, then CONNECT), then the TLS
+    /// handshake, all within the connect timeout and the call's deadline. Nothing of the request
+    /// is written here, so every failure is [`Failure::NotSent`].
+    pub(super) fn connect(&self, deadline: Instant) -> Result<Conn, Failure> {
+        let connect_deadline = deadline.min(Instant::now() + self.connect_timeout);
+        let not_sent = |tls: bool, _timed_out: bool, message: String| Failure::NotSent { tls, message };
+        let (host, port) = match &self.proxy {
+            Some(p) => (p.host.as_str(), p.port),
+            None => (self.target.host.as_str(), self.target.port),
+        };
+        let addrs =
+            self.resolver.resolve(host, port, connect_deadline).map_err(|e| not_sent(false, e.1, e.0))?;
+        let mut last = String::from("no address to connect to");
+        let mut tcp = None;
+        let mut timed = false;
+        for addr in addrs {
+            let left = connect_deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                timed = true;
+                last = "timed out connecting".into();
+                break;
+            }
+            match TcpStream::connect_timeout(&addr, left) {
+                Ok(s) => {
+                    tcp = Some(s);
+                    break;
+                }
+                Err(e) => {
+                    timed = timed_out(&e);
+                    last = format!("cannot connect to {addr}: {e}");
+                    self.resolver.failed(host, port, addr);
+                }
+            }
+        }
+        let Some(tcp) = tcp else { return Err(not_sent(false, timed, last)) };
+        let _ = tcp.set_nodelay(true);
+        let mut conn =
+            Conn { stream: Stream::Plain(tcp), buf: Zeroizing::new(Vec::new()), idle_since: Instant::now() };
+        if let Some(proxy) = &self.proxy {
+            self.tunnel(&mut conn, proxy, connect_deadline)?;
+        }
+        let Some(tls) = &self.tls else { return Ok(conn) };
+        let name = ServerName::try_from(self.target.host.clone())
+            .map_err(|e| not_sent(true, false, format!("TLS: bad server name: {e}")))?;
+        let session = ClientConnection::new(tls.clone(), name)
+            .map_err(|e| not_sent(true, false, format!("TLS: {e}")))?;
+        let Conn { stream: Stream::Plain(mut tcp), buf, .. } = conn else {
+            return Err(not_sent(true, false, "TLS over TLS".into()));
+        };
+        let mut session = session;
+        while session.is_handshaking() {
+            let left = connect_deadline.saturating_duration_since(Instant::now());
+            let step = set_timeouts(&tcp, left).and_then(|()| session.complete_io(&mut tcp));
+            match step {
+                Ok((0, 0)) if session.is_handshaking() => {
+                    return Err(not_sent(
+                        false,
+                        false,
+                        "the server closed the connection during the TLS handshake".into(),
+                    ))
+                }
+                Ok(_) => {}
+                Err(e) if timed_out(&e) || left.is_zero() => {
+                    return Err(not_sent(false, true, "timed out during the TLS handshake".into()))
+                }
+                // A TLS alert or a certificate problem is a TLS error; a connection closed or
+                // reset during the handshake is a connect failure (nothing was sent either way).
+                Err(e) if tls_error(&e) => {
+                    return Err(not_sent(true, false, format!("TLS: {}", tls_message(&e))))
+                }
+                Err(e) => return Err(not_sent(false, false, format!("the TLS handshake broke off: {e}"))),
+            }
+        }
+        Ok(Conn {
+            stream: Stream::Tls(Box::new(StreamOwned::new(session, tcp))),
+            buf,
+            idle_since: Instant::now(),
+        })
+    }
+
+    /// `CONNECT host:port` through the proxy. A refusal or a dropped tunnel is a connect failure:
+    /// nothing of the request has been written.
+    fn tunnel(&self, conn: &mut Conn, proxy: &Proxy, deadline: Instant) -> Result<(), Failure> {
+        let t = &self.target;
+        // Always host:port (RFC 9110 §9.3.6), whether or not the base URL wrote the port.
+        let host = if t.host.contains(':') { format!("[{}]", t.host) } else { t.host.clone() };
+        let mut head = Zeroizing::new(format!(
+            "CONNECT {host}:{p} HTTP/1.1\r\nHost: {host}:{p}\r\nUser-Agent: mpgs/{v}\r\n",
+            p = t.port,
+            v = env!("CARGO_PKG_VERSION")
+        ));
+        if let Some(auth) = &proxy.authorization {
+            head.push_str("Proxy-Authorization: ");
+            head.push_str(auth.expose());
+            head.push_str("\r\n");
+        }
+        head.push_str("\r\n");
+        let fail = |_timed_out: bool, why: String| Failure::NotSent {
+            tls: false,
+            message: format!("the proxy {}:{} {why}", proxy.host, proxy.port),
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        set_timeouts(conn.stream.tcp(), left)
+            .and_then(|()| conn.stream.write_all(head.as_bytes()))
+            .map_err(|e| fail(timed_out(&e), format!("failed: {e}")))?;
+        let Head { status, len: used, .. } = match read_head(conn, deadline) {
+            Ok(h) => h,
+            Err(HeadError::Closed) => {
+                return Err(fail(false, "closed the connection instead of a tunnel".into()))
+            }
+            Err(HeadError::Io(e)) => return Err(fail(timed_out(&e), format!("failed: {e}"))),
+            Err(HeadError::Bad(why)) => {
+                return Err(fail(false, format!("answered something that is not HTTP ({why})")))
+            }
+        };
+        conn.buf.drain(..used);
+        if !(200..300).contains(&status) {
+            return Err(fail(false, format!("refused the tunnel (HTTP {status})")));
+        }
+        if !conn.buf.is_empty() {
+            return Err(fail(false, "sent bytes before the tunnel opened".into()));
+        }
+        Ok(())
+    }
+}
+
+impl Conn {
+    /// Whether an idle connection may carry a request: not older than [`MAX_IDLE_AGE`], nothing
+    /// left unread, no `close_notify` or stray data already taken in by TLS, and the socket
+    /// neither readable nor at EOF. A connection the server closed would take the request and
+    /// lose it.
+    pub(super) fn fit_for_reuse(&mut self) -> bool {
+        if self.idle_since.elapsed() >= MAX_IDLE_AGE || !self.buf.is_empty() {
+            return false;
+        }
+        if let Stream::Tls(s) = &mut self.stream {
+            let mut one = [0u8; 1];
+            if !matches!(s.conn.reader().read(&mut one), Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
+                return false;
+            }
+        }
+        idle_and_open(self.stream.tcp())
+    }
+}
+
+/// True when nothing is waiting on an idle socket and it is not at EOF.
+fn idle_and_open(tcp: &TcpStream) -> bool {
+    if tcp.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let mut one = [0u8; 1];
+    let open = matches!(tcp.peek(&mut one), Err(e) if e.kind() == io::ErrorKind::WouldBlock);
+    tcp.set_nonblocking(false).is_ok() && open
+}
