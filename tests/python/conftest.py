@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import ssl
 import subprocess
+import tempfile
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
@@ -18,20 +21,23 @@ AUTH = "Basic bWVyY2hhbnQuVEVTVE1FUkNIQU5UOnNhbmRib3gtcGFzc3dvcmQ="
 
 
 class Sandbox:
+    """The sandbox binary on a free loopback port; it says where it is in its ready file."""
+
     def __init__(self, *flags: str) -> None:
+        self._dir = tempfile.mkdtemp(prefix="mpgs-sandbox-")
+        ready = Path(self._dir) / "ready"
         self.proc = subprocess.Popen(
-            [SANDBOX_BIN, "--listen", "127.0.0.1:0", "--cert-merchant", "CERTMERCHANT", *flags],
-            stdout=subprocess.PIPE,
-            text=True,
+            [SANDBOX_BIN, "--listen", "127.0.0.1:0", "--cert-merchant", "CERTMERCHANT", "--ready-file", str(ready), *flags],
+            stdout=subprocess.DEVNULL,
         )
-        assert self.proc.stdout is not None
-        first = self.proc.stdout.readline().strip()
-        second = self.proc.stdout.readline().strip()
-        prefix = "mpgs-sandbox listening on "
-        assert first.startswith(prefix), first
-        self.url = first[len(prefix):]
-        tls_dir = Path(second.split(" ", 2)[2])
-        self.ca = str(tls_dir / "ca.pem")
+        deadline = time.monotonic() + 10
+        while not ready.exists():
+            assert self.proc.poll() is None and time.monotonic() < deadline, "the sandbox did not start"
+            time.sleep(0.01)
+        fields = dict(line.split("=", 1) for line in ready.read_text().splitlines() if "=" in line)
+        self.url = fields["url"]
+        tls_dir = Path(fields["tls_dir"])
+        self.ca = fields["ca"]
         self.client_cert = str(tls_dir / "client.pem")
         self.client_key = str(tls_dir / "client.key")
         self._ssl = ssl.create_default_context(cafile=self.ca)
@@ -48,6 +54,7 @@ class Sandbox:
     def stop(self) -> None:
         self.proc.kill()
         self.proc.wait()
+        shutil.rmtree(self._dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,157 @@
+//! `NativeClient`: the blocking client, every network wait with the GIL released.
+
+use std::time::Duration;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use serde_json::Value;
+
+use crate::convert::to_json;
+use crate::errors::raise;
+use crate::results::{Session, Token};
+
+#[pyclass(frozen, module = "mpgs._native")]
+pub(crate) struct NativeClient {
+    pub(crate) inner: mpgs::Client,
+}
+
+#[pymethods]
+impl NativeClient {
+    /// Every setting left `None` takes the core's default.
+    #[new]
+    #[pyo3(signature = (merchant_id, password=None, cert_file=None, key_file=None, base_url=None, region=None,
+                        ca_file=None, connect_timeout=None, timeout=None, max_retries=None,
+                        session_api_version=None, token_api_version=None, proxy=None, proxy_from_env=false,
+                        validation_level=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        merchant_id: &str,
+        password: Option<String>,
+        cert_file: Option<std::path::PathBuf>,
+        key_file: Option<std::path::PathBuf>,
+        base_url: Option<String>,
+        region: Option<String>,
+        ca_file: Option<std::path::PathBuf>,
+        connect_timeout: Option<f64>,
+        timeout: Option<f64>,
+        max_retries: Option<u32>,
+        session_api_version: Option<u32>,
+        token_api_version: Option<u32>,
+        proxy: Option<String>,
+        proxy_from_env: bool,
+        validation_level: Option<&str>,
+    ) -> PyResult<Self> {
+        let secs = |name: &str, v: f64| {
+            Duration::try_from_secs_f64(v).map_err(|_| mpgs::Error::Config {
+                message: format!("{name} must be a positive number of seconds, got {v}"),
+            })
+        };
+        let build = || -> mpgs::Result<mpgs::Client> {
+            let mut b = mpgs::Client::builder(merchant_id).binding("python").proxy_from_env(proxy_from_env);
+            if let Some(t) = connect_timeout {
+                b = b.connect_timeout(secs("connect_timeout", t)?);
+            }
+            if let Some(t) = timeout {
+                b = b.timeout(secs("timeout", t)?);
+            }
+            if let Some(n) = max_retries {
+                b = b.max_retries(n);
+            }
+            if let Some(v) = session_api_version {
+                b = b.session_api_version(v);
+            }
+            if let Some(v) = token_api_version {
+                b = b.token_api_version(v);
+            }
+            if let Some(level) = validation_level {
+                b = b.validation_level(mpgs::ValidationLevel::from_setting(level)?);
+            }
+            if let Some(p) = password {
+                b = b.password(p);
+            }
+            match (cert_file, key_file) {
+                (Some(c), Some(k)) => b = b.certificate_files(c, k),
+                (None, None) => {}
+                _ => {
+                    return Err(mpgs::Error::Config {
+                        message: "a client certificate needs both cert_file= and key_file=".into(),
+                    })
+                }
+            }
+            if let Some(u) = base_url {
+                b = b.base_url(u);
+            }
+            if let Some(r) = region {
+                b = b.region(r);
+            }
+            if let Some(ca) = ca_file {
+                b = b.add_ca_file(ca);
+            }
+            if let Some(p) = proxy {
+                b = b.proxy(p);
+            }
+            b.build()
+        };
+        build().map(|inner| Self { inner }).map_err(|e| raise(py, e))
+    }
+
+    /// The request path of `op` (`"session"` or `"token"`), as the core builds it: for logs.
+    fn path(&self, op: &str) -> PyResult<String> {
+        match op {
+            "session" => Ok(self.inner.path(mpgs::Operation::CreateSession)),
+            "token" => Ok(self.inner.path(mpgs::Operation::CreateToken)),
+            _ => Err(PyTypeError::new_err("op must be \"session\" or \"token\"")),
+        }
+    }
+
+    #[getter]
+    fn merchant_id(&self) -> &str {
+        self.inner.merchant_id()
+    }
+
+    #[getter]
+    fn base_url(&self) -> &str {
+        self.inner.base_url()
+    }
+
+    #[pyo3(signature = (body=None, authentication_limit=None, correlation_id=None))]
+    fn create_session(
+        &self,
+        py: Python<'_>,
+        body: Option<&Bound<'_, PyAny>>,
+        authentication_limit: Option<&Bound<'_, PyAny>>,
+        correlation_id: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Session> {
+        let json = session_json(py, body, authentication_limit, correlation_id)?;
+        let client = self.inner.clone();
+        let result = py.detach(move || client.create_session_json(json));
+        result.map(|inner| Session { inner }).map_err(|e| raise(py, e))
+    }
+
+    fn create_token(&self, py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<Token> {
+        let json = to_json(body, 0)?;
+        let client = self.inner.clone();
+        let result = py.detach(move || client.create_token_json(json));
+        result.map(|inner| Token { inner }).map_err(|e| raise(py, e))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Client(merchant_id={:?}, base_url={:?})", self.inner.merchant_id(), self.inner.base_url())
+    }
+}
+
+/// The Create Session body from `create_session`'s arguments (blocking and async alike).
+pub(crate) fn session_json(
+    py: Python<'_>,
+    body: Option<&Bound<'_, PyAny>>,
+    authentication_limit: Option<&Bound<'_, PyAny>>,
+    correlation_id: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Value> {
+    mpgs::CreateSessionRequest::body_with(
+        body.map(|b| to_json(b, 0)).transpose()?.unwrap_or(Value::Null),
+        authentication_limit.map(|v| to_json(v, 0)).transpose()?,
+        correlation_id.map(|v| to_json(v, 0)).transpose()?,
+    )
+    .map_err(|e| raise(py, e))
+}
