@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::error::{Error, GatewayError, Result};
 use crate::model::enums::{ErrorCause, ValidationType};
 use crate::model::text;
-use crate::secret::{mask_answer, redact_text, HIDDEN};
+use crate::secret::{map_digit_runs, mask_answer, redact_text, HIDDEN};
 
 /// The longest `Retry-After` honoured.
 pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
@@ -133,27 +133,14 @@ fn names_a_secret(field: &str) -> bool {
 /// Hides every digit run of three or more: for text about a secret field. Runs that are part of a
 /// 6.4 mask (`512345xxxxxx0008`) stay.
 fn hide_digit_runs(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() && chars[i].is_ascii_digit() {
-            i += 1;
-        }
-        let in_mask = (start > 0 && chars[start - 1] == 'x') || chars.get(i) == Some(&'x');
-        if i - start >= 3 && !in_mask {
-            out.push_str(HIDDEN);
+    map_digit_runs(text, &[], |run, before, after| {
+        let in_mask = before == Some('x') || after == Some('x');
+        if run.len() >= 3 && !in_mask {
+            HIDDEN.to_owned()
         } else {
-            out.extend(&chars[start..i]);
+            run.iter().collect()
         }
-    }
-    out
+    })
 }
 
 fn redact_strings(v: &mut Value, known: &[&str]) {

@@ -119,10 +119,14 @@ pub fn mask_pan(pan: &str) -> String {
     chars.iter().enumerate().map(|(i, c)| if i < 6 || i >= n - 4 { *c } else { 'x' }).collect()
 }
 
-/// Replaces every card-number-like run in `text` by its 6.4 mask: 12 or more digits, counted
-/// across single spaces or dashes between them (`5123 4500 0000 0008`, `5123-4500-0000-0008`),
-/// for text that may quote a card number (an error page, a gateway explanation).
-pub fn mask_digit_runs(text: &str) -> String {
+/// Rewrites every run of digits in `text` with `f(run, before, after)`: a run is the longest
+/// stretch of digits, joined by single `joiners` between digits, and `before`/`after` are the
+/// characters around it. Everything else is copied as it is. One scanner for every digit mask.
+pub(crate) fn map_digit_runs(
+    text: &str,
+    joiners: &[char],
+    mut f: impl FnMut(&[char], Option<char>, Option<char>) -> String,
+) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -132,39 +136,39 @@ pub fn mask_digit_runs(text: &str) -> String {
             i += 1;
             continue;
         }
-        // The longest stretch of digits joined by single separators, ending on a digit.
-        let (mut end, mut digits, mut j) = (i, 0, i);
+        let (mut end, mut j) = (i, i);
         while j < chars.len() {
             if chars[j].is_ascii_digit() {
-                digits += 1;
                 j += 1;
                 end = j;
-            } else if matches!(chars[j], ' ' | '-') && chars.get(j + 1).is_some_and(char::is_ascii_digit) {
+            } else if joiners.contains(&chars[j]) && chars.get(j + 1).is_some_and(char::is_ascii_digit) {
                 j += 1;
             } else {
                 break;
             }
         }
-        let run = &chars[i..end];
-        if digits >= 12 {
-            let mut only: String = run.iter().filter(|c| c.is_ascii_digit()).collect();
-            let masked: Vec<char> = mask_pan(&only).chars().collect();
-            only.zeroize();
-            let mut k = 0;
-            for c in run {
-                if c.is_ascii_digit() {
-                    out.push(masked[k]);
-                    k += 1;
-                } else {
-                    out.push(*c);
-                }
-            }
-        } else {
-            out.extend(run);
-        }
+        let before = i.checked_sub(1).map(|k| chars[k]);
+        out.push_str(&f(&chars[i..end], before, chars.get(end).copied()));
         i = end;
     }
     out
+}
+
+/// Replaces every card-number-like run in `text` by its 6.4 mask: 12 or more digits, counted
+/// across single spaces or dashes between them (`5123 4500 0000 0008`, `5123-4500-0000-0008`),
+/// for text that may quote a card number (an error page, a gateway explanation).
+pub fn mask_digit_runs(text: &str) -> String {
+    map_digit_runs(text, &[' ', '-'], |run, _, _| {
+        let mut only: String = run.iter().filter(|c| c.is_ascii_digit()).collect();
+        if only.len() < 12 {
+            only.zeroize();
+            return run.iter().collect();
+        }
+        let pan = mask_pan(&only);
+        only.zeroize();
+        let mut masked = pan.chars();
+        run.iter().map(|c| if c.is_ascii_digit() { masked.next().unwrap_or('x') } else { *c }).collect()
+    })
 }
 
 /// Hides secrets in text the client did not write (a gateway explanation, an error page): every
