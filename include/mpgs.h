@@ -659,6 +659,19 @@ mpgs_status mpgs_validate(uint32_t operation,
                           struct mpgs_error **err);
 
 /**
+ * Like `mpgs_validate`, as a client at `api_version` (0: the documented version of the
+ * operation) and `level` (an `mpgs_validation_level`) would check the body before sending it:
+ * at a version other than the documented one, with `MPGS_VALIDATION_LEVEL_AUTO`, fields and
+ * enumeration values the documented tables do not know pass. `MPGS_STATUS_INVALID_ARGUMENT` for
+ * an unknown operation or level.
+ */
+mpgs_status mpgs_validate_at(uint32_t operation,
+                             uint32_t api_version,
+                             uint32_t level,
+                             const char *json,
+                             struct mpgs_error **err);
+
+/**
  * `session.id`: the session identifier.
  * Borrowed from `session`; NULL when absent or when `session` is NULL.
  */

@@ -146,3 +146,30 @@ pub extern "C" fn mpgs_validate(
         Ok(())
     })
 }
+
+/// Like `mpgs_validate`, as a client at `api_version` (0: the documented version of the
+/// operation) and `level` (an `mpgs_validation_level`) would check the body before sending it:
+/// at a version other than the documented one, with `MPGS_VALIDATION_LEVEL_AUTO`, fields and
+/// enumeration values the documented tables do not know pass. `MPGS_STATUS_INVALID_ARGUMENT` for
+/// an unknown operation or level.
+#[no_mangle]
+pub extern "C" fn mpgs_validate_at(
+    operation: u32,
+    api_version: u32,
+    level: u32,
+    json: *const c_char,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let op = self::operation(operation)?;
+        let level = crate::mpgs_validation_level::from_number(level)
+            .ok_or_else(|| Failure::argument(format!("`level` {level} is not a validation level")))?;
+        let version = if api_version == 0 { op.default_api_version() } else { api_version };
+        let text = match op {
+            Operation::CreateSession => arg_opt_str(json, "json")?.unwrap_or(""),
+            _ => arg_str(json, "json")?,
+        };
+        validate::prepare_at(op, version, level, validate::parse_body(text)?)?;
+        Ok(())
+    })
+}

@@ -10,16 +10,45 @@ use crate::convert::to_json;
 use crate::errors::raise;
 use crate::results::{Session, Token};
 
+/// Validates a body offline, as a client at `api_version` (default: the documented one) and
+/// `validation_level` (default `"auto"`) would before sending it.
+fn validate_at(
+    py: Python<'_>,
+    op: mpgs::Operation,
+    body: &Bound<'_, PyAny>,
+    api_version: Option<u32>,
+    validation_level: Option<&str>,
+) -> PyResult<()> {
+    let body = to_json(body, 0)?;
+    let checked = validation_level
+        .map(mpgs::ValidationLevel::from_setting)
+        .unwrap_or(Ok(mpgs::ValidationLevel::Auto))
+        .and_then(|level| mpgs::validate_at(op, api_version.unwrap_or(op.default_api_version()), level, &body));
+    checked.map_err(|e| raise(py, e))
+}
+
 /// Validates a Create Session body offline.
 #[pyfunction]
-pub(crate) fn validate_create_session(py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<()> {
-    mpgs::validate(mpgs::Operation::CreateSession, &to_json(body, 0)?).map_err(|e| raise(py, e))
+#[pyo3(signature = (body, *, api_version=None, validation_level=None))]
+pub(crate) fn validate_create_session(
+    py: Python<'_>,
+    body: &Bound<'_, PyAny>,
+    api_version: Option<u32>,
+    validation_level: Option<&str>,
+) -> PyResult<()> {
+    validate_at(py, mpgs::Operation::CreateSession, body, api_version, validation_level)
 }
 
 /// Validates a Create or Update Token body offline.
 #[pyfunction]
-pub(crate) fn validate_create_token(py: Python<'_>, body: &Bound<'_, PyAny>) -> PyResult<()> {
-    mpgs::validate(mpgs::Operation::CreateToken, &to_json(body, 0)?).map_err(|e| raise(py, e))
+#[pyo3(signature = (body, *, api_version=None, validation_level=None))]
+pub(crate) fn validate_create_token(
+    py: Python<'_>,
+    body: &Bound<'_, PyAny>,
+    api_version: Option<u32>,
+    validation_level: Option<&str>,
+) -> PyResult<()> {
+    validate_at(py, mpgs::Operation::CreateToken, body, api_version, validation_level)
 }
 
 /// A result built from `answer` as if the gateway had sent it with HTTP 201: for tests that

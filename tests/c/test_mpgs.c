@@ -1009,6 +1009,21 @@ static void test_api_versions(void) {
         mpgs_client_free(client);
     }
 
+    /* The offline validator judges as a client at a version would. */
+    mpgs_error *verr = NULL;
+    CHECK_STATUS(mpgs_validate_at(MPGS_OPERATION_CREATE_TOKEN, 70, MPGS_VALIDATION_LEVEL_AUTO, NEWER_CARD_JSON, NULL),
+                 MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_validate_at(MPGS_OPERATION_CREATE_TOKEN, 0, MPGS_VALIDATION_LEVEL_AUTO, NEWER_CARD_JSON, &verr),
+                 MPGS_STATUS_VALIDATION);
+    CHECK(contains(mpgs_error_message(verr), "(v38)"));
+    mpgs_error_free(verr);
+    verr = NULL;
+    CHECK_STATUS(mpgs_validate_at(MPGS_OPERATION_CREATE_TOKEN, 70, MPGS_VALIDATION_LEVEL_STRICT, NEWER_CARD_JSON, &verr),
+                 MPGS_STATUS_VALIDATION);
+    CHECK(contains(mpgs_error_message(verr), "(v70)"));
+    mpgs_error_free(verr);
+    CHECK_STATUS(mpgs_validate_at(MPGS_OPERATION_CREATE_TOKEN, 70, 9, NEWER_CARD_JSON, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+
     /* The numbers are stable; any other is refused, naming the argument, and changes nothing. */
     CHECK(MPGS_VALIDATION_LEVEL_AUTO == 0 && MPGS_VALIDATION_LEVEL_STRICT == 1 &&
           MPGS_VALIDATION_LEVEL_KNOWN_FIELDS == 2 && MPGS_VALIDATION_LEVEL_OFF == 3);

@@ -99,3 +99,18 @@ def test_the_level_is_a_keyword_of_the_native_client_too(sandbox: Any) -> None:
     )
     with pytest.raises(mpgs.ValidationError):
         native.create_token(NEWER_BODY)
+
+
+def test_the_offline_validators_judge_as_a_client_at_that_version_would() -> None:
+    mpgs.validate_create_token(NEWER_BODY, api_version=70)
+    with pytest.raises(mpgs.ValidationError) as e:
+        mpgs.validate_create_token(NEWER_BODY)
+    assert "(v38)" in str(e.value)
+    with pytest.raises(mpgs.ValidationError) as e:
+        mpgs.validate_create_token(NEWER_BODY, api_version=70, validation_level="strict")
+    assert "(v70)" in str(e.value)
+    mpgs.validate_create_token(NEWER_BODY, validation_level="off")
+    with pytest.raises(mpgs.ConfigError):
+        mpgs.validate_create_token(NEWER_BODY, validation_level="lenient")
+    with pytest.raises(mpgs.ValidationError):
+        mpgs.validate_create_session({"session": {"authenticationLimit": 99}}, api_version=58)
