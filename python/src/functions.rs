@@ -23,7 +23,9 @@ fn validate_at(
     let checked = validation_level
         .map(mpgs::ValidationLevel::from_setting)
         .unwrap_or(Ok(mpgs::ValidationLevel::Auto))
-        .and_then(|level| mpgs::validate_at(op, api_version.unwrap_or(op.default_api_version()), level, &body));
+        .and_then(|level| {
+            mpgs::validate_at(op, api_version.unwrap_or(op.default_api_version()), level, &body)
+        });
     checked.map_err(|e| raise(py, e))
 }
 

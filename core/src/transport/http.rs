@@ -269,6 +269,20 @@ mod wire_tests {
     }
 
     #[test]
+    fn an_idle_connection_older_than_the_idle_age_is_not_reused() {
+        let t = serve(b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}".to_vec());
+        let request = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
+        t.exchange(request, Instant::now() + Duration::from_secs(2), 1024).unwrap();
+        {
+            let mut idle = t.pool.lock();
+            assert_eq!(idle.len(), 1);
+            assert!(idle[0].fit_for_reuse(), "a fresh idle connection is reused");
+            idle[0].idle_since = Instant::now() - Duration::from_secs(16);
+            assert!(!idle[0].fit_for_reuse(), "one idle for 16 s is not");
+        }
+    }
+
+    #[test]
     fn a_chunk_size_near_u64_max_is_too_large_not_a_crash() {
         let (r, _) =
             exchange(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\nffffffffffffffff\r\n");
