@@ -37,9 +37,19 @@ export LD_LIBRARY_PATH="$stage/lib"
 ldd "$bin/test_so" | grep >/dev/null "libmpgs.so.* => .*$stage/lib/libmpgs.so" || { echo "test_so is not linked to the staged libmpgs.so" >&2; exit 1; }
 if ldd "$bin/test_a" | grep >/dev/null libmpgs; then echo "test_a is linked to libmpgs.so" >&2; exit 1; fi
 
+# Two CONNECT proxies on loopback for the proxy tests: one tunnels, one refuses every tunnel.
+proxy_out=$(mktemp) refusing_out=$(mktemp)
+python3 tests/python/connect_proxy.py >"$proxy_out" &
+proxy_pid=$!
+python3 tests/python/connect_proxy.py --refuse >"$refusing_out" &
+refusing_pid=$!
+for _ in $(seq 1 100); do [ -s "$proxy_out" ] && [ -s "$refusing_out" ] && break; sleep 0.05; done
+MPGS_PROXY_URL=$(head -1 "$proxy_out") MPGS_REFUSING_PROXY_URL=$(head -1 "$refusing_out")
+export MPGS_PROXY_URL MPGS_REFUSING_PROXY_URL
+
 set -- # scripts/sandbox.sh reads "$@" as sandbox flags
 source scripts/sandbox.sh
-trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT
+trap 'kill "$SANDBOX_PID" "$proxy_pid" "$refusing_pid" 2>/dev/null || true' EXIT
 
 # Runs a test with MPGS_FAULT_URL and MPGS_FAULT_CA: a second sandbox whose next answers are an
 # HTML 500, a truncated body, a closed connection, a stall and a truncated body again.

@@ -1037,6 +1037,60 @@ static void test_api_versions(void) {
     mpgs_config_free(config);
 }
 
+/* A client for the sandbox through `proxy` (NULL: no explicit proxy), optionally reading the
+ * environment's proxy, with one retry. */
+static mpgs_client *proxied_client(const char *proxy, bool from_env) {
+    mpgs_config *config = NULL;
+    mpgs_client *client = NULL;
+    CHECK_STATUS(mpgs_config_new(env("MPGS_MERCHANT_ID"), &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, env("MPGS_PASSWORD"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_base_url(config, env("MPGS_BASE_URL"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_add_ca_file(config, env("MPGS_CA_FILE"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_max_retries(config, 1, NULL), MPGS_STATUS_OK);
+    if (proxy) CHECK_STATUS(mpgs_config_set_proxy(config, proxy, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_proxy_from_env(config, from_env, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, NULL), MPGS_STATUS_OK);
+    mpgs_config_free(config);
+    return client;
+}
+
+/* Status of one Create Session through `client`; the error's outcome and attempts when it fails. */
+static mpgs_status session_through(mpgs_client *client, bool *outcome_unknown, uint32_t *attempts) {
+    mpgs_session *s = NULL;
+    mpgs_error *err = NULL;
+    mpgs_status st = mpgs_client_create_session(client, NULL, &s, &err);
+    if (err) {
+        *outcome_unknown = mpgs_error_outcome_unknown(err);
+        *attempts = mpgs_error_attempts(err);
+    }
+    mpgs_error_free(err);
+    mpgs_session_free(s);
+    mpgs_client_free(client);
+    return st;
+}
+
+/* Proxies from C, end to end: a CONNECT tunnel carries the call with TLS verified through it; a
+ * refused tunnel is a connect failure, nothing sent, retried; the environment's proxy is used
+ * only when asked for, and NO_PROXY wins then. Runs before any thread is started (setenv). */
+static void test_proxies(void) {
+    bool unknown = true;
+    uint32_t attempts = 0;
+    CHECK_STATUS(session_through(proxied_client(env("MPGS_PROXY_URL"), false), &unknown, &attempts), MPGS_STATUS_OK);
+    CHECK_STATUS(session_through(proxied_client(env("MPGS_REFUSING_PROXY_URL"), false), &unknown, &attempts),
+                 MPGS_STATUS_CONNECT);
+    CHECK(!unknown && attempts == 2);
+
+    setenv("HTTPS_PROXY", env("MPGS_REFUSING_PROXY_URL"), 1);
+    unsetenv("NO_PROXY");
+    unsetenv("no_proxy");
+    CHECK_STATUS(session_through(proxied_client(NULL, false), &unknown, &attempts), MPGS_STATUS_OK);
+    CHECK_STATUS(session_through(proxied_client(NULL, true), &unknown, &attempts), MPGS_STATUS_CONNECT);
+    setenv("NO_PROXY", "127.0.0.1", 1);
+    CHECK_STATUS(session_through(proxied_client(NULL, true), &unknown, &attempts), MPGS_STATUS_OK);
+    unsetenv("HTTPS_PROXY");
+    unsetenv("NO_PROXY");
+}
+
 int main(void) {
     test_version();
     test_free_null_is_a_no_op();
@@ -1045,6 +1099,7 @@ int main(void) {
     test_bad_arguments_name_the_argument();
     test_config_errors();
     test_validation_lists_every_field();
+    test_proxies();
 
     mpgs_client *client = password_client();
     test_operations(client, "password");
