@@ -27,6 +27,19 @@ namespace Mpgs
     /// <summary>The two gateway operations.</summary>
     public enum Operation : uint { CreateSession = 1, CreateToken = 2 }
 
+    /// <summary>How strictly a client checks requests before sending them (mpgs_validation_level, stable numbers).</summary>
+    public enum ValidationLevel : uint
+    {
+        /// <summary>The default: the documented field tables in full at the documented API versions, known fields only at others.</summary>
+        Auto = 0,
+        /// <summary>The documented field tables in full, at any version: an unknown field is UNSUPPORTED.</summary>
+        Strict = 1,
+        /// <summary>Only known fields' JSON types (and sourceOfFunds.type) are checked; unknown fields pass.</summary>
+        KnownFields = 2,
+        /// <summary>No client-side field checks.</summary>
+        Off = 3,
+    }
+
     /// <summary>One field problem of a refused request.</summary>
     public sealed class FieldError
     {
@@ -96,7 +109,8 @@ namespace Mpgs
         }
     }
 
-    /// <summary>Client settings: MerchantId, Password (or CertFile + KeyFile), BaseUrl or Region.</summary>
+    /// <summary>Client settings: MerchantId, Password (or CertFile + KeyFile), BaseUrl or Region. A null
+    /// setting is left at the C library's default.</summary>
     public sealed class Config
     {
         public string MerchantId { get; set; }
@@ -109,6 +123,15 @@ namespace Mpgs
         public uint? ConnectTimeoutMs { get; set; }
         public uint? TimeoutMs { get; set; }
         public uint? MaxRetries { get; set; }
+        /// <summary>An HTTP CONNECT proxy, http://[user:password@]host:port (no proxy by default).</summary>
+        public string Proxy { get; set; }
+        /// <summary>true: use HTTPS_PROXY / ALL_PROXY unless NO_PROXY matches (Proxy wins over it).</summary>
+        public bool? ProxyFromEnv { get; set; }
+        /// <summary>The API version in Create Session's path (default 58).</summary>
+        public uint? SessionApiVersion { get; set; }
+        /// <summary>The API version in Create or Update Token's path (default 38).</summary>
+        public uint? TokenApiVersion { get; set; }
+        public ValidationLevel? ValidationLevel { get; set; }
     }
 
     /// <summary>A created session.</summary>
@@ -161,6 +184,16 @@ namespace Mpgs
                     MpgsException.Check(Native.mpgs_config_set_timeout_ms(cfg, config.TimeoutMs.Value, out err), err);
                 if (config.MaxRetries.HasValue)
                     MpgsException.Check(Native.mpgs_config_set_max_retries(cfg, config.MaxRetries.Value, out err), err);
+                if (config.Proxy != null)
+                    using (var v = new Utf8(config.Proxy)) MpgsException.Check(Native.mpgs_config_set_proxy(cfg, v.Bytes, out err), err);
+                if (config.ProxyFromEnv.HasValue)
+                    MpgsException.Check(Native.mpgs_config_set_proxy_from_env(cfg, config.ProxyFromEnv.Value, out err), err);
+                if (config.SessionApiVersion.HasValue)
+                    MpgsException.Check(Native.mpgs_config_set_session_api_version(cfg, config.SessionApiVersion.Value, out err), err);
+                if (config.TokenApiVersion.HasValue)
+                    MpgsException.Check(Native.mpgs_config_set_token_api_version(cfg, config.TokenApiVersion.Value, out err), err);
+                if (config.ValidationLevel.HasValue)
+                    MpgsException.Check(Native.mpgs_config_set_validation_level(cfg, (uint)config.ValidationLevel.Value, out err), err);
                 MpgsException.Check(Native.mpgs_client_new(cfg, out handle, out err), err);
             }
         }
@@ -299,6 +332,11 @@ namespace Mpgs
         [DllImport(Lib)] internal static extern Status mpgs_config_set_connect_timeout_ms(ConfigHandle c, uint ms, out ErrorHandle err);
         [DllImport(Lib)] internal static extern Status mpgs_config_set_timeout_ms(ConfigHandle c, uint ms, out ErrorHandle err);
         [DllImport(Lib)] internal static extern Status mpgs_config_set_max_retries(ConfigHandle c, uint n, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_proxy(ConfigHandle c, byte[] url, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_proxy_from_env(ConfigHandle c, [MarshalAs(UnmanagedType.I1)] bool enabled, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_session_api_version(ConfigHandle c, uint version, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_token_api_version(ConfigHandle c, uint version, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_validation_level(ConfigHandle c, uint level, out ErrorHandle err);
         [DllImport(Lib)] internal static extern void mpgs_config_free(IntPtr c);
         [DllImport(Lib)] internal static extern Status mpgs_client_new(ConfigHandle c, out ClientHandle client, out ErrorHandle err);
         [DllImport(Lib)] internal static extern void mpgs_client_free(IntPtr c);

@@ -139,6 +139,44 @@ static class MpgsTest
         }
     }
 
+    static void ANonHttpProxyIsAConfigErrorWithoutItsPassword()
+    {
+        var e = Refused(() => new Client(new Config
+        {
+            MerchantId = Env("MPGS_MERCHANT_ID"), Password = Env("MPGS_PASSWORD"), BaseUrl = Env("MPGS_BASE_URL"),
+            CaFile = Env("MPGS_CA_FILE"), Proxy = "socks5://user:pr0xy-secret@127.0.0.1:1", ProxyFromEnv = false,
+        }).Dispose(), Status.Config);
+        Check(e.Attempts == 0, "attempts " + e.Attempts);
+        foreach (var text in new[] { e.Message, e.ToString(), e.Explanation ?? "", e.Cause ?? "", e.Field ?? "" })
+            Check(!text.Contains("pr0xy-secret"), "error text holds the proxy password: " + text);
+    }
+
+    // At API version 70 a card field the v38 tables do not know is sent (AUTO checks known fields
+    // only); STRICT refuses it before sending.
+    static void TokenApiVersionAndValidationLevel()
+    {
+        const string newer = "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {\"number\": \"5123450000000008\"," +
+            " \"nameOnCard\": \"A Customer\", \"expiry\": {\"month\": \"5\", \"year\": \"30\"}}}}}";
+        Func<ValidationLevel?, Client> at70 = level => new Client(new Config
+        {
+            MerchantId = Env("MPGS_MERCHANT_ID"), Password = Env("MPGS_PASSWORD"), BaseUrl = Env("MPGS_BASE_URL"),
+            CaFile = Env("MPGS_CA_FILE"), TimeoutMs = 5000, MaxRetries = 0, TokenApiVersion = 70, ValidationLevel = level,
+        });
+        using (var c = at70(null))
+        {
+            var t = c.CreateToken(newer);
+            Check(!string.IsNullOrEmpty(t.Value) && t.ApiVersion == 70 && t.CardNumber == "512345xxxxxx0008"
+                && t.Json.Contains("A Customer"), "token at v70 " + t + " " + t.ApiVersion);
+        }
+        using (var c = at70(ValidationLevel.Strict))
+        {
+            var e = Refused(() => c.CreateToken(newer), Status.Validation);
+            Check(e.Stage == Stage.NotSent && e.Attempts == 0 && e.FieldErrors.Any(fe =>
+                fe.Field == "sourceOfFunds.provided.card.nameOnCard" && fe.ValidationType == "UNSUPPORTED"),
+                "field errors " + string.Join("; ", e.FieldErrors));
+        }
+    }
+
     static void DisposedClientFailsCleanly()
     {
         var c = NewClient();
@@ -172,6 +210,8 @@ static class MpgsTest
         Run("Parallel.For shares one client", ParallelForSharesOneClient);
         Run("handles are released", HandlesAreReleased);
         Run("a disposed client fails cleanly", DisposedClientFailsCleanly);
+        Run("a non-http proxy is a config error without its password", ANonHttpProxyIsAConfigErrorWithoutItsPassword);
+        Run("TokenApiVersion 70 and ValidationLevel.Strict", TokenApiVersionAndValidationLevel);
         Console.WriteLine("csharp: {0} passed, {1} failed", passed, failed);
         return failed == 0 ? 0 : 1;
     }

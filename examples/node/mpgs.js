@@ -35,6 +35,11 @@ for (const decl of [
   'uint32_t mpgs_config_set_connect_timeout_ms(mpgs_config *config, uint32_t ms, _Out_ mpgs_error **err)',
   'uint32_t mpgs_config_set_timeout_ms(mpgs_config *config, uint32_t ms, _Out_ mpgs_error **err)',
   'uint32_t mpgs_config_set_max_retries(mpgs_config *config, uint32_t retries, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_proxy(mpgs_config *config, const char *proxy_url, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_proxy_from_env(mpgs_config *config, bool enabled, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_session_api_version(mpgs_config *config, uint32_t version, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_token_api_version(mpgs_config *config, uint32_t version, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_validation_level(mpgs_config *config, uint32_t level, _Out_ mpgs_error **err)',
   'void mpgs_config_free(mpgs_config *config)',
   'uint32_t mpgs_client_new(const mpgs_config *config, _Out_ mpgs_client **client_out, _Out_ mpgs_error **err)',
   'void mpgs_client_free(mpgs_client *client)',
@@ -100,6 +105,8 @@ const Status = Object.freeze({
 const Stage = Object.freeze({ UNKNOWN: 0, NOT_SENT: 1, ANSWERED: 2, UNANSWERED: 3 });
 /** The two operations, for validate(). */
 const Operation = Object.freeze({ CREATE_SESSION: 1, CREATE_TOKEN: 2 });
+/** The config's validationLevel names and the C library's mpgs_validation_level numbers. */
+const VALIDATION_LEVELS = Object.freeze({ auto: 0, strict: 1, 'known-fields': 2, off: 3 });
 
 /** A failed call: every field of the C library's mpgs_error. Never holds a secret. */
 class MpgsError extends Error {
@@ -172,7 +179,9 @@ const finalizer = new FinalizationRegistry((ptr) => c.mpgs_client_free(ptr));
 
 /**
  * A libmpgs client. `config`: { merchantId, password | certFile + keyFile, baseUrl | region,
- * caFile?, connectTimeoutMs?, timeoutMs?, maxRetries? }.
+ * caFile?, connectTimeoutMs?, timeoutMs?, maxRetries?, proxy? ('http://[user:password@]host:port'),
+ * proxyFromEnv? (boolean), sessionApiVersion?, tokenApiVersion?,
+ * validationLevel? ('auto' | 'strict' | 'known-fields' | 'off') }. Unset keeps the default.
  */
 class Client {
   constructor(config) {
@@ -190,6 +199,16 @@ class Client {
         ['connectTimeoutMs', (v) => c.mpgs_config_set_connect_timeout_ms(cfg, v, err)],
         ['timeoutMs', (v) => c.mpgs_config_set_timeout_ms(cfg, v, err)],
         ['maxRetries', (v) => c.mpgs_config_set_max_retries(cfg, v, err)],
+        ['proxy', (v) => c.mpgs_config_set_proxy(cfg, v, err)],
+        ['proxyFromEnv', (v) => c.mpgs_config_set_proxy_from_env(cfg, Boolean(v), err)],
+        ['sessionApiVersion', (v) => c.mpgs_config_set_session_api_version(cfg, v, err)],
+        ['tokenApiVersion', (v) => c.mpgs_config_set_token_api_version(cfg, v, err)],
+        ['validationLevel', (v) => {
+          if (!Object.prototype.hasOwnProperty.call(VALIDATION_LEVELS, v)) {
+            throw new TypeError(`mpgs: validationLevel must be one of ${Object.keys(VALIDATION_LEVELS).join(', ')}`);
+          }
+          return c.mpgs_config_set_validation_level(cfg, VALIDATION_LEVELS[v], err);
+        }],
       ];
       if (config.certFile != null || config.keyFile != null) {
         st = c.mpgs_config_set_certificate_files(cfg, config.certFile, config.keyFile, err);

@@ -150,3 +150,42 @@ test('a closed client fails cleanly', () => {
   c.close();
   refused(() => c.createSession(), Status.INVALID_ARGUMENT);
 });
+
+test('a non-http proxy is a config error that does not show the proxy password', () => {
+  const e = refused(() => new Client({
+    merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_BASE_URL'),
+    caFile: env('MPGS_CA_FILE'), proxy: 'socks5://user:pr0xy-secret@127.0.0.1:1',
+  }), Status.CONFIG);
+  for (const text of [e.message, String(e), e.stack, util.inspect(e, { depth: 5 }), JSON.stringify(e)]) {
+    assert.ok(!text.includes('pr0xy-secret'), `error text holds the proxy password: ${text}`);
+  }
+});
+
+test('token API version 70: known fields pass by default, strict refuses nameOnCard', () => {
+  const named = {
+    sourceOfFunds: { type: 'CARD', provided: { card: { number: '5123450000000008', expiry: { month: '5', year: '30' }, nameOnCard: 'A Customer' } } },
+  };
+  const config = {
+    merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_BASE_URL'),
+    caFile: env('MPGS_CA_FILE'), timeoutMs: 5000, maxRetries: 0, tokenApiVersion: 70,
+  };
+  const c = new Client(config);
+  try {
+    const t = c.createToken(named);
+    assert.ok(t.token);
+    assert.equal(t.apiVersion, 70);
+    assert.equal(t.cardNumber, '512345xxxxxx0008');
+  } finally {
+    c.close();
+  }
+  const strict = new Client({ ...config, validationLevel: 'strict' });
+  try {
+    const e = refused(() => strict.createToken(named), Status.VALIDATION);
+    assert.equal(e.stage, Stage.NOT_SENT);
+    assert.ok(e.fieldErrors.some((fe) => fe.field === 'sourceOfFunds.provided.card.nameOnCard' && fe.validationType === 'UNSUPPORTED'),
+      `no UNSUPPORTED error on nameOnCard in ${JSON.stringify(e.fieldErrors)}`);
+  } finally {
+    strict.close();
+  }
+  assert.throws(() => new Client({ ...config, validationLevel: 'lenient' }), TypeError);
+});

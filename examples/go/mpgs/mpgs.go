@@ -63,6 +63,24 @@ const (
 	CreateToken   Operation = C.MPGS_OPERATION_CREATE_TOKEN
 )
 
+// ValidationLevel is how strictly a client checks requests before sending them (the C
+// library's mpgs_validation_level; the numbers are the C library's and never change).
+type ValidationLevel uint32
+
+// The validation levels.
+const (
+	// ValidationAuto is the default: the documented field tables in full at the documented API
+	// versions (Create Session 58, Create or Update Token 38), ValidationKnownFields at any other.
+	ValidationAuto ValidationLevel = C.MPGS_VALIDATION_LEVEL_AUTO
+	// ValidationStrict is the documented field tables in full at any version: an unknown field
+	// is UNSUPPORTED.
+	ValidationStrict ValidationLevel = C.MPGS_VALIDATION_LEVEL_STRICT
+	// ValidationKnownFields checks only known fields' JSON types (and sourceOfFunds.type).
+	ValidationKnownFields ValidationLevel = C.MPGS_VALIDATION_LEVEL_KNOWN_FIELDS
+	// ValidationOff skips client-side field checks (the body must still be a JSON object).
+	ValidationOff ValidationLevel = C.MPGS_VALIDATION_LEVEL_OFF
+)
+
 // FieldError is one field problem.
 type FieldError struct {
 	Field          string // dotted path, e.g. sourceOfFunds.provided.card.number
@@ -143,7 +161,8 @@ func (c cstring) free() {
 }
 
 // Config holds the client settings. MerchantID and either Password or CertFile+KeyFile are
-// required, and either BaseURL or Region. Zero durations and a nil MaxRetries keep the defaults.
+// required, and either BaseURL or Region. Zero values keep the defaults: zero durations, a nil
+// MaxRetries, zero API versions, ValidationAuto, no proxy.
 type Config struct {
 	MerchantID     string
 	Password       string
@@ -155,6 +174,15 @@ type Config struct {
 	ConnectTimeout time.Duration
 	Timeout        time.Duration
 	MaxRetries     *int
+	// Proxy is an HTTP CONNECT proxy, http://[user:password@]host:port, for https:// requests;
+	// any other scheme makes NewClient fail with StatusConfig.
+	Proxy        string
+	ProxyFromEnv bool // use HTTPS_PROXY / ALL_PROXY unless NO_PROXY matches; Proxy wins over it
+	// SessionAPIVersion and TokenAPIVersion are the API versions in Create Session's and
+	// Create or Update Token's paths (0: the defaults, 58 and 38).
+	SessionAPIVersion uint32
+	TokenAPIVersion   uint32
+	ValidationLevel   ValidationLevel // ValidationAuto (the zero value) by default
 }
 
 // Client is a libmpgs client. Safe for concurrent use; Close releases it.
@@ -180,6 +208,15 @@ func NewClient(cfg Config) (*Client, error) {
 		c := newCString(v)
 		defer c.free()
 		if s := f(c.p); s != C.MPGS_STATUS_OK {
+			return takeError(s, e)
+		}
+		return nil
+	}
+	u32 := func(v uint32, f func(C.uint32_t) C.mpgs_status) error {
+		if v == 0 {
+			return nil
+		}
+		if s := f(C.uint32_t(v)); s != C.MPGS_STATUS_OK {
 			return takeError(s, e)
 		}
 		return nil
@@ -232,6 +269,27 @@ func NewClient(cfg Config) (*Client, error) {
 				return takeError(s, e)
 			}
 			return nil
+		},
+		func() error {
+			return set1(cfg.Proxy, func(p *C.char) C.mpgs_status { return C.mpgs_config_set_proxy(config, p, &e) })
+		},
+		func() error {
+			if !cfg.ProxyFromEnv {
+				return nil
+			}
+			if s := C.mpgs_config_set_proxy_from_env(config, true, &e); s != C.MPGS_STATUS_OK {
+				return takeError(s, e)
+			}
+			return nil
+		},
+		func() error {
+			return u32(cfg.SessionAPIVersion, func(v C.uint32_t) C.mpgs_status { return C.mpgs_config_set_session_api_version(config, v, &e) })
+		},
+		func() error {
+			return u32(cfg.TokenAPIVersion, func(v C.uint32_t) C.mpgs_status { return C.mpgs_config_set_token_api_version(config, v, &e) })
+		},
+		func() error {
+			return u32(uint32(cfg.ValidationLevel), func(v C.uint32_t) C.mpgs_status { return C.mpgs_config_set_validation_level(config, v, &e) })
 		},
 	}
 	for _, step := range steps {

@@ -210,3 +210,55 @@ func TestClosedClientFailsCleanly(t *testing.T) {
 	_, err := c.CreateSession("")
 	asError(t, err, mpgs.StatusInvalidArgument)
 }
+
+func TestANonHTTPProxyIsAConfigErrorWithoutThePassword(t *testing.T) {
+	_, err := mpgs.NewClient(mpgs.Config{MerchantID: env(t, "MPGS_MERCHANT_ID"), Password: env(t, "MPGS_PASSWORD"),
+		BaseURL: env(t, "MPGS_BASE_URL"), CAFile: env(t, "MPGS_CA_FILE"), Proxy: "socks5://user:pr0xy-secret@127.0.0.1:1"})
+	e := asError(t, err, mpgs.StatusConfig)
+	for _, text := range []string{e.Error(), fmt.Sprintf("%+v", *e)} {
+		if strings.Contains(text, "pr0xy-secret") {
+			t.Errorf("error text holds the proxy password: %s", text)
+		}
+	}
+}
+
+func TestValidationLevelAtANewerTokenAPIVersion(t *testing.T) {
+	const named = `{"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000008",
+	  "expiry": {"month": "5", "year": "30"}, "nameOnCard": "A Customer"}}}}`
+	retries := 0
+	cfg := mpgs.Config{MerchantID: env(t, "MPGS_MERCHANT_ID"), Password: env(t, "MPGS_PASSWORD"), BaseURL: env(t, "MPGS_BASE_URL"),
+		CAFile: env(t, "MPGS_CA_FILE"), Timeout: 5 * time.Second, MaxRetries: &retries, TokenAPIVersion: 70}
+
+	// Version 70, ValidationAuto: known fields only, so a field the tables (version 38) lack passes.
+	c, err := mpgs.NewClient(cfg)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	defer c.Close()
+	tok, err := c.CreateToken(named)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Token == "" || tok.APIVersion != 70 || tok.CardNumber != "512345xxxxxx0008" {
+		t.Fatalf("token: %+v", tok)
+	}
+
+	// The same settings with ValidationStrict: nameOnCard is UNSUPPORTED, nothing sent.
+	cfg.ValidationLevel = mpgs.ValidationStrict
+	strict, err := mpgs.NewClient(cfg)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	defer strict.Close()
+	_, err = strict.CreateToken(named)
+	e := asError(t, err, mpgs.StatusValidation)
+	found := false
+	for _, fe := range e.FieldErrors {
+		if fe.Field == "sourceOfFunds.provided.card.nameOnCard" && fe.ValidationType == "UNSUPPORTED" {
+			found = true
+		}
+	}
+	if !found || e.Stage != mpgs.StageNotSent {
+		t.Fatalf("want an UNSUPPORTED error on sourceOfFunds.provided.card.nameOnCard: %+v", e)
+	}
+}

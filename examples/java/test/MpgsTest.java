@@ -130,8 +130,9 @@ public final class MpgsTest {
     }
 
     // Run with a fixed, pre-touched heap (-Xms = -Xmx, -XX:+AlwaysPreTouch): RSS then shows native memory.
-    // 10,000 calls, each a session and a refused request, after 10,000 to warm up: the resident memory
-    // may not grow by 4 MiB (leaking every session handle grows it by some 34 MiB).
+    // Windows of 10,000 calls, each a session and a refused request, after 10,000 to warm up: the
+    // resident memory may not grow by 4 MiB in every window (leaking every session handle grows
+    // each window by some 34 MiB).
     static void handlesAreReleased() throws Exception {
         String bad = "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {\"number\": \"12\"}}}}";
         try (MpgsClient c = sandbox()) {
@@ -147,11 +148,51 @@ public final class MpgsTest {
                 }
             };
             run.accept(10000); // the JIT compiles the hot paths first: its code and arenas grow RSS once
-            long before = rssKiB();
-            run.accept(10000);
-            long after = rssKiB();
-            System.out.printf("java: RSS after 10,000 calls %d KiB, after 10,000 more %d KiB (growth %d KiB)%n", before, after, after - before);
-            check(after - before < 4096, "RSS grew by " + (after - before) + " KiB over 10,000 calls");
+            // A leak grows every window alike; the JVM's own one-time growth (late compilation on a
+            // busy machine) lands in one window at most: the smallest growth of three windows is
+            // the leak's measure.
+            long least = Long.MAX_VALUE;
+            for (int window = 0; window < 3 && least >= 4096; window++) {
+                long before = rssKiB();
+                run.accept(10000);
+                long after = rssKiB();
+                System.out.printf("java: RSS before 10,000 calls %d KiB, after %d KiB (growth %d KiB)%n", before, after, after - before);
+                least = Math.min(least, after - before);
+            }
+            check(least < 4096, "RSS grew by " + least + " KiB or more over each of three windows of 10,000 calls");
+        }
+    }
+
+    static void aNonHttpProxyIsAConfigErrorWithoutItsPassword() {
+        MpgsException e = refused(() -> new MpgsClient(new MpgsClient.Config(env("MPGS_MERCHANT_ID")).password(env("MPGS_PASSWORD"))
+                .baseUrl(env("MPGS_BASE_URL")).caFile(env("MPGS_CA_FILE")).proxy("socks5://user:pr0xy-secret@127.0.0.1:1")
+                .proxyFromEnv(false)).close(), Status.CONFIG);
+        check(e.attempts == 0, "attempts " + e.attempts);
+        StringWriter trace = new StringWriter();
+        e.printStackTrace(new PrintWriter(trace));
+        for (String text : new String[] {e.getMessage(), e.toString(), trace.toString(), String.valueOf(e.explanation),
+                String.valueOf(e.gatewayCause), String.valueOf(e.field)}) {
+            check(!text.contains("pr0xy-secret"), "error text holds the proxy password: " + text);
+        }
+    }
+
+    // At API version 70 a card field the v38 tables do not know is sent (AUTO checks known fields
+    // only); STRICT refuses it before sending.
+    static void tokenApiVersionAndValidationLevel() {
+        String newer = "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {\"number\": \"5123450000000008\","
+                + " \"nameOnCard\": \"A Customer\", \"expiry\": {\"month\": \"5\", \"year\": \"30\"}}}}}";
+        MpgsClient.Config at70 = new MpgsClient.Config(env("MPGS_MERCHANT_ID")).password(env("MPGS_PASSWORD"))
+                .baseUrl(env("MPGS_BASE_URL")).caFile(env("MPGS_CA_FILE")).timeoutMs(5000).maxRetries(0).tokenApiVersion(70);
+        try (MpgsClient c = new MpgsClient(at70)) {
+            MpgsClient.Token t = c.createToken(newer);
+            check(t.token != null && t.apiVersion == 70 && "512345xxxxxx0008".equals(t.cardNumber) && t.json.contains("A Customer"),
+                    "token at v70 " + t + " " + t.apiVersion);
+        }
+        try (MpgsClient c = new MpgsClient(at70.validationLevel(MpgsClient.ValidationLevel.STRICT))) {
+            MpgsException e = refused(() -> c.createToken(newer), Status.VALIDATION);
+            check(e.stage == Stage.NOT_SENT && e.attempts == 0 && e.fieldErrors.stream().anyMatch(fe ->
+                    "sourceOfFunds.provided.card.nameOnCard".equals(fe.field) && "UNSUPPORTED".equals(fe.validationType)),
+                    "field errors " + e.fieldErrors);
         }
     }
 
@@ -181,6 +222,8 @@ public final class MpgsTest {
         run("an executor shares one client", MpgsTest::executorSharesOneClient);
         run("handles are released", MpgsTest::handlesAreReleased);
         run("a closed client fails cleanly", MpgsTest::closedClientFailsCleanly);
+        run("a non-http proxy is a config error without its password", MpgsTest::aNonHttpProxyIsAConfigErrorWithoutItsPassword);
+        run("tokenApiVersion 70 and ValidationLevel.STRICT", MpgsTest::tokenApiVersionAndValidationLevel);
         System.out.printf("java: %d passed, %d failed%n", passed, failed);
         System.exit(failed == 0 ? 0 : 1);
     }

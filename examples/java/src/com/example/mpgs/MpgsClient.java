@@ -26,10 +26,33 @@ public final class MpgsClient implements AutoCloseable {
         }
     }
 
-    /** Client settings: merchant id, a password or certificate files, a base URL or a region. */
+    /** How strictly a client checks requests before sending them (mpgs_validation_level, stable numbers). */
+    public enum ValidationLevel {
+        /** The default: the documented field tables in full at the documented API versions, known fields only at others. */
+        AUTO(0),
+        /** The documented field tables in full, at any version: an unknown field is UNSUPPORTED. */
+        STRICT(1),
+        /** Only known fields' JSON types (and sourceOfFunds.type) are checked; unknown fields pass. */
+        KNOWN_FIELDS(2),
+        /** No client-side field checks. */
+        OFF(3);
+
+        final int value;
+
+        ValidationLevel(int value) {
+            this.value = value;
+        }
+    }
+
+    /**
+     * Client settings: merchant id, a password or certificate files, a base URL or a region. A
+     * setting not given is left at the C library's default.
+     */
     public static final class Config {
-        String merchantId, password, certFile, keyFile, baseUrl, region, caFile;
-        Integer connectTimeoutMs, timeoutMs, maxRetries;
+        String merchantId, password, certFile, keyFile, baseUrl, region, caFile, proxy;
+        Integer connectTimeoutMs, timeoutMs, maxRetries, sessionApiVersion, tokenApiVersion;
+        Boolean proxyFromEnv;
+        ValidationLevel validationLevel;
 
         public Config(String merchantId) {
             this.merchantId = merchantId;
@@ -43,6 +66,15 @@ public final class MpgsClient implements AutoCloseable {
         public Config connectTimeoutMs(int v) { connectTimeoutMs = v; return this; }
         public Config timeoutMs(int v) { timeoutMs = v; return this; }
         public Config maxRetries(int v) { maxRetries = v; return this; }
+        /** An HTTP CONNECT proxy, {@code http://[user:password@]host:port} (no proxy by default). */
+        public Config proxy(String v) { proxy = v; return this; }
+        /** true: use HTTPS_PROXY / ALL_PROXY unless NO_PROXY matches ({@link #proxy} wins over it). */
+        public Config proxyFromEnv(boolean v) { proxyFromEnv = v; return this; }
+        /** The API version in Create Session's path (default 58). */
+        public Config sessionApiVersion(int v) { sessionApiVersion = v; return this; }
+        /** The API version in Create or Update Token's path (default 38). */
+        public Config tokenApiVersion(int v) { tokenApiVersion = v; return this; }
+        public Config validationLevel(ValidationLevel v) { validationLevel = v; return this; }
     }
 
     /** A created session. */
@@ -100,6 +132,24 @@ public final class MpgsClient implements AutoCloseable {
             if (config.connectTimeoutMs != null) check(C.mpgs_config_set_connect_timeout_ms(cfg, config.connectTimeoutMs, err), err);
             if (config.timeoutMs != null) check(C.mpgs_config_set_timeout_ms(cfg, config.timeoutMs, err), err);
             if (config.maxRetries != null) check(C.mpgs_config_set_max_retries(cfg, config.maxRetries, err), err);
+            if (config.proxy != null) {
+                byte[] proxy = utf8(config.proxy); // may hold the proxy's password
+                try {
+                    check(C.mpgs_config_set_proxy(cfg, proxy, err), err);
+                } finally {
+                    Arrays.fill(proxy, (byte) 0);
+                }
+            }
+            if (config.proxyFromEnv != null) {
+                check(C.mpgs_config_set_proxy_from_env(cfg, (byte) (config.proxyFromEnv ? 1 : 0), err), err);
+            }
+            if (config.sessionApiVersion != null) {
+                check(C.mpgs_config_set_session_api_version(cfg, config.sessionApiVersion, err), err);
+            }
+            if (config.tokenApiVersion != null) check(C.mpgs_config_set_token_api_version(cfg, config.tokenApiVersion, err), err);
+            if (config.validationLevel != null) {
+                check(C.mpgs_config_set_validation_level(cfg, config.validationLevel.value, err), err);
+            }
             check(C.mpgs_client_new(cfg, out, err), err);
             client = out.getValue();
         } finally {

@@ -51,6 +51,11 @@ interface Native extends Library {
     int mpgs_config_set_connect_timeout_ms(Pointer config, int ms, PointerByReference err);
     int mpgs_config_set_timeout_ms(Pointer config, int ms, PointerByReference err);
     int mpgs_config_set_max_retries(Pointer config, int retries, PointerByReference err);
+    int mpgs_config_set_proxy(Pointer config, byte[] proxyUrl, PointerByReference err);
+    int mpgs_config_set_proxy_from_env(Pointer config, byte enabled, PointerByReference err);
+    int mpgs_config_set_session_api_version(Pointer config, int version, PointerByReference err);
+    int mpgs_config_set_token_api_version(Pointer config, int version, PointerByReference err);
+    int mpgs_config_set_validation_level(Pointer config, int level, PointerByReference err);
     void mpgs_config_free(Pointer config);
 
     int mpgs_client_new(Pointer config, PointerByReference client, PointerByReference err);
