@@ -120,8 +120,14 @@ impl Client {
 
     /// Create Session from JSON in the nested or the dotted form (`{}` or `null` for none).
     pub fn create_session_json(&self, body: Value) -> Result<Session> {
+        self.create_session_json_since(body, Instant::now())
+    }
+
+    /// As [`Client::create_session_json`] for a call made at `started` that waited its turn
+    /// (in a binding's queue): the timeout counts from `started`.
+    pub fn create_session_json_since(&self, body: Value, started: Instant) -> Result<Session> {
         let body = if body.is_null() { Value::Object(Default::default()) } else { body };
-        let answer = self.execute(Operation::CreateSession, body)?;
+        let answer = self.execute(Operation::CreateSession, body, started)?;
         Ok(Session::from_json(answer.json, answer.meta))
     }
 
@@ -132,7 +138,13 @@ impl Client {
 
     /// Create or Update Token from JSON in the nested or the dotted form.
     pub fn create_token_json(&self, body: Value) -> Result<Token> {
-        let answer = self.execute(Operation::CreateToken, body)?;
+        self.create_token_json_since(body, Instant::now())
+    }
+
+    /// As [`Client::create_token_json`] for a call made at `started` that waited its turn (in a
+    /// binding's queue): the timeout counts from `started`.
+    pub fn create_token_json_since(&self, body: Value, started: Instant) -> Result<Token> {
+        let answer = self.execute(Operation::CreateToken, body, started)?;
         Ok(Token::from_json(answer.json, answer.meta))
     }
 
@@ -164,11 +176,10 @@ impl Client {
     /// tunnel or the TLS set-up failed before any byte of it was written), and the gateway's own
     /// `SERVER_BUSY` answer. Nothing else, ever: Create Session and Create Token are not
     /// idempotent.
-    fn execute(&self, op: Operation, body: Value) -> Result<Answer> {
+    fn execute(&self, op: Operation, body: Value, start: Instant) -> Result<Answer> {
         let version = self.api_version(op);
         let path = self.path(op);
         let Prepared { request, secrets } = self.prepare(op, version, &path, body)?;
-        let start = Instant::now();
         let deadline = start + self.inner.timeout;
         let mut attempt = 0u32;
         loop {

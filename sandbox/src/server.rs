@@ -65,17 +65,52 @@ pub(crate) fn spawn_accept_loop(
     })
 }
 
+/// The socket of a connection; with a drip delay, every byte it writes goes alone, that long
+/// after the one before.
+struct Wire {
+    tcp: TcpStream,
+    drip: Option<Duration>,
+}
+
+impl Read for Wire {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.tcp.read(buf)
+    }
+}
+
+impl Write for Wire {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.drip {
+            Some(d) if !buf.is_empty() => {
+                std::thread::sleep(d);
+                self.tcp.write(&buf[..1])
+            }
+            _ => self.tcp.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.tcp.flush()
+    }
+}
+
 /// A connection, plain or TLS.
 enum Conn {
-    Plain(TcpStream),
-    Tls(Box<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>),
+    Plain(Wire),
+    Tls(Box<rustls::StreamOwned<rustls::ServerConnection, Wire>>),
 }
 
 impl Conn {
-    fn tcp(&self) -> &TcpStream {
+    fn wire(&mut self) -> &mut Wire {
         match self {
             Conn::Plain(s) => s,
-            Conn::Tls(s) => &s.sock,
+            Conn::Tls(s) => &mut s.sock,
+        }
+    }
+
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Conn::Plain(s) => &s.tcp,
+            Conn::Tls(s) => &s.sock.tcp,
         }
     }
 
@@ -116,10 +151,11 @@ fn serve_connection(tcp: TcpStream, tls: Option<Arc<rustls::ServerConfig>>, gate
     let _ = tcp.set_nodelay(true);
     let _ = tcp.set_read_timeout(Some(IDLE_TIMEOUT));
     let peer_ip = tcp.peer_addr().map(|a| a.ip()).ok();
+    let wire = Wire { tcp, drip: gateway.faults.next_for_connection() };
     let conn = match tls {
-        None => Conn::Plain(tcp),
+        None => Conn::Plain(wire),
         Some(config) => match rustls::ServerConnection::new(config) {
-            Ok(c) => Conn::Tls(Box::new(rustls::StreamOwned::new(c, tcp))),
+            Ok(c) => Conn::Tls(Box::new(rustls::StreamOwned::new(c, wire))),
             Err(_) => return,
         },
     };
@@ -256,6 +292,13 @@ fn apply_fault(
             std::thread::sleep(d);
             true
         }
+        Fault::Drip(d) => {
+            let _ = conn.flush();
+            conn.wire().drip = Some(d);
+            let failed = write_response(conn, &gateway.handle(req, peer), keep_alive).is_err();
+            conn.wire().drip = None;
+            failed
+        }
     }
 }
 
@@ -271,7 +314,7 @@ fn admin(gateway: &Gateway, req: &Request, loopback: bool) -> Response {
             let Some(fault) =
                 body.get("fault").and_then(|f| f.as_str()).and_then(|f| f.parse::<Fault>().ok())
             else {
-                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|html503|empty503|echo|garbage|huge|redirect|stall[=ms]|latency=ms\", \"count\": N}");
+                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|html503|empty503|echo|garbage|huge|redirect|stall[=ms]|drip[=ms]|latency=ms\", \"count\": N}");
             };
             let count = body.get("count").and_then(|c| c.as_u64()).unwrap_or(1) as usize;
             gateway.faults.push(fault, count);

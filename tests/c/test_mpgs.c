@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef EXPECTED_VERSION
@@ -864,6 +865,29 @@ static void test_no_error_string_holds_a_secret(mpgs_client *client) {
     mpgs_token_free(t);
 }
 
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One deadline over the whole call: after the faults above, the fault sandbox drips every byte
+ * of its next connections' TLS handshakes 20 ms apart (run.sh). Call timeout 2 s (shorter than
+ * the connect timeout): a timeout within 2.5 s, and nothing was sent (before: ~15 s). */
+static void test_a_dripping_server_cannot_hold_a_call_past_its_timeout(void) {
+    mpgs_client *dripping = client_for(env("MPGS_FAULT_URL"), env("MPGS_PASSWORD"), env("MPGS_FAULT_CA"), 2000);
+    mpgs_session *s = NULL;
+    mpgs_error *err = NULL;
+    double start = now_s();
+    CHECK_STATUS(mpgs_client_create_session(dripping, NULL, &s, &err), MPGS_STATUS_TIMEOUT);
+    double elapsed = now_s() - start;
+    CHECK(elapsed <= 2.5);
+    CHECK(!mpgs_error_outcome_unknown(err));
+    if (elapsed > 2.5) fprintf(stderr, "a dripping server held the call %.2f s\n", elapsed);
+    mpgs_error_free(err);
+    mpgs_client_free(dripping);
+}
+
 /* Every error says whether the outcome is unknown and how many attempts were made; raw answers
  * hide secrets unless the verbatim accessor is asked for; proxies are explicit settings. */
 static void test_outcome_unknown_masking_and_proxies(mpgs_client *client) {
@@ -1106,6 +1130,7 @@ int main(void) {
     test_gateway_error(client);
     test_no_error_string_holds_a_secret(client);
     test_outcome_unknown_masking_and_proxies(client);
+    test_a_dripping_server_cannot_hold_a_call_past_its_timeout();
     test_nul_in_text_becomes_replacement_character(client);
     test_threads_share_one_client(client, 8, env_int("MPGS_TEST_CALLS", 100));
     test_threads_share_one_client(client, 16, env_int("MPGS_TEST_CALLS_16", 500));

@@ -1,12 +1,11 @@
 //! Reading an answer off a connection: the head, then a body by length, by chunks or to EOF.
 
 use std::io::{self, Read};
-use std::time::Instant;
 
 use zeroize::Zeroizing;
 
 use super::connect::Conn;
-use super::{set_timeouts, timed_out, tls_error, tls_message, Failure, Response};
+use super::{timed_out, tls_error, tls_message, Failure, Response};
 
 /// The largest answer head (status line and headers) read.
 const MAX_HEAD: usize = 64 * 1024;
@@ -29,7 +28,7 @@ pub(super) enum HeadError {
 
 /// Reads until a whole head is in `conn.buf`; returns the status, the headers the client reads
 /// (lower-case names) and the head's length.
-pub(super) fn read_head(conn: &mut Conn, deadline: Instant) -> Result<Head, HeadError> {
+pub(super) fn read_head(conn: &mut Conn) -> Result<Head, HeadError> {
     loop {
         let mut headers = [httparse::EMPTY_HEADER; 64];
         let mut parsed = httparse::Response::new(&mut headers);
@@ -52,7 +51,7 @@ pub(super) fn read_head(conn: &mut Conn, deadline: Instant) -> Result<Head, Head
         if conn.buf.len() > MAX_HEAD {
             return Err(HeadError::Bad("the answer's headers are too large".into()));
         }
-        match fill(conn, deadline) {
+        match fill(conn) {
             Ok(0) if conn.buf.is_empty() => return Err(HeadError::Closed),
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && conn.buf.is_empty() => {
                 return Err(HeadError::Closed)
@@ -65,10 +64,9 @@ pub(super) fn read_head(conn: &mut Conn, deadline: Instant) -> Result<Head, Head
 }
 
 /// Reads more bytes into `conn.buf`; 0 at a clean EOF. A TLS connection closed without
-/// `close_notify` is an `UnexpectedEof` error: what came may be cut short.
-pub(super) fn fill(conn: &mut Conn, deadline: Instant) -> io::Result<usize> {
-    let left = deadline.saturating_duration_since(Instant::now());
-    set_timeouts(conn.stream.tcp(), left)?;
+/// `close_notify` is an `UnexpectedEof` error: what came may be cut short. Bounded by the
+/// deadline set on the stream.
+pub(super) fn fill(conn: &mut Conn) -> io::Result<usize> {
     let mut chunk = Zeroizing::new([0u8; 16 * 1024]);
     let n = conn.stream.read(&mut chunk[..])?;
     conn.buf.extend_from_slice(&chunk[..n]);
@@ -76,16 +74,11 @@ pub(super) fn fill(conn: &mut Conn, deadline: Instant) -> io::Result<usize> {
 }
 
 /// Reads one answer (skipping `1xx`); says whether the connection can carry another request.
-pub(super) fn read_response(
-    conn: &mut Conn,
-    deadline: Instant,
-    max_body: u64,
-    tls: bool,
-) -> Result<(Response, bool), Failure> {
+pub(super) fn read_response(conn: &mut Conn, max_body: u64, tls: bool) -> Result<(Response, bool), Failure> {
     let unanswered =
         |timed_out: bool, message: String| Failure::Unanswered { tls: false, timed_out, message };
     let Head { status, http11, headers, .. } = loop {
-        let head = match read_head(conn, deadline) {
+        let head = match read_head(conn) {
             Ok(h) => h,
             Err(HeadError::Closed) => {
                 return Err(unanswered(false, "the connection closed before an answer came".into()))
@@ -125,7 +118,7 @@ pub(super) fn read_response(
     let (body, reusable) = if status == 204 || status == 304 {
         (Vec::new(), !close)
     } else if chunked {
-        (read_chunked(conn, deadline, max_body, status)?, !close)
+        (read_chunked(conn, max_body, status)?, !close)
     } else if let Some(len) = length {
         let len = len.map_err(|_| lost(false, "the answer's Content-Length is not a number".into()))?;
         if len > max_body {
@@ -133,7 +126,7 @@ pub(super) fn read_response(
         }
         let len = usize::try_from(len).unwrap_or(usize::MAX);
         while conn.buf.len() < len {
-            match fill(conn, deadline) {
+            match fill(conn) {
                 Ok(0) => return Err(lost(false, "the answer broke off before its end".into())),
                 Ok(_) => {}
                 Err(e) => return Err(io_lost(e)),
@@ -147,7 +140,7 @@ pub(super) fn read_response(
             if conn.buf.len() as u64 > max_body {
                 return Err(Failure::TooLarge { status, cap: max_body });
             }
-            match fill(conn, deadline) {
+            match fill(conn) {
                 Ok(0) => break,
                 Ok(_) => {}
                 Err(e) => return Err(io_lost(e)),
@@ -165,7 +158,7 @@ pub(super) fn read_response(
     Ok((response, reusable && conn.buf.is_empty()))
 }
 
-fn read_chunked(conn: &mut Conn, deadline: Instant, max_body: u64, status: u16) -> Result<Vec<u8>, Failure> {
+fn read_chunked(conn: &mut Conn, max_body: u64, status: u16) -> Result<Vec<u8>, Failure> {
     let lost = |timed_out: bool, message: String| Failure::BodyLost { status, timed_out, message };
     let mut body = Vec::new();
     let need_line = |conn: &mut Conn| -> Result<String, Failure> {
@@ -178,7 +171,7 @@ fn read_chunked(conn: &mut Conn, deadline: Instant, max_body: u64, status: u16) 
             if conn.buf.len() > MAX_HEAD {
                 return Err(lost(false, "a chunk header is too long".into()));
             }
-            match fill(conn, deadline) {
+            match fill(conn) {
                 Ok(0) => return Err(lost(false, "the answer broke off before its end".into())),
                 Ok(_) => {}
                 Err(e) => {
@@ -204,7 +197,7 @@ fn read_chunked(conn: &mut Conn, deadline: Instant, max_body: u64, status: u16) 
         let size = usize::try_from(size).unwrap_or(usize::MAX);
         let with_crlf = size.saturating_add(2);
         while conn.buf.len() < with_crlf {
-            match fill(conn, deadline) {
+            match fill(conn) {
                 Ok(0) => return Err(lost(false, "the answer broke off before its end".into())),
                 Ok(_) => {}
                 Err(e) => {
@@ -225,7 +218,7 @@ mod wire_tests {
     //! The HTTP reader against hostile answers, over a real loopback socket.
     use std::io::Write as _;
     use std::net::TcpListener;
-    use std::time::Duration;
+    use std::time::{Duration, Instant};
 
     use super::super::{Target, Transport};
     use super::*;

@@ -9,13 +9,13 @@
 //! connections it inherited without writing on them.
 
 mod connect;
+mod deadline;
 mod fork;
 mod http;
 mod resolver;
 mod tls;
 
 use std::io::{self, Write};
-use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -159,12 +159,21 @@ impl Transport {
             Some(c) => c,
             None => self.connect(deadline)?,
         };
-        let remaining = deadline.saturating_duration_since(Instant::now());
         let tls = matches!(conn.stream, Stream::Tls(_));
-        let sent = set_timeouts(conn.stream.tcp(), remaining)
-            .and_then(|()| conn.stream.write_all(request))
-            .and_then(|()| conn.stream.flush());
+        // From here every socket operation is bounded by the call's deadline.
+        conn.stream.set_deadline(deadline);
+        let sent = conn.stream.write_all(request).and_then(|()| conn.stream.flush());
         if let Err(e) = sent {
+            if conn.stream.written() == 0 {
+                // Not one byte reached the socket: the request was not sent.
+                if timed_out(&e) {
+                    return Err(Failure::Expired);
+                }
+                return Err(Failure::NotSent {
+                    tls: tls_error(&e),
+                    message: format!("connection failed before the request was sent: {}", tls_message(&e)),
+                });
+            }
             // Some bytes may have left: the gateway may have the request.
             return Err(Failure::Unanswered {
                 tls: tls_error(&e),
@@ -172,7 +181,7 @@ impl Transport {
                 message: format!("connection failed while sending the request: {e}"),
             });
         }
-        let (response, reusable) = read_response(&mut conn, deadline, max_body, tls)?;
+        let (response, reusable) = read_response(&mut conn, max_body, tls)?;
         if reusable {
             self.put_idle(conn);
         }
@@ -206,12 +215,4 @@ fn tls_message(e: &io::Error) -> String {
         Some(t) => t.to_string(),
         None => e.to_string(),
     }
-}
-
-fn set_timeouts(tcp: &TcpStream, left: Duration) -> io::Result<()> {
-    if left.is_zero() {
-        return Err(io::Error::new(io::ErrorKind::TimedOut, "the call's timeout ran out"));
-    }
-    tcp.set_read_timeout(Some(left))?;
-    tcp.set_write_timeout(Some(left))
 }
