@@ -82,7 +82,6 @@ pub(crate) enum Failure {
 }
 
 /// One answer: status, the headers the client reads, and the body.
-#[derive(Debug)]
 pub(crate) struct Response {
     pub(crate) status: u16,
     pub(crate) content_type: String,
@@ -90,6 +89,17 @@ pub(crate) struct Response {
     pub(crate) retry_after: Option<String>,
     /// May hold the AES key or card data: wiped when dropped.
     pub(crate) body: Zeroizing<Vec<u8>>,
+}
+
+/// Never the body: it may hold the AES key or card data.
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Everything needed to reach the gateway; shared by the threads of one client.
