@@ -39,13 +39,15 @@ pub enum Fault {
     /// Send every byte alone, this long apart. Queued, it applies to the next connection, whose
     /// TLS handshake and answers are all dripped; in the `X-Sandbox-Fault` header, to the answer.
     Drip(Duration),
+    /// Answer normally, with 200 extra header lines (as a CDN or a WAF may add).
+    ManyHeaders,
 }
 
 impl FromStr for Fault {
     type Err = String;
 
     /// `latency=MS`, `busy[=RETRY_AFTER_S]`, `close`, `truncate`, `html500`, `html503`,
-    /// `empty503`, `echo`, `garbage`, `huge`, `redirect`, `stall[=MS]`, `drip[=MS]`.
+    /// `empty503`, `echo`, `garbage`, `huge`, `redirect`, `stall[=MS]`, `drip[=MS]`, `manyheaders`.
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, arg) = match s.split_once('=') {
             Some((n, a)) => (n, Some(a)),
@@ -68,6 +70,7 @@ impl FromStr for Fault {
             "redirect" => Fault::Redirect,
             "stall" => Fault::Stall(Duration::from_millis(num(30_000)?)),
             "drip" => Fault::Drip(Duration::from_millis(num(20)?)),
+            "manyheaders" => Fault::ManyHeaders,
             _ => return Err(format!("unknown fault {name:?}")),
         })
     }

@@ -48,6 +48,7 @@ pub(crate) fn spawn_accept_loop(
     server_config: Option<Arc<rustls::ServerConfig>>,
     stop: Arc<AtomicBool>,
     counts: Arc<ConnCounts>,
+    keepalive: Option<Duration>,
 ) -> io::Result<JoinHandle<()>> {
     std::thread::Builder::new().name("mpgs-sandbox-accept".into()).spawn(move || {
         for stream in listener.incoming() {
@@ -58,7 +59,7 @@ pub(crate) fn spawn_accept_loop(
             let (gateway, server_config) = (gateway.clone(), server_config.clone());
             let guard = OpenGuard::new(counts.clone());
             let _ = std::thread::Builder::new().name("mpgs-sandbox-conn".into()).spawn(move || {
-                serve_connection(stream, server_config, &gateway);
+                serve_connection(stream, server_config, &gateway, keepalive);
                 drop(guard);
             });
         }
@@ -147,9 +148,22 @@ impl Write for Conn {
     }
 }
 
-fn serve_connection(tcp: TcpStream, tls: Option<Arc<rustls::ServerConfig>>, gateway: &Gateway) {
+/// Serves requests on one connection until it closes, or stays idle `keepalive` (default
+/// [`IDLE_TIMEOUT`]); with `keepalive`, every answer says `Keep-Alive: timeout=S`.
+fn serve_connection(
+    tcp: TcpStream,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    gateway: &Gateway,
+    keepalive: Option<Duration>,
+) {
     let _ = tcp.set_nodelay(true);
-    let _ = tcp.set_read_timeout(Some(IDLE_TIMEOUT));
+    let _ = tcp.set_read_timeout(Some(keepalive.unwrap_or(IDLE_TIMEOUT)));
+    let with_keepalive = |mut r: Response| {
+        if let Some(k) = keepalive {
+            r.headers.push(("Keep-Alive", format!("timeout={}", k.as_secs())));
+        }
+        r
+    };
     let peer_ip = tcp.peer_addr().map(|a| a.ip()).ok();
     let wire = Wire { tcp, drip: gateway.faults.next_for_connection() };
     let conn = match tls {
@@ -186,7 +200,9 @@ fn serve_connection(tcp: TcpStream, tls: Option<Arc<rustls::ServerConfig>>, gate
             }
             let peer = Peer { client_cert: conn.client_cert().map(|c| gateway.knows_client_cert(c)) };
             match fault {
-                None => write_response(conn, &gateway.handle(&req, &peer), keep_alive).is_err(),
+                None => {
+                    write_response(conn, &with_keepalive(gateway.handle(&req, &peer)), keep_alive).is_err()
+                }
                 Some(f) => apply_fault(conn, f, gateway, &req, &peer, keep_alive),
             }
         };
@@ -292,6 +308,13 @@ fn apply_fault(
             std::thread::sleep(d);
             true
         }
+        Fault::ManyHeaders => {
+            let mut r = gateway.handle(req, peer);
+            for i in 0..200 {
+                r.headers.push(("X-Edge-Trace", format!("hop-{i}")));
+            }
+            write_response(conn, &r, keep_alive).is_err()
+        }
         Fault::Drip(d) => {
             let _ = conn.flush();
             conn.wire().drip = Some(d);
@@ -314,7 +337,7 @@ fn admin(gateway: &Gateway, req: &Request, loopback: bool) -> Response {
             let Some(fault) =
                 body.get("fault").and_then(|f| f.as_str()).and_then(|f| f.parse::<Fault>().ok())
             else {
-                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|html503|empty503|echo|garbage|huge|redirect|stall[=ms]|drip[=ms]|latency=ms\", \"count\": N}");
+                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|html503|empty503|echo|garbage|huge|redirect|stall[=ms]|drip[=ms]|manyheaders|latency=ms\", \"count\": N}");
             };
             let count = body.get("count").and_then(|c| c.as_u64()).unwrap_or(1) as usize;
             gateway.faults.push(fault, count);

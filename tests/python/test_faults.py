@@ -201,3 +201,51 @@ def test_async_a_dripped_handshake_ends_at_the_timeout(start_sandbox: Any) -> No
         return await c.create_session()
 
     expect(lambda: asyncio.run(run()), mpgs.TimeoutError, 2.5, kind="timeout", outcome_unknown=False)
+
+
+# ---- the repeat rule: a reused connection closed under a request -------------------------------
+
+CARD_BODY = {
+    "sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000008", "expiry": {"month": "5", "year": "30"}, "securityCode": "737"}}},
+    "verificationStrategy": "BASIC",
+}
+
+
+def test_create_session_is_repeated_when_a_reused_connection_closes_before_any_answer(start_sandbox: Any) -> None:
+    sb = start_sandbox()
+    c = password_client(sb, max_retries=2)
+    c.create_session()
+    sb.fault("close", 1)
+    assert c.create_session().attempts == 2
+
+
+def test_a_token_is_repeated_only_when_the_repository_is_said_to_be_unique_card(start_sandbox: Any) -> None:
+    sb = start_sandbox()
+    c = password_client(sb, max_retries=2)
+    c.create_token(CARD_BODY)
+    sb.fault("close", 1)
+    expect(lambda: c.create_token(CARD_BODY), mpgs.TransportError, 5, kind="io", outcome_unknown=True, attempts=1)
+    c = password_client(sb, max_retries=2, token_repository_unique_card=True)
+    c.create_token(CARD_BODY)
+    sb.fault("close", 1)
+    assert c.create_token(CARD_BODY).attempts == 2
+    c.create_token(CARD_BODY)
+    sb.fault("close", 1)
+    acquirer = dict(CARD_BODY, verificationStrategy="ACQUIRER")
+    expect(lambda: c.create_token(acquirer), mpgs.TransportError, 5, kind="io", outcome_unknown=True, attempts=1)
+
+
+def test_async_client_takes_the_unique_card_setting_and_repeats_a_token(start_sandbox: Any) -> None:
+    import asyncio
+
+    sb = start_sandbox()
+
+    async def run() -> int:
+        c = mpgs.AsyncClient("TESTMERCHANT", password="sandbox-password", base_url=sb.url, ca_file=sb.ca, token_repository_unique_card=True)
+        await c.create_token(CARD_BODY)
+        sb.fault("close", 1)
+        t = await c.create_token(CARD_BODY)
+        await c.close()
+        return int(t.attempts)
+
+    assert asyncio.run(run()) == 2

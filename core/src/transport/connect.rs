@@ -15,7 +15,29 @@ use super::{timed_out, tls_error, tls_message, Failure, Proxy, Transport};
 
 /// An idle connection older than this is not reused: a NAT or firewall on the way may have
 /// forgotten it without a word, and a request written into it would be lost.
-const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
+pub(super) const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
+
+/// Taken off a server's `Keep-Alive: timeout=N`: the request must reach the server before its
+/// idle timer fires, across a round trip and the granularity of that timer.
+const KEEP_ALIVE_MARGIN: Duration = Duration::from_secs(1);
+
+/// How long a connection may stay idle and still be reused, after an answer with this
+/// `Keep-Alive` header: the server's `timeout=N` less [`KEEP_ALIVE_MARGIN`] (so never, for
+/// `timeout=1` or less), and never more than [`MAX_IDLE_AGE`]; [`MAX_IDLE_AGE`] without one.
+pub(super) fn idle_age_for(keep_alive: Option<&str>) -> Duration {
+    let timeout = keep_alive.into_iter().flat_map(|v| v.split(',')).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        if !name.trim().eq_ignore_ascii_case("timeout") {
+            return None;
+        }
+        let value = value.trim().trim_matches('"');
+        value.bytes().all(|b| b.is_ascii_digit()).then(|| value.parse::<u64>().unwrap_or(u64::MAX))
+    });
+    match timeout {
+        Some(n) => Duration::from_secs(n).saturating_sub(KEEP_ALIVE_MARGIN).min(MAX_IDLE_AGE),
+        None => MAX_IDLE_AGE,
+    }
+}
 
 pub(super) enum Stream {
     Plain(DeadlineStream),
@@ -83,6 +105,8 @@ pub(super) struct Conn {
     pub(super) stream: Stream,
     pub(super) buf: Zeroizing<Vec<u8>>,
     pub(super) idle_since: Instant,
+    /// How long it may stay idle and still be reused (see [`idle_age_for`]).
+    pub(super) max_idle_age: Duration,
 }
 
 impl Transport {
@@ -126,6 +150,7 @@ impl Transport {
             stream: Stream::Plain(DeadlineStream::new(tcp, connect_deadline)),
             buf: Zeroizing::new(Vec::new()),
             idle_since: Instant::now(),
+            max_idle_age: MAX_IDLE_AGE,
         };
         if let Some(proxy) = &self.proxy {
             self.tunnel(&mut conn, proxy, connect_deadline, deadline)?;
@@ -165,6 +190,7 @@ impl Transport {
             stream: Stream::Tls(Box::new(StreamOwned::new(session, io))),
             buf,
             idle_since: Instant::now(),
+            max_idle_age: MAX_IDLE_AGE,
         })
     }
 
@@ -213,6 +239,21 @@ impl Transport {
             }
         };
         conn.buf.drain(..used);
+        if (400..500).contains(&status) {
+            // Final: the same request would be refused again, and a 407 again is one more
+            // failed login, which can lock the proxy account.
+            let why = if status == 407 {
+                "; its credentials (user and password in the proxy URL) are wrong or missing"
+            } else {
+                ""
+            };
+            return Err(Failure::ProxyRefused {
+                message: format!(
+                    "the proxy {}:{} refused the tunnel (HTTP {status}){why}",
+                    proxy.host, proxy.port
+                ),
+            });
+        }
         if !(200..300).contains(&status) {
             return Err(fail(false, format!("refused the tunnel (HTTP {status})")));
         }
@@ -234,12 +275,13 @@ fn expired_or(deadline: Instant, message: &str) -> Failure {
 }
 
 impl Conn {
-    /// Whether an idle connection may carry a request: not older than [`MAX_IDLE_AGE`], nothing
+    /// Whether an idle connection may carry a request: not idle longer than its server allows
+    /// ([`idle_age_for`], at most [`MAX_IDLE_AGE`]), nothing
     /// left unread, no `close_notify` or stray data already taken in by TLS, and the socket
     /// neither readable nor at EOF. A connection the server closed would take the request and
     /// lose it.
     pub(super) fn fit_for_reuse(&mut self) -> bool {
-        if self.idle_since.elapsed() >= MAX_IDLE_AGE || !self.buf.is_empty() {
+        if self.idle_since.elapsed() >= self.max_idle_age || !self.buf.is_empty() {
             return false;
         }
         if let Stream::Tls(s) = &mut self.stream {

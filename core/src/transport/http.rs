@@ -6,8 +6,8 @@ use std::io::{self, Read};
 
 use zeroize::Zeroizing;
 
-use super::connect::Conn;
-use super::{timed_out, tls_error, tls_message, Failure, Response};
+use super::connect::{idle_age_for, Conn};
+use super::{closed, timed_out, tls_error, tls_message, Failure, Response};
 
 /// The largest answer head (status line and headers) read, in bytes: the only limit on it (a
 /// CDN or a WAF may add many header lines).
@@ -169,13 +169,82 @@ fn framing(status: u16, headers: &[(String, String)]) -> Result<Framing, Framing
     Ok(Framing::Length { len, reusable: lengths.len() == 1 })
 }
 
+/// A fatal alert by which a TLS server refuses the handshake, the client's certificate above
+/// all: in TLS 1.3 it comes after the client's Finished, so after the request was written, but
+/// a server that refused the handshake has not read that request.
+fn handshake_refusal(e: &io::Error) -> Option<rustls::AlertDescription> {
+    use rustls::AlertDescription as A;
+    match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+        Some(rustls::Error::AlertReceived(
+            alert @ (A::CertificateRequired
+            | A::UnknownCA
+            | A::BadCertificate
+            | A::UnsupportedCertificate
+            | A::CertificateRevoked
+            | A::CertificateExpired
+            | A::CertificateUnknown
+            | A::AccessDenied
+            | A::HandshakeFailure
+            | A::DecryptError),
+        )) => Some(*alert),
+        _ => None,
+    }
+}
+
+/// How the connection came to carry this request: opened for it (and whether a client
+/// certificate was offered), or reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Origin {
+    Fresh { client_cert: bool },
+    Reused,
+}
+
 /// Reads one answer (skipping `1xx`); says whether the connection can carry another request.
-pub(super) fn read_response(conn: &mut Conn, max_body: u64, tls: bool) -> Result<(Response, bool), Failure> {
+/// A fatal handshake alert on a fresh connection before any answer byte means that the server
+/// refused the connection itself: [`Failure::NotSent`].
+pub(super) fn read_response(
+    conn: &mut Conn,
+    max_body: u64,
+    tls: bool,
+    origin: Origin,
+) -> Result<(Response, bool), Failure> {
     let unanswered =
         |timed_out: bool, message: String| Failure::Unanswered { tls: false, timed_out, message };
+    let mut first = true;
     let Head { status, http11, headers, .. } = loop {
         let head = match read_head(conn) {
+            Err(HeadError::Io(e)) if first && conn.buf.is_empty() && handshake_refusal(&e).is_some() => {
+                let Origin::Fresh { client_cert } = origin else {
+                    return Err(Failure::Unanswered {
+                        tls: true,
+                        timed_out: false,
+                        message: format!(
+                            "connection failed while waiting for the answer: {}",
+                            tls_message(&e)
+                        ),
+                    });
+                };
+                let alert = handshake_refusal(&e).map(|a| format!("{a:?}")).unwrap_or_default();
+                let message = if client_cert {
+                    format!("TLS: the server refused the client certificate (alert {alert}); the request was not sent")
+                } else {
+                    format!(
+                        "TLS: the server requires a client certificate and none is configured (alert {alert}); the request was not sent"
+                    )
+                };
+                return Err(Failure::NotSent { tls: true, message });
+            }
             Ok(h) => h,
+            Err(HeadError::Closed) if origin == Origin::Reused => {
+                return Err(Failure::ReusedClosed {
+                    message: "the reused connection closed before an answer came".into(),
+                })
+            }
+            Err(HeadError::Io(e)) if origin == Origin::Reused && closed(&e) && conn.buf.is_empty() => {
+                return Err(Failure::ReusedClosed {
+                    message: format!("the reused connection failed before an answer came: {e}"),
+                })
+            }
             Err(HeadError::Closed) => {
                 return Err(unanswered(false, "the connection closed before an answer came".into()))
             }
@@ -194,6 +263,7 @@ pub(super) fn read_response(conn: &mut Conn, max_body: u64, tls: bool) -> Result
             }
         };
         conn.buf.drain(..head.len);
+        first = false;
         if (100..200).contains(&head.status) && head.status != 101 {
             continue;
         }
@@ -243,6 +313,7 @@ pub(super) fn read_response(conn: &mut Conn, max_body: u64, tls: bool) -> Result
             (std::mem::take(&mut conn.buf), false)
         }
     };
+    conn.max_idle_age = idle_age_for(header("keep-alive").as_deref());
     let response = Response {
         status,
         content_type: header("content-type").unwrap_or_default().to_ascii_lowercase(),
@@ -366,6 +437,7 @@ mod wire_tests {
             b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
             Instant::now() + Duration::from_secs(2),
             1024,
+            true,
         );
         let pooled = t.pool.lock().len();
         (r, pooled)
@@ -375,7 +447,7 @@ mod wire_tests {
     fn an_idle_connection_older_than_the_idle_age_is_not_reused() {
         let t = serve(b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}".to_vec());
         let request = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
-        t.exchange(request, Instant::now() + Duration::from_secs(2), 1024).unwrap();
+        t.exchange(request, Instant::now() + Duration::from_secs(2), 1024, true).unwrap();
         {
             let mut idle = t.pool.lock();
             assert_eq!(idle.len(), 1);
@@ -588,5 +660,33 @@ mod wire_tests {
         let shown = format!("{r:?}");
         assert!(!shown.contains("c2VjcmV0") && !shown.contains("aes256Key"), "{shown}");
         assert!(shown.contains("201"), "{shown}");
+    }
+
+    #[test]
+    fn the_servers_keep_alive_timeout_less_a_second_bounds_the_idle_age() {
+        use super::super::connect::{idle_age_for, MAX_IDLE_AGE};
+        let secs = Duration::from_secs;
+        assert_eq!(idle_age_for(None), MAX_IDLE_AGE, "none said: 15 s");
+        assert_eq!(MAX_IDLE_AGE, secs(15));
+        assert_eq!(idle_age_for(Some("timeout=5, max=100")), secs(4), "Apache httpd, Node.js");
+        assert_eq!(idle_age_for(Some("max=100, Timeout = 5")), secs(4));
+        assert_eq!(idle_age_for(Some("timeout=2")), secs(1));
+        assert_eq!(idle_age_for(Some("timeout=1")), Duration::ZERO, "never reused");
+        assert_eq!(idle_age_for(Some("timeout=0")), Duration::ZERO);
+        assert_eq!(idle_age_for(Some("timeout=75")), MAX_IDLE_AGE, "never beyond 15 s");
+        assert_eq!(idle_age_for(Some("timeout=99999999999999999999999")), MAX_IDLE_AGE);
+        assert_eq!(idle_age_for(Some("timeout=-5")), MAX_IDLE_AGE, "not a number: ignored");
+        assert_eq!(idle_age_for(Some("max=3")), MAX_IDLE_AGE);
+    }
+
+    #[test]
+    fn an_answer_with_keep_alive_timeout_1_leaves_a_connection_that_is_never_reused() {
+        let t =
+            serve(b"HTTP/1.1 201 Created\r\nKeep-Alive: timeout=1\r\nContent-Length: 2\r\n\r\n{}".to_vec());
+        let request = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
+        t.exchange(request, Instant::now() + Duration::from_secs(2), 1024, true).unwrap();
+        let mut idle = t.pool.lock();
+        assert_eq!(idle.len(), 1);
+        assert!(!idle[0].fit_for_reuse());
     }
 }

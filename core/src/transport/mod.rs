@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 use crate::secret::SecretString;
 use connect::{Conn, Stream};
 use fork::ForkSafe;
-use http::read_response;
+use http::{read_response, Origin};
 use resolver::Resolver;
 
 pub use resolver::RESOLVE_TTL;
@@ -77,8 +77,15 @@ pub(crate) enum Failure {
     BodyLost { status: u16, timed_out: bool, message: String },
     /// The body is larger than the cap.
     TooLarge { status: u16, cap: u64 },
-    /// The call's time ran out before this attempt could start: nothing was sent.
+    /// The call's time ran out before any byte of the request was written: nothing was sent.
     Expired,
+    /// The proxy refused the tunnel with a 4xx: nothing was sent, and sending again would only
+    /// be refused again (a 407 again is a failed login on the proxy).
+    ProxyRefused { message: String },
+    /// A reused connection was closed or reset under the request before any byte of an answer
+    /// came: the server most likely closed it as idle just then, but it may have read the
+    /// request. Sent again on a new connection only when the operation is harmless to repeat.
+    ReusedClosed { message: String },
 }
 
 /// One answer: status, the headers the client reads, and the body.
@@ -127,6 +134,13 @@ fn timed_out(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock)
 }
 
+/// The peer closed or reset the connection (not a timeout, not a TLS error).
+fn closed(e: &io::Error) -> bool {
+    use io::ErrorKind as K;
+    matches!(e.kind(), K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe)
+        && !tls_error(e)
+}
+
 fn tls_error(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|i| i.is::<rustls::Error>())
 }
@@ -155,19 +169,22 @@ impl Transport {
     }
 
     /// Sends one request (head and body, already serialized) and reads its answer, up to
-    /// `max_body` bytes of body, before `deadline`.
+    /// `max_body` bytes of body, before `deadline`; on an idle connection when `reuse` and one is
+    /// fit, else on a new one.
     pub(crate) fn exchange(
         &self,
         request: &[u8],
         deadline: Instant,
         max_body: u64,
+        reuse: bool,
     ) -> Result<Response, Failure> {
         if Instant::now() >= deadline {
             return Err(Failure::Expired);
         }
-        let mut conn = match self.take_idle() {
-            Some(c) => c,
-            None => self.connect(deadline)?,
+        let idle = if reuse { self.take_idle() } else { None };
+        let (mut conn, origin) = match idle {
+            Some(c) => (c, Origin::Reused),
+            None => (self.connect(deadline)?, Origin::Fresh { client_cert: self.client_cert() }),
         };
         let tls = matches!(conn.stream, Stream::Tls(_));
         // From here every socket operation is bounded by the call's deadline.
@@ -185,17 +202,27 @@ impl Transport {
                 });
             }
             // Some bytes may have left: the gateway may have the request.
+            if origin == Origin::Reused && closed(&e) {
+                return Err(Failure::ReusedClosed {
+                    message: format!("the reused connection closed while sending the request: {e}"),
+                });
+            }
             return Err(Failure::Unanswered {
                 tls: tls_error(&e),
                 timed_out: timed_out(&e),
                 message: format!("connection failed while sending the request: {e}"),
             });
         }
-        let (response, reusable) = read_response(&mut conn, max_body, tls)?;
+        let (response, reusable) = read_response(&mut conn, max_body, tls, origin)?;
         if reusable {
             self.put_idle(conn);
         }
         Ok(response)
+    }
+
+    /// Whether the TLS settings offer a client certificate.
+    fn client_cert(&self) -> bool {
+        self.tls.as_ref().is_some_and(|t| t.client_auth_cert_resolver.has_certs())
     }
 
     /// An idle connection that is still fit for a request, or None.
