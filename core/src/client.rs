@@ -392,6 +392,27 @@ mod tests {
     }
 
     #[test]
+    fn a_retry_after_beyond_30_s_is_capped_at_30_s() {
+        let busy = br#"{"error":{"cause":"SERVER_BUSY","explanation":"busy"},"result":"ERROR"}"#;
+        let wait = |retry_after: &str| {
+            let h = Head {
+                status: 503,
+                content_type: "application/json",
+                location: None,
+                retry_after: Some(retry_after),
+            };
+            match answer::read(&h, busy, &[]) {
+                Reading::Busy { retry_after, .. } => retry_after,
+                _ => panic!("not busy"),
+            }
+        };
+        assert_eq!(wait("3600"), Some(Duration::from_secs(30)));
+        assert_eq!(wait("31"), Some(Duration::from_secs(30)));
+        assert_eq!(wait("30"), Some(Duration::from_secs(30)));
+        assert_eq!(wait("2"), Some(Duration::from_secs(2)));
+    }
+
+    #[test]
     fn only_failures_before_writing_are_retried() {
         let f = Failure::NotSent { tls: false, message: "refused".into() };
         assert_eq!(resend(&f), Resend::NotSent);

@@ -58,6 +58,15 @@ impl Write for DeadlineStream {
         Ok(n)
     }
 
+    /// rustls writes its sealed records with one `writev`, as it did on the bare `TcpStream`.
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        let left = self.left()?;
+        self.tcp.set_write_timeout(Some(left))?;
+        let n = self.tcp.write_vectored(bufs)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         self.tcp.flush()
     }
