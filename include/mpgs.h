@@ -124,11 +124,12 @@ enum mpgs_status
    */
   MPGS_STATUS_DECODE = 6,
   /**
-   * Could not connect (refused, unreachable, name not found). Retried; not processed.
+   * Could not connect (refused, unreachable, name not found, the proxy refused the tunnel).
+   * Retried, but for a proxy's 4xx refusal, which is final; not processed.
    */
   MPGS_STATUS_CONNECT = 7,
   /**
-   * The TLS handshake failed (untrusted certificate, wrong host name).
+   * The TLS handshake failed (untrusted certificate, wrong host name, client certificate refused).
    */
   MPGS_STATUS_TLS = 8,
   /**
