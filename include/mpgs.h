@@ -124,11 +124,12 @@ enum mpgs_status
    */
   MPGS_STATUS_DECODE = 6,
   /**
-   * Could not connect (refused, unreachable, name not found). Retried; not processed.
+   * Could not connect (refused, unreachable, name not found, the proxy refused the tunnel).
+   * Retried, but for a proxy's 4xx refusal, which is final; not processed.
    */
   MPGS_STATUS_CONNECT = 7,
   /**
-   * The TLS handshake failed (untrusted certificate, wrong host name).
+   * The TLS handshake failed (untrusted certificate, wrong host name, client certificate refused).
    */
   MPGS_STATUS_TLS = 8,
   /**
@@ -382,7 +383,8 @@ mpgs_status mpgs_config_set_region(struct mpgs_config *config,
  * (`http://[user:password@]host:port`) with CONNECT; TLS still runs end to end with the gateway.
  * An `http://` (loopback) base URL is never proxied. Without this or
  * `mpgs_config_set_proxy_from_env`, no proxy is used, whatever the environment says. A proxy
- * that refuses or drops the tunnel is `MPGS_STATUS_CONNECT`: nothing was sent.
+ * that refuses or drops the tunnel is `MPGS_STATUS_CONNECT`: nothing was sent. A refusal with
+ * a 4xx is final (not retried; 407: the proxy credentials are wrong or missing).
  */
 mpgs_status mpgs_config_set_proxy(struct mpgs_config *config,
                                   const char *proxy_url,
@@ -396,6 +398,18 @@ mpgs_status mpgs_config_set_proxy(struct mpgs_config *config,
 mpgs_status mpgs_config_set_proxy_from_env(struct mpgs_config *config,
                                            bool enabled,
                                            struct mpgs_error **err);
+
+/**
+ * With `enabled` true, says that the merchant's token repository is configured "Unique Card"
+ * (Create or Update Token with a card already held returns the same token): only then is a
+ * Create or Update Token request sent again on a new connection when a reused connection
+ * closed under it before any answer byte, and never with verification strategy `ACQUIRER`.
+ * Off by default. (Create Session is always repeated in that case: an unused session is
+ * harmless.)
+ */
+mpgs_status mpgs_config_set_token_repository_unique_card(struct mpgs_config *config,
+                                                         bool enabled,
+                                                         struct mpgs_error **err);
 
 /**
  * Trusts the CA certificates in PEM file `ca_file` as well as the public roots (for a private

@@ -326,6 +326,14 @@ public:
     Config &max_retries(std::uint32_t n) { return apply(mpgs_config_set_max_retries, n); }
     Config &session_api_version(std::uint32_t v) { return apply(mpgs_config_set_session_api_version, v); }
     Config &token_api_version(std::uint32_t v) { return apply(mpgs_config_set_token_api_version, v); }
+    /** The merchant's token repository is "Unique Card": a Create or Update Token request may be
+     * sent again when a reused connection closed under it (see
+     * mpgs_config_set_token_repository_unique_card). */
+    Config &token_repository_unique_card(bool enabled) {
+        mpgs_error *e = nullptr;
+        detail::check(mpgs_config_set_token_repository_unique_card(capi(), enabled, &e), e);
+        return *this;
+    }
     /** How strictly requests are checked before sending (see mpgs_config_set_validation_level). */
     Config &validation_level(mpgs_validation_level level) {
         return apply(mpgs_config_set_validation_level, static_cast<std::uint32_t>(level));

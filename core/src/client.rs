@@ -44,6 +44,8 @@ pub(crate) struct Settings {
     pub(crate) max_retries: u32,
     pub(crate) max_response_bytes: u64,
     pub(crate) certificate_auth: bool,
+    /// The user's word that the token repository is "Unique Card" (see [`crate::RepeatRule`]).
+    pub(crate) token_repository_unique_card: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -60,6 +62,21 @@ impl std::fmt::Debug for Client {
 struct Prepared {
     request: Zeroizing<Vec<u8>>,
     secrets: Vec<Zeroizing<String>>,
+    /// The operation's repeat rule allows this request to be sent again after a reused
+    /// connection closed under it.
+    may_repeat: bool,
+}
+
+/// Whether a failed attempt may be made again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Resend {
+    /// Nothing of the request was written: safe, after a backoff.
+    NotSent,
+    /// A reused connection closed under it before any answer byte: at once, on a new
+    /// connection, when the operation's repeat rule allows it.
+    IfRepeatable,
+    /// Never.
+    No,
 }
 
 /// A successful exchange before it is decoded into a result.
@@ -120,8 +137,14 @@ impl Client {
 
     /// Create Session from JSON in the nested or the dotted form (`{}` or `null` for none).
     pub fn create_session_json(&self, body: Value) -> Result<Session> {
+        self.create_session_json_since(body, Instant::now())
+    }
+
+    /// As [`Client::create_session_json`] for a call made at `started` that waited its turn
+    /// (in a binding's queue): the timeout counts from `started`.
+    pub fn create_session_json_since(&self, body: Value, started: Instant) -> Result<Session> {
         let body = if body.is_null() { Value::Object(Default::default()) } else { body };
-        let answer = self.execute(Operation::CreateSession, body)?;
+        let answer = self.execute(Operation::CreateSession, body, started)?;
         Ok(Session::from_json(answer.json, answer.meta))
     }
 
@@ -132,7 +155,13 @@ impl Client {
 
     /// Create or Update Token from JSON in the nested or the dotted form.
     pub fn create_token_json(&self, body: Value) -> Result<Token> {
-        let answer = self.execute(Operation::CreateToken, body)?;
+        self.create_token_json_since(body, Instant::now())
+    }
+
+    /// As [`Client::create_token_json`] for a call made at `started` that waited its turn (in a
+    /// binding's queue): the timeout counts from `started`.
+    pub fn create_token_json_since(&self, body: Value, started: Instant) -> Result<Token> {
+        let answer = self.execute(Operation::CreateToken, body, started)?;
         Ok(Token::from_json(answer.json, answer.meta))
     }
 
@@ -161,31 +190,44 @@ impl Client {
 
     /// Validates, then sends until the gateway answers, the retry policy says stop, or the
     /// deadline comes. Retried: a request that provably never left (the connection, the proxy
-    /// tunnel or the TLS set-up failed before any byte of it was written), and the gateway's own
-    /// `SERVER_BUSY` answer. Nothing else, ever: Create Session and Create Token are not
-    /// idempotent.
-    fn execute(&self, op: Operation, body: Value) -> Result<Answer> {
+    /// tunnel or the TLS set-up failed before any byte of it was written; not a proxy's 4xx,
+    /// which is final), and the gateway's own `SERVER_BUSY` answer. Repeated at once on a new
+    /// connection: a request whose reused connection closed before any answer byte, when the
+    /// operation's [`crate::RepeatRule`] says a repeat is harmless. Nothing else, ever.
+    fn execute(&self, op: Operation, body: Value, start: Instant) -> Result<Answer> {
         let version = self.api_version(op);
         let path = self.path(op);
-        let Prepared { request, secrets } = self.prepare(op, version, &path, body)?;
-        let start = Instant::now();
+        let Prepared { request, secrets, may_repeat } = self.prepare(op, version, &path, body)?;
         let deadline = start + self.inner.timeout;
         let mut attempt = 0u32;
+        let mut reuse = true;
         loop {
             attempt += 1;
-            let reading = self.attempt(&request, deadline, &secrets);
+            let (reading, resend) = self.attempt(&request, deadline, &secrets, reuse);
             let elapsed = start.elapsed();
             log_attempt(&path, &reading, elapsed, attempt);
-            let (retryable, retry_after) = match &reading {
-                Reading::Answered { .. } => (false, None),
-                Reading::Busy { retry_after, .. } => (true, *retry_after),
-                Reading::Failed(e) => (is_not_sent_connect(e), None),
+            let (retryable, retry_after, repeat) = match (&reading, resend) {
+                (Reading::Answered { .. }, _) => (false, None, false),
+                (Reading::Busy { retry_after, .. }, _) => (true, *retry_after, false),
+                (Reading::Failed(_), Resend::NotSent) => (true, None, false),
+                (Reading::Failed(_), Resend::IfRepeatable) => (may_repeat, None, true),
+                (Reading::Failed(_), Resend::No) => (false, None, false),
             };
             if retryable && attempt <= self.inner.max_retries {
-                let wait = backoff(attempt).max(retry_after.unwrap_or_default());
+                // A repeat goes out at once: the connection was stale, the gateway not busy.
+                let wait = if repeat {
+                    Duration::ZERO
+                } else {
+                    backoff(attempt).max(retry_after.unwrap_or_default())
+                };
                 if Instant::now() + wait < deadline {
-                    log::warn!("POST {path}: retrying in {} ms", wait.as_millis());
+                    if repeat {
+                        log::warn!("POST {path}: a reused connection closed under the request; sending it again on a new connection");
+                    } else {
+                        log::warn!("POST {path}: retrying in {} ms", wait.as_millis());
+                    }
                     std::thread::sleep(wait);
+                    reuse = !repeat;
                     continue;
                 }
             }
@@ -208,28 +250,41 @@ impl Client {
     /// must never show (the request's secret fields and the credentials).
     fn prepare(&self, op: Operation, version: u32, path: &str, body: Value) -> Result<Prepared> {
         let mut body = validate::prepare_at(op, version, self.inner.validation_level, body)?;
+        let may_repeat = op.may_repeat(self.inner.token_repository_unique_card, &body);
         let mut secrets = secret_values(op, &body);
         secrets.extend(self.inner.credentials.iter().map(|c| Zeroizing::new(c.expose().to_owned())));
         let bytes = Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default());
         zeroize_json(&mut body);
-        Ok(Prepared { request: self.request_bytes(path, &bytes), secrets })
+        Ok(Prepared { request: self.request_bytes(path, &bytes), secrets, may_repeat })
     }
 
-    /// One exchange, read into an answer, a busy gateway or a failure.
-    fn attempt(&self, request: &[u8], deadline: Instant, secrets: &[Zeroizing<String>]) -> Reading {
-        match self.inner.transport.exchange(request, deadline, self.inner.max_response_bytes) {
-            Ok(r) => {
-                let head = Head {
-                    status: r.status,
-                    content_type: &r.content_type,
-                    location: r.location.as_deref(),
-                    retry_after: r.retry_after.as_deref(),
-                };
-                let known: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
-                answer::read(&head, &r.body, &known)
-            }
-            Err(f) => Reading::Failed(failure_error(f)),
-        }
+    /// One exchange (on an idle connection if `reuse` and one is fit, else a new one), read into
+    /// an answer, a busy gateway or a failure, and whether a failure may be sent again.
+    fn attempt(
+        &self,
+        request: &[u8],
+        deadline: Instant,
+        secrets: &[Zeroizing<String>],
+        reuse: bool,
+    ) -> (Reading, Resend) {
+        let reading =
+            match self.inner.transport.exchange(request, deadline, self.inner.max_response_bytes, reuse) {
+                Ok(r) => {
+                    let head = Head {
+                        status: r.status,
+                        content_type: &r.content_type,
+                        location: r.location.as_deref(),
+                        retry_after: r.retry_after.as_deref(),
+                    };
+                    let known: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
+                    answer::read(&head, &r.body, &known)
+                }
+                Err(f) => {
+                    let resend = resend(&f);
+                    return (Reading::Failed(failure_error(f)), resend);
+                }
+            };
+        (reading, Resend::No)
     }
 }
 
@@ -245,9 +300,15 @@ fn log_attempt(path: &str, reading: &Reading, elapsed: Duration, attempt: u32) {
     }
 }
 
-/// A connect failure before any byte of the request was written: safe to send again.
-fn is_not_sent_connect(e: &Error) -> bool {
-    matches!(e, Error::Transport { kind: TransportKind::Connect, outcome_unknown: false, .. })
+/// Whether a failed attempt may be made again: a connect failure before any byte of the request
+/// was written (not a TLS refusal, which a retry cannot fix, nor a proxy's 4xx, which is final);
+/// a reused connection closed before any answer byte, when the repeat rule allows.
+fn resend(f: &Failure) -> Resend {
+    match f {
+        Failure::NotSent { tls: false, .. } => Resend::NotSent,
+        Failure::ReusedClosed { .. } => Resend::IfRepeatable,
+        _ => Resend::No,
+    }
 }
 
 /// The values of the request's secret fields, to hide wherever an answer quotes them.
@@ -272,6 +333,8 @@ fn failure_error(f: Failure) -> Error {
         Failure::Expired => {
             transport(TransportKind::Timeout, false, "the call's timeout ran out before it was sent".into())
         }
+        Failure::ProxyRefused { message } => transport(TransportKind::Connect, false, message),
+        Failure::ReusedClosed { message } => transport(TransportKind::Io, true, message),
         Failure::NotSent { tls: true, message, .. } => transport(TransportKind::Tls, false, message),
         Failure::NotSent { message, .. } => transport(TransportKind::Connect, false, message),
         Failure::Unanswered { timed_out: true, message, .. } => {
@@ -329,18 +392,48 @@ mod tests {
     }
 
     #[test]
+    fn a_retry_after_beyond_30_s_is_capped_at_30_s() {
+        let busy = br#"{"error":{"cause":"SERVER_BUSY","explanation":"busy"},"result":"ERROR"}"#;
+        let wait = |retry_after: &str| {
+            let h = Head {
+                status: 503,
+                content_type: "application/json",
+                location: None,
+                retry_after: Some(retry_after),
+            };
+            match answer::read(&h, busy, &[]) {
+                Reading::Busy { retry_after, .. } => retry_after,
+                _ => panic!("not busy"),
+            }
+        };
+        assert_eq!(wait("3600"), Some(Duration::from_secs(30)));
+        assert_eq!(wait("31"), Some(Duration::from_secs(30)));
+        assert_eq!(wait("30"), Some(Duration::from_secs(30)));
+        assert_eq!(wait("2"), Some(Duration::from_secs(2)));
+    }
+
+    #[test]
     fn only_failures_before_writing_are_retried() {
-        let not_sent = failure_error(Failure::NotSent { tls: false, message: "refused".into() });
-        assert!(is_not_sent_connect(&not_sent) && !not_sent.outcome_unknown());
-        let tls = failure_error(Failure::NotSent { tls: true, message: "bad cert".into() });
-        assert!(!is_not_sent_connect(&tls) && !tls.outcome_unknown());
+        let f = Failure::NotSent { tls: false, message: "refused".into() };
+        assert_eq!(resend(&f), Resend::NotSent);
+        assert!(!failure_error(f).outcome_unknown());
+        let f = Failure::NotSent { tls: true, message: "bad cert".into() };
+        assert_eq!(resend(&f), Resend::No);
+        assert!(!failure_error(f).outcome_unknown());
+        let f = Failure::ProxyRefused { message: "407".into() };
+        assert_eq!(resend(&f), Resend::No, "a proxy's 4xx is final");
+        assert!(!failure_error(f).outcome_unknown());
+        let f = Failure::ReusedClosed { message: "closed".into() };
+        assert_eq!(resend(&f), Resend::IfRepeatable);
+        assert!(failure_error(f).outcome_unknown(), "unknown unless repeated");
         for f in [
             Failure::Unanswered { tls: true, timed_out: false, message: "alert after writing".into() },
             Failure::Unanswered { tls: false, timed_out: false, message: "reset".into() },
             Failure::Unanswered { tls: false, timed_out: true, message: "slow".into() },
         ] {
+            assert_eq!(resend(&f), Resend::No);
             let e = failure_error(f);
-            assert!(!is_not_sent_connect(&e) && e.outcome_unknown(), "{e}");
+            assert!(e.outcome_unknown(), "{e}");
         }
         let lost = failure_error(Failure::BodyLost { status: 201, timed_out: false, message: "cut".into() });
         assert!(matches!(lost, Error::Decode { outcome_unknown: true, .. }));

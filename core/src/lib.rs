@@ -56,7 +56,7 @@ pub use model::token::{
 };
 pub use model::{Raw, ResponseMeta};
 pub use number::BadNumber;
-pub use operation::Operation;
+pub use operation::{Operation, RepeatRule};
 pub use secret::{mask_pan, CardNumber, SecretString};
 pub use transport::RESOLVE_TTL;
 pub use validate::{validate, validate_at, value_from_text, ValidationLevel};

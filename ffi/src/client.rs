@@ -118,7 +118,8 @@ pub extern "C" fn mpgs_config_set_region(
 /// (`http://[user:password@]host:port`) with CONNECT; TLS still runs end to end with the gateway.
 /// An `http://` (loopback) base URL is never proxied. Without this or
 /// `mpgs_config_set_proxy_from_env`, no proxy is used, whatever the environment says. A proxy
-/// that refuses or drops the tunnel is `MPGS_STATUS_CONNECT`: nothing was sent.
+/// that refuses or drops the tunnel is `MPGS_STATUS_CONNECT`: nothing was sent. A refusal with
+/// a 4xx is final (not retried; 407: the proxy credentials are wrong or missing).
 #[no_mangle]
 pub extern "C" fn mpgs_config_set_proxy(
     config: *mut mpgs_config,
@@ -141,6 +142,21 @@ pub extern "C" fn mpgs_config_set_proxy_from_env(
     err: *mut *mut mpgs_error,
 ) -> mpgs_status {
     ffi_export!(fallible err, { update(config, |b| b.proxy_from_env(enabled)) })
+}
+
+/// With `enabled` true, says that the merchant's token repository is configured "Unique Card"
+/// (Create or Update Token with a card already held returns the same token): only then is a
+/// Create or Update Token request sent again on a new connection when a reused connection
+/// closed under it before any answer byte, and never with verification strategy `ACQUIRER`.
+/// Off by default. (Create Session is always repeated in that case: an unused session is
+/// harmless.)
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_token_repository_unique_card(
+    config: *mut mpgs_config,
+    enabled: bool,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, { update(config, |b| b.token_repository_unique_card(enabled)) })
 }
 
 /// Trusts the CA certificates in PEM file `ca_file` as well as the public roots (for a private

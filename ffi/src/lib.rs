@@ -77,9 +77,10 @@ pub enum mpgs_status {
     Authentication = 5,
     /// The answer was not the gateway's JSON, was too large, or was a redirect.
     Decode = 6,
-    /// Could not connect (refused, unreachable, name not found). Retried; not processed.
+    /// Could not connect (refused, unreachable, name not found, the proxy refused the tunnel).
+    /// Retried, but for a proxy's 4xx refusal, which is final; not processed.
     Connect = 7,
-    /// The TLS handshake failed (untrusted certificate, wrong host name).
+    /// The TLS handshake failed (untrusted certificate, wrong host name, client certificate refused).
     Tls = 8,
     /// The call ran past its timeout; see `mpgs_error_outcome_unknown`.
     Timeout = 9,

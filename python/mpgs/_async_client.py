@@ -40,7 +40,7 @@ class AsyncClient(_ClientBase):
     native core, with the GIL released, and its result comes back through
     ``loop.call_soon_threadsafe`` (answers arriving together come back together). Up to
     ``MAX_IN_FLIGHT`` (256) calls of one client run at once (a subclass may set another number);
-    further calls wait their turn. Works under any running asyncio loop (uvloop too); a client is
+    further calls wait their turn (the wait counts against the call's ``timeout``). Works under any running asyncio loop (uvloop too); a client is
     used from one loop at a time. ``async with`` closes it; ``await close()`` refuses new calls
     at once and returns when the calls under way have finished; a closed client raises
     ``RuntimeError``.

@@ -33,6 +33,12 @@ class _ClientBase:
     version, where a field or an enumeration value the tables do not know passes unchecked;
     ``"strict"`` the tables in full at any version; ``"known-fields"`` only known fields at any
     version; ``"off"`` no client-side field checks. Any other value is a ``ConfigError``.
+
+    A request whose reused keep-alive connection closed before any byte of an answer came is
+    sent again on a new connection only when repeating it is harmless: always for Create
+    Session; for Create or Update Token only with ``token_repository_unique_card=True`` (the
+    merchant's token repository is configured "Unique Card", so the same card gets the same
+    token) and never with ``verificationStrategy`` ``ACQUIRER``.
     """
 
     def __init__(
@@ -53,6 +59,7 @@ class _ClientBase:
         proxy: Optional[str] = None,
         proxy_from_env: bool = False,
         validation_level: Optional[ValidationLevel] = None,
+        token_repository_unique_card: bool = False,
     ) -> None:
         self._native: Optional[_native.NativeClient] = _native.NativeClient(
             merchant_id,
@@ -70,6 +77,7 @@ class _ClientBase:
             proxy=proxy,
             proxy_from_env=proxy_from_env,
             validation_level=validation_level,
+            token_repository_unique_card=token_repository_unique_card,
         )
         self._merchant_id = merchant_id
         self._paths = {op: self._native.path(op) for op in ("session", "token")}

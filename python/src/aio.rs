@@ -163,14 +163,20 @@ impl AsyncRunner {
         let job_state = Arc::clone(&state);
         let client = self.client.clone();
         let (inbox, future) = (inbox.clone().unbind(), future.unbind());
+        // The time a call waits its turn counts against its timeout.
+        let started = std::time::Instant::now();
         let job: Job = Box::new(move || {
             if job_state.compare_exchange(QUEUED, RUNNING, Ordering::AcqRel, Ordering::Acquire).is_err() {
                 return; // cancelled before it was sent
             }
             // Not attached to the interpreter: the network wait holds no GIL.
             let call = std::panic::AssertUnwindSafe(move || match op {
-                Op::Session => client.create_session_json(json).map(|s| Outcome::Session(Box::new(s))),
-                Op::Token => client.create_token_json(json).map(|t| Outcome::Token(Box::new(t))),
+                Op::Session => {
+                    client.create_session_json_since(json, started).map(|s| Outcome::Session(Box::new(s)))
+                }
+                Op::Token => {
+                    client.create_token_json_since(json, started).map(|t| Outcome::Token(Box::new(t)))
+                }
             });
             // A bug in the core must not leave the awaiting task waiting forever.
             let result = std::panic::catch_unwind(call).unwrap_or_else(|_| Ok(Outcome::Panicked));

@@ -22,7 +22,7 @@ impl NativeClient {
     #[pyo3(signature = (merchant_id, password=None, cert_file=None, key_file=None, base_url=None, region=None,
                         ca_file=None, connect_timeout=None, timeout=None, max_retries=None,
                         session_api_version=None, token_api_version=None, proxy=None, proxy_from_env=false,
-                        validation_level=None))]
+                        validation_level=None, token_repository_unique_card=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -41,6 +41,7 @@ impl NativeClient {
         proxy: Option<String>,
         proxy_from_env: bool,
         validation_level: Option<&str>,
+        token_repository_unique_card: bool,
     ) -> PyResult<Self> {
         let secs = |name: &str, v: f64| {
             Duration::try_from_secs_f64(v).map_err(|_| mpgs::Error::Config {
@@ -48,7 +49,10 @@ impl NativeClient {
             })
         };
         let build = || -> mpgs::Result<mpgs::Client> {
-            let mut b = mpgs::Client::builder(merchant_id).binding("python").proxy_from_env(proxy_from_env);
+            let mut b = mpgs::Client::builder(merchant_id)
+                .binding("python")
+                .proxy_from_env(proxy_from_env)
+                .token_repository_unique_card(token_repository_unique_card);
             if let Some(t) = connect_timeout {
                 b = b.connect_timeout(secs("connect_timeout", t)?);
             }

@@ -36,13 +36,18 @@ pub enum Fault {
     Redirect,
     /// Read the request and say nothing for this long, then close.
     Stall(Duration),
+    /// Send every byte alone, this long apart. Queued, it applies to the next connection, whose
+    /// TLS handshake and answers are all dripped; in the `X-Sandbox-Fault` header, to the answer.
+    Drip(Duration),
+    /// Answer normally, with 200 extra header lines (as a CDN or a WAF may add).
+    ManyHeaders,
 }
 
 impl FromStr for Fault {
     type Err = String;
 
     /// `latency=MS`, `busy[=RETRY_AFTER_S]`, `close`, `truncate`, `html500`, `html503`,
-    /// `empty503`, `echo`, `garbage`, `huge`, `redirect`, `stall[=MS]`.
+    /// `empty503`, `echo`, `garbage`, `huge`, `redirect`, `stall[=MS]`, `drip[=MS]`, `manyheaders`.
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, arg) = match s.split_once('=') {
             Some((n, a)) => (n, Some(a)),
@@ -64,6 +69,8 @@ impl FromStr for Fault {
             "huge" => Fault::Huge,
             "redirect" => Fault::Redirect,
             "stall" => Fault::Stall(Duration::from_millis(num(30_000)?)),
+            "drip" => Fault::Drip(Duration::from_millis(num(20)?)),
+            "manyheaders" => Fault::ManyHeaders,
             _ => return Err(format!("unknown fault {name:?}")),
         })
     }
@@ -94,5 +101,18 @@ impl Faults {
 
     pub(crate) fn next(&self) -> Option<Fault> {
         self.queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
+    }
+
+    /// Takes the next fault if it applies to a whole connection ([`Fault::Drip`]): its delay.
+    pub(crate) fn next_for_connection(&self) -> Option<Duration> {
+        let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        match q.front() {
+            Some(Fault::Drip(d)) => {
+                let d = *d;
+                q.pop_front();
+                Some(d)
+            }
+            _ => None,
+        }
     }
 }

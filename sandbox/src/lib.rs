@@ -62,6 +62,11 @@ pub struct Config {
     pub faults: Vec<(Fault, usize)>,
     /// Names in the server certificate (DNS names or IP addresses).
     pub server_names: Vec<String>,
+    /// Refuse, in the TLS handshake, a client without a certificate from the sandbox's CA.
+    pub require_client_cert: bool,
+    /// Close a connection idle this long, and say so in every answer (`Keep-Alive: timeout=S`);
+    /// without it, idle connections are closed after 60 s and answers say nothing.
+    pub keepalive_timeout: Option<Duration>,
 }
 
 impl Default for Config {
@@ -77,6 +82,8 @@ impl Default for Config {
             latency: Duration::ZERO,
             faults: Vec::new(),
             server_names: vec!["localhost".into(), "127.0.0.1".into(), "::1".into()],
+            require_client_cert: false,
+            keepalive_timeout: None,
         }
     }
 }
@@ -108,7 +115,8 @@ impl Sandbox {
             let names: Vec<&str> = config.server_names.iter().map(String::as_str).collect();
             Some(TlsFiles::generate_for(&config.tls_dir.clone().unwrap_or_else(fresh_temp_dir), &names)?)
         };
-        let server_config = tls.as_ref().map(TlsFiles::server_config).transpose()?;
+        let server_config =
+            tls.as_ref().map(|t| t.server_config_with(config.require_client_cert)).transpose()?;
         let behaviour = Behaviour {
             merchants: config.merchants.iter().cloned().collect::<HashMap<_, _>>(),
             cert_merchants: config.cert_merchants.iter().cloned().collect::<HashSet<_>>(),
@@ -133,6 +141,7 @@ impl Sandbox {
             server_config,
             stop.clone(),
             counts.clone(),
+            config.keepalive_timeout,
         )?;
         Ok(Self { counts, addr, url, tls, gateway, stop, accept: Some(accept) })
     }

@@ -10,7 +10,7 @@ const USAGE: &str =
     "usage: mpgs-sandbox [--listen 127.0.0.1:PORT] [--tls-dir DIR] [--merchant ID:PASSWORD]...
        [--cert-merchant ID]... [--plain-http] [--token-strategy random-luhn|preserve-6-4]
        [--token-management unique-card|unique-token] [--latency-ms N] [--fault KIND[=ARG][xCOUNT]]...
-       [--server-name NAME]... [--ready-file PATH]";
+       [--server-name NAME]... [--require-client-cert] [--keepalive-timeout S] [--ready-file PATH]";
 
 /// What to do besides serving: where to say that the sandbox is ready.
 struct Run {
@@ -70,6 +70,14 @@ fn parse(args: &[String]) -> Result<Run, String> {
                 c.faults.push((kind.parse::<Fault>()?, count));
             }
             "--server-name" => server_names.push(value()?),
+            "--require-client-cert" => c.require_client_cert = true,
+            "--keepalive-timeout" => {
+                let secs: u64 = value()?.parse().map_err(|e| format!("--keepalive-timeout: {e}"))?;
+                if secs == 0 {
+                    return Err("--keepalive-timeout: at least 1 second".into());
+                }
+                c.keepalive_timeout = Some(Duration::from_secs(secs));
+            }
             "--ready-file" => ready_file = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),

@@ -48,6 +48,7 @@ pub(crate) fn spawn_accept_loop(
     server_config: Option<Arc<rustls::ServerConfig>>,
     stop: Arc<AtomicBool>,
     counts: Arc<ConnCounts>,
+    keepalive: Option<Duration>,
 ) -> io::Result<JoinHandle<()>> {
     std::thread::Builder::new().name("mpgs-sandbox-accept".into()).spawn(move || {
         for stream in listener.incoming() {
@@ -58,24 +59,59 @@ pub(crate) fn spawn_accept_loop(
             let (gateway, server_config) = (gateway.clone(), server_config.clone());
             let guard = OpenGuard::new(counts.clone());
             let _ = std::thread::Builder::new().name("mpgs-sandbox-conn".into()).spawn(move || {
-                serve_connection(stream, server_config, &gateway);
+                serve_connection(stream, server_config, &gateway, keepalive);
                 drop(guard);
             });
         }
     })
 }
 
+/// The socket of a connection; with a drip delay, every byte it writes goes alone, that long
+/// after the one before.
+struct Wire {
+    tcp: TcpStream,
+    drip: Option<Duration>,
+}
+
+impl Read for Wire {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.tcp.read(buf)
+    }
+}
+
+impl Write for Wire {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.drip {
+            Some(d) if !buf.is_empty() => {
+                std::thread::sleep(d);
+                self.tcp.write(&buf[..1])
+            }
+            _ => self.tcp.write(buf),
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.tcp.flush()
+    }
+}
+
 /// A connection, plain or TLS.
 enum Conn {
-    Plain(TcpStream),
-    Tls(Box<rustls::StreamOwned<rustls::ServerConnection, TcpStream>>),
+    Plain(Wire),
+    Tls(Box<rustls::StreamOwned<rustls::ServerConnection, Wire>>),
 }
 
 impl Conn {
-    fn tcp(&self) -> &TcpStream {
+    fn wire(&mut self) -> &mut Wire {
         match self {
             Conn::Plain(s) => s,
-            Conn::Tls(s) => &s.sock,
+            Conn::Tls(s) => &mut s.sock,
+        }
+    }
+
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Conn::Plain(s) => &s.tcp,
+            Conn::Tls(s) => &s.sock.tcp,
         }
     }
 
@@ -112,14 +148,28 @@ impl Write for Conn {
     }
 }
 
-fn serve_connection(tcp: TcpStream, tls: Option<Arc<rustls::ServerConfig>>, gateway: &Gateway) {
+/// Serves requests on one connection until it closes, or stays idle `keepalive` (default
+/// [`IDLE_TIMEOUT`]); with `keepalive`, every answer says `Keep-Alive: timeout=S`.
+fn serve_connection(
+    tcp: TcpStream,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    gateway: &Gateway,
+    keepalive: Option<Duration>,
+) {
     let _ = tcp.set_nodelay(true);
-    let _ = tcp.set_read_timeout(Some(IDLE_TIMEOUT));
+    let _ = tcp.set_read_timeout(Some(keepalive.unwrap_or(IDLE_TIMEOUT)));
+    let with_keepalive = |mut r: Response| {
+        if let Some(k) = keepalive {
+            r.headers.push(("Keep-Alive", format!("timeout={}", k.as_secs())));
+        }
+        r
+    };
     let peer_ip = tcp.peer_addr().map(|a| a.ip()).ok();
+    let wire = Wire { tcp, drip: gateway.faults.next_for_connection() };
     let conn = match tls {
-        None => Conn::Plain(tcp),
+        None => Conn::Plain(wire),
         Some(config) => match rustls::ServerConnection::new(config) {
-            Ok(c) => Conn::Tls(Box::new(rustls::StreamOwned::new(c, tcp))),
+            Ok(c) => Conn::Tls(Box::new(rustls::StreamOwned::new(c, wire))),
             Err(_) => return,
         },
     };
@@ -150,7 +200,9 @@ fn serve_connection(tcp: TcpStream, tls: Option<Arc<rustls::ServerConfig>>, gate
             }
             let peer = Peer { client_cert: conn.client_cert().map(|c| gateway.knows_client_cert(c)) };
             match fault {
-                None => write_response(conn, &gateway.handle(&req, &peer), keep_alive).is_err(),
+                None => {
+                    write_response(conn, &with_keepalive(gateway.handle(&req, &peer)), keep_alive).is_err()
+                }
                 Some(f) => apply_fault(conn, f, gateway, &req, &peer, keep_alive),
             }
         };
@@ -256,6 +308,20 @@ fn apply_fault(
             std::thread::sleep(d);
             true
         }
+        Fault::ManyHeaders => {
+            let mut r = gateway.handle(req, peer);
+            for i in 0..200 {
+                r.headers.push(("X-Edge-Trace", format!("hop-{i}")));
+            }
+            write_response(conn, &r, keep_alive).is_err()
+        }
+        Fault::Drip(d) => {
+            let _ = conn.flush();
+            conn.wire().drip = Some(d);
+            let failed = write_response(conn, &gateway.handle(req, peer), keep_alive).is_err();
+            conn.wire().drip = None;
+            failed
+        }
     }
 }
 
@@ -271,7 +337,7 @@ fn admin(gateway: &Gateway, req: &Request, loopback: bool) -> Response {
             let Some(fault) =
                 body.get("fault").and_then(|f| f.as_str()).and_then(|f| f.parse::<Fault>().ok())
             else {
-                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|html503|empty503|echo|garbage|huge|redirect|stall[=ms]|latency=ms\", \"count\": N}");
+                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|html503|empty503|echo|garbage|huge|redirect|stall[=ms]|drip[=ms]|manyheaders|latency=ms\", \"count\": N}");
             };
             let count = body.get("count").and_then(|c| c.as_u64()).unwrap_or(1) as usize;
             gateway.faults.push(fault, count);

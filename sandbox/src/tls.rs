@@ -112,8 +112,24 @@ impl TlsFiles {
     /// certificate is the one registered for the merchant is decided per request (HTTP 401 if
     /// not), see `Gateway::authenticate`.
     pub fn server_config(&self) -> std::io::Result<Arc<ServerConfig>> {
+        self.server_config_with(false)
+    }
+
+    /// As [`TlsFiles::server_config`]; with `require_client_cert`, the handshake itself requires
+    /// a client certificate issued by this CA, as a TLS front configured `verify required`
+    /// does: no certificate, or one from another CA, is refused with a fatal alert (in TLS 1.3
+    /// after the client's Finished, when the client may already have written its request).
+    pub fn server_config_with(&self, require_client_cert: bool) -> std::io::Result<Arc<ServerConfig>> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let verifier = Arc::new(AnyClientCert { provider: provider.clone() });
+        let verifier: Arc<dyn ClientCertVerifier> = if require_client_cert {
+            let mut roots = rustls::RootCertStore::empty();
+            roots.add(CertificateDer::from_pem_slice(self.ca_pem.as_bytes()).map_err(err)?).map_err(err)?;
+            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                .build()
+                .map_err(err)?
+        } else {
+            Arc::new(AnyClientCert { provider: provider.clone() })
+        };
         let chain = vec![CertificateDer::from_pem_slice(self.server_cert_pem.as_bytes()).map_err(err)?];
         let key = PrivateKeyDer::from_pem_slice(self.server_key_pem.as_bytes()).map_err(err)?;
         let mut config = ServerConfig::builder_with_provider(provider)

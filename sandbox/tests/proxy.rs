@@ -1,5 +1,6 @@
-//! Proxies: used only when configured, CONNECT tunnels with TLS verified end to end, a refused
-//! or dropped tunnel is a connect failure (nothing sent, retried), and the environment's proxy
+//! Proxies: used only when configured, CONNECT tunnels with TLS verified end to end, a tunnel
+//! refused with a 4xx is a final connect failure (nothing sent, not retried: a 407 again is one
+//! more failed login), one refused with a 5xx or dropped is retried, and the environment's proxy
 //! only when asked for.
 
 use std::time::Duration;
@@ -57,9 +58,9 @@ fn tls_is_verified_end_to_end_through_the_tunnel() {
 }
 
 #[test]
-fn a_refused_or_dropped_tunnel_is_a_connect_failure_nothing_sent_and_retried() {
+fn a_tunnel_refused_with_a_5xx_or_dropped_is_a_connect_failure_nothing_sent_and_retried() {
     let s = sandbox();
-    for mode in [ProxyMode::Refuse(407), ProxyMode::Refuse(502), ProxyMode::Drop, ProxyMode::DropAfterConnect]
+    for mode in [ProxyMode::Refuse(502), ProxyMode::Refuse(503), ProxyMode::Drop, ProxyMode::DropAfterConnect]
     {
         let proxy = TunnelProxy::start(mode).unwrap();
         let e = client(&s)
@@ -74,6 +75,30 @@ fn a_refused_or_dropped_tunnel_is_a_connect_failure_nothing_sent_and_retried() {
         assert_eq!(e.attempts(), 3, "{mode:?}: retried like a refused connection: {e}");
         assert_eq!(proxy.seen().len(), 3, "{mode:?}");
         assert!(s.seen_requests().is_empty(), "{mode:?}: nothing reached the gateway");
+    }
+}
+
+#[test]
+fn a_tunnel_refused_with_a_4xx_is_final_and_a_407_names_the_proxy_credentials() {
+    let s = sandbox();
+    for status in [407, 403] {
+        let proxy = TunnelProxy::start(ProxyMode::Refuse(status)).unwrap();
+        let url = proxy.url().replace("http://", "http://squid:wr0ng-proxy-pw@");
+        let e = client(&s)
+            .proxy(&url)
+            .max_retries(2)
+            .build()
+            .unwrap()
+            .create_session(&CreateSessionRequest::new())
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Connect, "{status}: {e}");
+        assert!(!e.outcome_unknown(), "{status}: {e}");
+        assert_eq!(e.attempts(), 1, "{status}: one login attempt per call, not three: {e}");
+        assert_eq!(proxy.seen().len(), 1, "{status}");
+        assert!(e.to_string().contains(&format!("HTTP {status}")), "{e}");
+        assert_eq!(e.to_string().contains("credentials"), status == 407, "{e}");
+        assert!(!e.to_string().contains("wr0ng-proxy-pw"), "{e}");
+        assert!(s.seen_requests().is_empty());
     }
 }
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef EXPECTED_VERSION
@@ -864,6 +865,52 @@ static void test_no_error_string_holds_a_secret(mpgs_client *client) {
     mpgs_token_free(t);
 }
 
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* One deadline over the whole call: after the faults above, the fault sandbox drips every byte
+ * of its next connections' TLS handshakes 20 ms apart (run.sh). Call timeout 2 s (shorter than
+ * the connect timeout): a timeout within 2.5 s, and nothing was sent (before: ~15 s). */
+static void test_a_dripping_server_cannot_hold_a_call_past_its_timeout(void) {
+    mpgs_client *dripping = client_for(env("MPGS_FAULT_URL"), env("MPGS_PASSWORD"), env("MPGS_FAULT_CA"), 2000);
+    mpgs_session *s = NULL;
+    mpgs_error *err = NULL;
+    double start = now_s();
+    CHECK_STATUS(mpgs_client_create_session(dripping, NULL, &s, &err), MPGS_STATUS_TIMEOUT);
+    double elapsed = now_s() - start;
+    CHECK(elapsed <= 2.5);
+    CHECK(!mpgs_error_outcome_unknown(err));
+    if (elapsed > 2.5) fprintf(stderr, "a dripping server held the call %.2f s\n", elapsed);
+    mpgs_error_free(err);
+    mpgs_client_free(dripping);
+}
+
+/* The repeat rule from C: the fault sandbox answers the next token normally, then closes the
+ * reused connection under the one after (run.sh). With the repository said to be "Unique Card"
+ * the token is sent again on a new connection and comes back. */
+static void test_a_token_is_repeated_for_a_unique_card_repository(void) {
+    mpgs_config *config = NULL;
+    mpgs_client *client = NULL;
+    CHECK_STATUS(mpgs_config_new(env("MPGS_MERCHANT_ID"), &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, env("MPGS_PASSWORD"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_base_url(config, env("MPGS_FAULT_URL"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_add_ca_file(config, env("MPGS_FAULT_CA"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_token_repository_unique_card(NULL, true, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mpgs_config_set_token_repository_unique_card(config, true, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, NULL), MPGS_STATUS_OK);
+    mpgs_config_free(config);
+    for (int i = 0; i < 2; i++) {
+        mpgs_token *t = NULL;
+        CHECK_STATUS(mpgs_client_create_token(client, SECRET_CARD_JSON, &t, NULL), MPGS_STATUS_OK);
+        CHECK(t == NULL || mpgs_token_attempts(t) == (uint32_t)(i + 1));
+        mpgs_token_free(t);
+    }
+    mpgs_client_free(client);
+}
+
 /* Every error says whether the outcome is unknown and how many attempts were made; raw answers
  * hide secrets unless the verbatim accessor is asked for; proxies are explicit settings. */
 static void test_outcome_unknown_masking_and_proxies(mpgs_client *client) {
@@ -1070,7 +1117,8 @@ static mpgs_status session_through(mpgs_client *client, bool *outcome_unknown, u
 }
 
 /* Proxies from C, end to end: a CONNECT tunnel carries the call with TLS verified through it; a
- * refused tunnel is a connect failure, nothing sent, retried; the environment's proxy is used
+ * tunnel refused with 403 is a connect failure, nothing sent, final (not retried); the
+ * environment's proxy is used
  * only when asked for, and NO_PROXY wins then. Runs before any thread is started (setenv). */
 static void test_proxies(void) {
     bool unknown = true;
@@ -1078,7 +1126,7 @@ static void test_proxies(void) {
     CHECK_STATUS(session_through(proxied_client(env("MPGS_PROXY_URL"), false), &unknown, &attempts), MPGS_STATUS_OK);
     CHECK_STATUS(session_through(proxied_client(env("MPGS_REFUSING_PROXY_URL"), false), &unknown, &attempts),
                  MPGS_STATUS_CONNECT);
-    CHECK(!unknown && attempts == 2);
+    CHECK(!unknown && attempts == 1);
 
     setenv("HTTPS_PROXY", env("MPGS_REFUSING_PROXY_URL"), 1);
     unsetenv("NO_PROXY");
@@ -1106,6 +1154,8 @@ int main(void) {
     test_gateway_error(client);
     test_no_error_string_holds_a_secret(client);
     test_outcome_unknown_masking_and_proxies(client);
+    test_a_dripping_server_cannot_hold_a_call_past_its_timeout();
+    test_a_token_is_repeated_for_a_unique_card_repository();
     test_nul_in_text_becomes_replacement_character(client);
     test_threads_share_one_client(client, 8, env_int("MPGS_TEST_CALLS", 100));
     test_threads_share_one_client(client, 16, env_int("MPGS_TEST_CALLS_16", 500));

@@ -7,7 +7,7 @@ import logging
 import multiprocessing
 import socket
 import time
-from typing import Any, Callable, Optional, Type
+from typing import Any, Callable, List, Optional, Type
 
 import mpgs
 import pytest
@@ -149,3 +149,103 @@ def test_a_forked_child_and_its_parent_both_keep_working(sandbox: Any) -> None:
     assert len(set(result)) == 4 and all(r and len(r) == 31 for r in result)
     parent_after = [client.create_session().id for _ in range(3)]
     assert all(i and len(i) == 31 for i in parent_before + parent_during + parent_after)
+
+
+# ---- one deadline over the whole call ----------------------------------------------------------
+
+def test_a_server_that_drips_its_handshake_cannot_hold_a_call_past_its_timeout(start_sandbox: Any) -> None:
+    # Every byte of the TLS handshake alone, 20 ms apart: rustls would loop for ~15 s.
+    sb = start_sandbox("--fault", "drip=20x10")
+    c = password_client(sb, connect_timeout=1.0, timeout=2.0)
+    expect(c.create_session, mpgs.TimeoutError, 2.5, kind="timeout", outcome_unknown=False)
+
+
+def test_a_dripped_answer_ends_at_the_timeout_with_an_unknown_outcome(sandbox: Any) -> None:
+    c = password_client(sandbox, connect_timeout=1.0, timeout=2.0)
+    c.create_session()  # the connection is open; the drip takes the next answer on it
+    sandbox.fault("drip=20", 1)
+    expect(c.create_session, mpgs.TimeoutError, 2.5, kind="timeout", outcome_unknown=True, attempts=1)
+
+
+def test_async_calls_are_bounded_by_their_timeout_waiting_their_turn_included(start_sandbox: Any) -> None:
+    import asyncio
+
+    class One(mpgs.AsyncClient):
+        MAX_IN_FLIGHT = 1
+
+    # Four calls, one at a time, each answer 800 ms late, timeout 1.5 s: the ones that waited
+    # their turn run out of time counting from when they were made.
+    sb = start_sandbox("--latency-ms", "800")
+
+    async def run() -> List[Any]:
+        c = One("TESTMERCHANT", password="sandbox-password", base_url=sb.url, ca_file=sb.ca, timeout=1.5, max_retries=0)
+        start = time.monotonic()
+        calls = [asyncio.ensure_future(c.create_session()) for _ in range(4)]
+        results = await asyncio.gather(*calls, return_exceptions=True)
+        assert time.monotonic() - start <= 1.5 + 0.5 + 0.8, "the queue is bounded by the timeout too"
+        return list(results)
+
+    results = asyncio.run(run())
+    assert isinstance(results[0], mpgs.Session), results[0]
+    late = [r for r in results[1:] if isinstance(r, mpgs.TimeoutError)]
+    assert len(late) >= 2, results
+
+
+def test_async_a_dripped_handshake_ends_at_the_timeout(start_sandbox: Any) -> None:
+    import asyncio
+
+    sb = start_sandbox("--fault", "drip=20x10")
+
+    async def run() -> Any:
+        c = mpgs.AsyncClient("TESTMERCHANT", password="sandbox-password", base_url=sb.url, ca_file=sb.ca, connect_timeout=1.0, timeout=2.0)
+        return await c.create_session()
+
+    expect(lambda: asyncio.run(run()), mpgs.TimeoutError, 2.5, kind="timeout", outcome_unknown=False)
+
+
+# ---- the repeat rule: a reused connection closed under a request -------------------------------
+
+CARD_BODY = {
+    "sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000008", "expiry": {"month": "5", "year": "30"}, "securityCode": "737"}}},
+    "verificationStrategy": "BASIC",
+}
+
+
+def test_create_session_is_repeated_when_a_reused_connection_closes_before_any_answer(start_sandbox: Any) -> None:
+    sb = start_sandbox()
+    c = password_client(sb, max_retries=2)
+    c.create_session()
+    sb.fault("close", 1)
+    assert c.create_session().attempts == 2
+
+
+def test_a_token_is_repeated_only_when_the_repository_is_said_to_be_unique_card(start_sandbox: Any) -> None:
+    sb = start_sandbox()
+    c = password_client(sb, max_retries=2)
+    c.create_token(CARD_BODY)
+    sb.fault("close", 1)
+    expect(lambda: c.create_token(CARD_BODY), mpgs.TransportError, 5, kind="io", outcome_unknown=True, attempts=1)
+    c = password_client(sb, max_retries=2, token_repository_unique_card=True)
+    c.create_token(CARD_BODY)
+    sb.fault("close", 1)
+    assert c.create_token(CARD_BODY).attempts == 2
+    c.create_token(CARD_BODY)
+    sb.fault("close", 1)
+    acquirer = dict(CARD_BODY, verificationStrategy="ACQUIRER")
+    expect(lambda: c.create_token(acquirer), mpgs.TransportError, 5, kind="io", outcome_unknown=True, attempts=1)
+
+
+def test_async_client_takes_the_unique_card_setting_and_repeats_a_token(start_sandbox: Any) -> None:
+    import asyncio
+
+    sb = start_sandbox()
+
+    async def run() -> int:
+        c = mpgs.AsyncClient("TESTMERCHANT", password="sandbox-password", base_url=sb.url, ca_file=sb.ca, token_repository_unique_card=True)
+        await c.create_token(CARD_BODY)
+        sb.fault("close", 1)
+        t = await c.create_token(CARD_BODY)
+        await c.close()
+        return int(t.attempts)
+
+    assert asyncio.run(run()) == 2

@@ -63,12 +63,13 @@ def test_a_configured_proxy_carries_the_call(sandbox: Any, proxy: ConnectProxy) 
     assert proxy.targets == [sandbox.url.removeprefix("https://")]
 
 
-def test_a_refused_tunnel_is_a_connect_error_nothing_sent_and_retried(sandbox: Any) -> None:
+def test_a_tunnel_refused_with_403_is_a_final_connect_error_nothing_sent(sandbox: Any) -> None:
     p = ConnectProxy(refuse=True)
     with pytest.raises(mpgs.TransportError) as e:
         password_client(sandbox, proxy=p.url, max_retries=1).create_session()
-    assert e.value.kind == "connect" and e.value.outcome_unknown is False and e.value.attempts == 2
-    assert len(p.targets) == 2
+    assert e.value.kind == "connect" and e.value.outcome_unknown is False and e.value.attempts == 1
+    assert "HTTP 403" in str(e.value)
+    assert len(p.targets) == 1, "a proxy's 4xx is final: not retried"
     p.close()
 
 

@@ -82,6 +82,7 @@ pub struct ClientBuilder {
     pub(crate) max_idle_connections: usize,
     pub(crate) proxy: Option<String>,
     pub(crate) proxy_from_env: bool,
+    pub(crate) token_repository_unique_card: bool,
     pub(crate) errors: Vec<String>,
 }
 
@@ -122,6 +123,7 @@ impl ClientBuilder {
             max_idle_connections: 32,
             proxy: None,
             proxy_from_env: false,
+            token_repository_unique_card: false,
             errors: Vec::new(),
         }
     }
@@ -228,6 +230,16 @@ impl ClientBuilder {
     /// Retries of requests that cannot have been processed (default 2).
     pub fn max_retries(mut self, n: u32) -> Self {
         self.max_retries = n;
+        self
+    }
+
+    /// Says that the merchant's token repository is configured "Unique Card" (one token per
+    /// card: Create or Update Token with a card already held returns the same token). Only then
+    /// is a Create or Update Token request sent again when a reused connection closed under it
+    /// before any answer byte, and never with verification strategy `ACQUIRER` (see
+    /// [`crate::RepeatRule`]). Default false.
+    pub fn token_repository_unique_card(mut self, yes: bool) -> Self {
+        self.token_repository_unique_card = yes;
         self
     }
 
@@ -383,6 +395,7 @@ impl ClientBuilder {
             timeout: self.timeout,
             max_retries: self.max_retries,
             max_response_bytes: self.max_response_bytes,
+            token_repository_unique_card: self.token_repository_unique_card,
         }))
     }
 }

@@ -9,24 +9,69 @@ use rustls::pki_types::ServerName;
 use rustls::{ClientConnection, StreamOwned};
 use zeroize::Zeroizing;
 
+use super::deadline::DeadlineStream;
 use super::http::{read_head, Head, HeadError};
-use super::{set_timeouts, timed_out, tls_error, tls_message, Failure, Proxy, Transport};
+use super::{timed_out, tls_error, tls_message, Failure, Proxy, Transport};
 
 /// An idle connection older than this is not reused: a NAT or firewall on the way may have
 /// forgotten it without a word, and a request written into it would be lost.
-const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
+pub(super) const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
+
+/// Taken off a server's `Keep-Alive: timeout=N`: the request must reach the server before its
+/// idle timer fires, across a round trip and the granularity of that timer.
+const KEEP_ALIVE_MARGIN: Duration = Duration::from_secs(1);
+
+/// How long a connection may stay idle and still be reused, after an answer with this
+/// `Keep-Alive` header: the server's `timeout=N` less [`KEEP_ALIVE_MARGIN`] (so never, for
+/// `timeout=1` or less), and never more than [`MAX_IDLE_AGE`]; [`MAX_IDLE_AGE`] without one.
+pub(super) fn idle_age_for(keep_alive: Option<&str>) -> Duration {
+    let timeout = keep_alive.into_iter().flat_map(|v| v.split(',')).find_map(|param| {
+        let (name, value) = param.split_once('=')?;
+        if !name.trim().eq_ignore_ascii_case("timeout") {
+            return None;
+        }
+        let value = value.trim().trim_matches('"');
+        value.bytes().all(|b| b.is_ascii_digit()).then(|| value.parse::<u64>().unwrap_or(u64::MAX))
+    });
+    match timeout {
+        Some(n) => Duration::from_secs(n).saturating_sub(KEEP_ALIVE_MARGIN).min(MAX_IDLE_AGE),
+        None => MAX_IDLE_AGE,
+    }
+}
 
 pub(super) enum Stream {
-    Plain(TcpStream),
-    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+    Plain(DeadlineStream),
+    Tls(Box<StreamOwned<ClientConnection, DeadlineStream>>),
 }
 
 impl Stream {
     pub(super) fn tcp(&self) -> &TcpStream {
+        &self.io().tcp
+    }
+
+    fn io(&self) -> &DeadlineStream {
         match self {
             Stream::Plain(s) => s,
             Stream::Tls(s) => &s.sock,
         }
+    }
+
+    fn io_mut(&mut self) -> &mut DeadlineStream {
+        match self {
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => &mut s.sock,
+        }
+    }
+
+    /// Bounds every socket operation that follows by `deadline`, and starts counting the bytes
+    /// written again.
+    pub(super) fn set_deadline(&mut self, deadline: Instant) {
+        self.io_mut().set_deadline(deadline);
+    }
+
+    /// Bytes written to the socket since the deadline was last set.
+    pub(super) fn written(&self) -> u64 {
+        self.io().written()
     }
 }
 
@@ -60,6 +105,8 @@ pub(super) struct Conn {
     pub(super) stream: Stream,
     pub(super) buf: Zeroizing<Vec<u8>>,
     pub(super) idle_since: Instant,
+    /// How long it may stay idle and still be reused (see [`idle_age_for`]).
+    pub(super) max_idle_age: Duration,
 }
 
 impl Transport {
@@ -99,24 +146,27 @@ impl Transport {
         }
         let Some(tcp) = tcp else { return Err(not_sent(false, timed, last)) };
         let _ = tcp.set_nodelay(true);
-        let mut conn =
-            Conn { stream: Stream::Plain(tcp), buf: Zeroizing::new(Vec::new()), idle_since: Instant::now() };
+        let mut conn = Conn {
+            stream: Stream::Plain(DeadlineStream::new(tcp, connect_deadline)),
+            buf: Zeroizing::new(Vec::new()),
+            idle_since: Instant::now(),
+            max_idle_age: MAX_IDLE_AGE,
+        };
         if let Some(proxy) = &self.proxy {
-            self.tunnel(&mut conn, proxy, connect_deadline)?;
+            self.tunnel(&mut conn, proxy, connect_deadline, deadline)?;
         }
         let Some(tls) = &self.tls else { return Ok(conn) };
         let name = ServerName::try_from(self.target.host.clone())
             .map_err(|e| not_sent(true, false, format!("TLS: bad server name: {e}")))?;
-        let session = ClientConnection::new(tls.clone(), name)
+        let mut session = ClientConnection::new(tls.clone(), name)
             .map_err(|e| not_sent(true, false, format!("TLS: {e}")))?;
-        let Conn { stream: Stream::Plain(mut tcp), buf, .. } = conn else {
+        let Conn { stream: Stream::Plain(mut io), buf, .. } = conn else {
             return Err(not_sent(true, false, "TLS over TLS".into()));
         };
-        let mut session = session;
+        // Every socket call of the handshake is bounded by the time left (see DeadlineStream).
+        io.set_deadline(connect_deadline);
         while session.is_handshaking() {
-            let left = connect_deadline.saturating_duration_since(Instant::now());
-            let step = set_timeouts(&tcp, left).and_then(|()| session.complete_io(&mut tcp));
-            match step {
+            match session.complete_io(&mut io) {
                 Ok((0, 0)) if session.is_handshaking() => {
                     return Err(not_sent(
                         false,
@@ -125,8 +175,8 @@ impl Transport {
                     ))
                 }
                 Ok(_) => {}
-                Err(e) if timed_out(&e) || left.is_zero() => {
-                    return Err(not_sent(false, true, "timed out during the TLS handshake".into()))
+                Err(e) if timed_out(&e) => {
+                    return Err(expired_or(deadline, "timed out during the TLS handshake"))
                 }
                 // A TLS alert or a certificate problem is a TLS error; a connection closed or
                 // reset during the handshake is a connect failure (nothing was sent either way).
@@ -137,15 +187,23 @@ impl Transport {
             }
         }
         Ok(Conn {
-            stream: Stream::Tls(Box::new(StreamOwned::new(session, tcp))),
+            stream: Stream::Tls(Box::new(StreamOwned::new(session, io))),
             buf,
             idle_since: Instant::now(),
+            max_idle_age: MAX_IDLE_AGE,
         })
     }
 
     /// `CONNECT host:port` through the proxy. A refusal or a dropped tunnel is a connect failure:
     /// nothing of the request has been written.
-    fn tunnel(&self, conn: &mut Conn, proxy: &Proxy, deadline: Instant) -> Result<(), Failure> {
+    /// Bounded by `connect_deadline`; a timeout at the call's `deadline` is [`Failure::Expired`].
+    fn tunnel(
+        &self,
+        conn: &mut Conn,
+        proxy: &Proxy,
+        connect_deadline: Instant,
+        deadline: Instant,
+    ) -> Result<(), Failure> {
         let t = &self.target;
         // Always host:port (RFC 9110 §9.3.6), whether or not the base URL wrote the port.
         let host = if t.host.contains(':') { format!("[{}]", t.host) } else { t.host.clone() };
@@ -160,15 +218,17 @@ impl Transport {
             head.push_str("\r\n");
         }
         head.push_str("\r\n");
-        let fail = |_timed_out: bool, why: String| Failure::NotSent {
-            tls: false,
-            message: format!("the proxy {}:{} {why}", proxy.host, proxy.port),
+        let fail = |timed_out: bool, why: String| {
+            let message = format!("the proxy {}:{} {why}", proxy.host, proxy.port);
+            if timed_out {
+                expired_or(deadline, &message)
+            } else {
+                Failure::NotSent { tls: false, message }
+            }
         };
-        let left = deadline.saturating_duration_since(Instant::now());
-        set_timeouts(conn.stream.tcp(), left)
-            .and_then(|()| conn.stream.write_all(head.as_bytes()))
-            .map_err(|e| fail(timed_out(&e), format!("failed: {e}")))?;
-        let Head { status, len: used, .. } = match read_head(conn, deadline) {
+        conn.stream.set_deadline(connect_deadline);
+        conn.stream.write_all(head.as_bytes()).map_err(|e| fail(timed_out(&e), format!("failed: {e}")))?;
+        let Head { status, len: used, .. } = match read_head(conn) {
             Ok(h) => h,
             Err(HeadError::Closed) => {
                 return Err(fail(false, "closed the connection instead of a tunnel".into()))
@@ -179,6 +239,21 @@ impl Transport {
             }
         };
         conn.buf.drain(..used);
+        if (400..500).contains(&status) {
+            // Final: the same request would be refused again, and a 407 again is one more
+            // failed login, which can lock the proxy account.
+            let why = if status == 407 {
+                "; its credentials (user and password in the proxy URL) are wrong or missing"
+            } else {
+                ""
+            };
+            return Err(Failure::ProxyRefused {
+                message: format!(
+                    "the proxy {}:{} refused the tunnel (HTTP {status}){why}",
+                    proxy.host, proxy.port
+                ),
+            });
+        }
         if !(200..300).contains(&status) {
             return Err(fail(false, format!("refused the tunnel (HTTP {status})")));
         }
@@ -189,13 +264,24 @@ impl Transport {
     }
 }
 
+/// A timeout before the request was written: the call's own deadline ([`Failure::Expired`],
+/// reported as a timeout) or the connect timeout (a connect failure, retried).
+fn expired_or(deadline: Instant, message: &str) -> Failure {
+    if Instant::now() >= deadline {
+        Failure::Expired
+    } else {
+        Failure::NotSent { tls: false, message: message.to_owned() }
+    }
+}
+
 impl Conn {
-    /// Whether an idle connection may carry a request: not older than [`MAX_IDLE_AGE`], nothing
+    /// Whether an idle connection may carry a request: not idle longer than its server allows
+    /// ([`idle_age_for`], at most [`MAX_IDLE_AGE`]), nothing
     /// left unread, no `close_notify` or stray data already taken in by TLS, and the socket
     /// neither readable nor at EOF. A connection the server closed would take the request and
     /// lose it.
     pub(super) fn fit_for_reuse(&mut self) -> bool {
-        if self.idle_since.elapsed() >= MAX_IDLE_AGE || !self.buf.is_empty() {
+        if self.idle_since.elapsed() >= self.max_idle_age || !self.buf.is_empty() {
             return false;
         }
         if let Stream::Tls(s) = &mut self.stream {

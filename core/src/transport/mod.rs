@@ -9,13 +9,13 @@
 //! connections it inherited without writing on them.
 
 mod connect;
+mod deadline;
 mod fork;
 mod http;
 mod resolver;
 mod tls;
 
 use std::io::{self, Write};
-use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 use crate::secret::SecretString;
 use connect::{Conn, Stream};
 use fork::ForkSafe;
-use http::read_response;
+use http::{read_response, Origin};
 use resolver::Resolver;
 
 pub use resolver::RESOLVE_TTL;
@@ -77,12 +77,18 @@ pub(crate) enum Failure {
     BodyLost { status: u16, timed_out: bool, message: String },
     /// The body is larger than the cap.
     TooLarge { status: u16, cap: u64 },
-    /// The call's time ran out before this attempt could start: nothing was sent.
+    /// The call's time ran out before any byte of the request was written: nothing was sent.
     Expired,
+    /// The proxy refused the tunnel with a 4xx: nothing was sent, and sending again would only
+    /// be refused again (a 407 again is a failed login on the proxy).
+    ProxyRefused { message: String },
+    /// A reused connection was closed or reset under the request before any byte of an answer
+    /// came: the server most likely closed it as idle just then, but it may have read the
+    /// request. Sent again on a new connection only when the operation is harmless to repeat.
+    ReusedClosed { message: String },
 }
 
 /// One answer: status, the headers the client reads, and the body.
-#[derive(Debug)]
 pub(crate) struct Response {
     pub(crate) status: u16,
     pub(crate) content_type: String,
@@ -90,6 +96,17 @@ pub(crate) struct Response {
     pub(crate) retry_after: Option<String>,
     /// May hold the AES key or card data: wiped when dropped.
     pub(crate) body: Zeroizing<Vec<u8>>,
+}
+
+/// Never the body: it may hold the AES key or card data.
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Everything needed to reach the gateway; shared by the threads of one client.
@@ -115,6 +132,13 @@ impl std::fmt::Debug for Transport {
 
 fn timed_out(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock)
+}
+
+/// The peer closed or reset the connection (not a timeout, not a TLS error).
+fn closed(e: &io::Error) -> bool {
+    use io::ErrorKind as K;
+    matches!(e.kind(), K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe)
+        && !tls_error(e)
 }
 
 fn tls_error(e: &io::Error) -> bool {
@@ -145,38 +169,60 @@ impl Transport {
     }
 
     /// Sends one request (head and body, already serialized) and reads its answer, up to
-    /// `max_body` bytes of body, before `deadline`.
+    /// `max_body` bytes of body, before `deadline`; on an idle connection when `reuse` and one is
+    /// fit, else on a new one.
     pub(crate) fn exchange(
         &self,
         request: &[u8],
         deadline: Instant,
         max_body: u64,
+        reuse: bool,
     ) -> Result<Response, Failure> {
         if Instant::now() >= deadline {
             return Err(Failure::Expired);
         }
-        let mut conn = match self.take_idle() {
-            Some(c) => c,
-            None => self.connect(deadline)?,
+        let idle = if reuse { self.take_idle() } else { None };
+        let (mut conn, origin) = match idle {
+            Some(c) => (c, Origin::Reused),
+            None => (self.connect(deadline)?, Origin::Fresh { client_cert: self.client_cert() }),
         };
-        let remaining = deadline.saturating_duration_since(Instant::now());
         let tls = matches!(conn.stream, Stream::Tls(_));
-        let sent = set_timeouts(conn.stream.tcp(), remaining)
-            .and_then(|()| conn.stream.write_all(request))
-            .and_then(|()| conn.stream.flush());
+        // From here every socket operation is bounded by the call's deadline.
+        conn.stream.set_deadline(deadline);
+        let sent = conn.stream.write_all(request).and_then(|()| conn.stream.flush());
         if let Err(e) = sent {
+            if conn.stream.written() == 0 {
+                // Not one byte reached the socket: the request was not sent.
+                if timed_out(&e) {
+                    return Err(Failure::Expired);
+                }
+                return Err(Failure::NotSent {
+                    tls: tls_error(&e),
+                    message: format!("connection failed before the request was sent: {}", tls_message(&e)),
+                });
+            }
             // Some bytes may have left: the gateway may have the request.
+            if origin == Origin::Reused && closed(&e) {
+                return Err(Failure::ReusedClosed {
+                    message: format!("the reused connection closed while sending the request: {e}"),
+                });
+            }
             return Err(Failure::Unanswered {
                 tls: tls_error(&e),
                 timed_out: timed_out(&e),
                 message: format!("connection failed while sending the request: {e}"),
             });
         }
-        let (response, reusable) = read_response(&mut conn, deadline, max_body, tls)?;
+        let (response, reusable) = read_response(&mut conn, max_body, tls, origin)?;
         if reusable {
             self.put_idle(conn);
         }
         Ok(response)
+    }
+
+    /// Whether the TLS settings offer a client certificate.
+    fn client_cert(&self) -> bool {
+        self.tls.as_ref().is_some_and(|t| t.client_auth_cert_resolver.has_certs())
     }
 
     /// An idle connection that is still fit for a request, or None.
@@ -206,12 +252,4 @@ fn tls_message(e: &io::Error) -> String {
         Some(t) => t.to_string(),
         None => e.to_string(),
     }
-}
-
-fn set_timeouts(tcp: &TcpStream, left: Duration) -> io::Result<()> {
-    if left.is_zero() {
-        return Err(io::Error::new(io::ErrorKind::TimedOut, "the call's timeout ran out"));
-    }
-    tcp.set_read_timeout(Some(left))?;
-    tcp.set_write_timeout(Some(left))
 }
