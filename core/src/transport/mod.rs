@@ -9,6 +9,7 @@
 //! connections it inherited without writing on them.
 
 mod connect;
+mod dial;
 mod fork;
 mod http;
 mod resolver;
