@@ -97,7 +97,7 @@ impl Transport {
         if let Some(proxy) = &self.proxy {
             self.tunnel(&mut conn, proxy, connect_deadline)?;
         }
-        let Some(tls) = &self.tls else { return Ok(conn) };
+        let Some(tls) = self.tls.as_ref().map(|t| t.config()) else { return Ok(conn) };
         let name = ServerName::try_from(self.target.host.clone())
             .map_err(|e| not_sent(true, false, format!("TLS: bad server name: {e}")))?;
         let session = ClientConnection::new(tls.clone(), name)
