@@ -14,6 +14,7 @@ mod fork;
 mod http;
 mod resolver;
 mod tls;
+mod trust;
 
 use std::io::{self, Write};
 use std::net::TcpStream;
@@ -28,9 +29,12 @@ use connect::{Conn, Stream};
 use fork::ForkSafe;
 use http::read_response;
 use resolver::Resolver;
+use tls::ProcessTls;
 
+pub use fork::{generation as fork_generation, ForkLocal};
 pub use resolver::RESOLVE_TTL;
 pub(crate) use tls::tls_config;
+pub use trust::{Trust, SYSTEM_BUNDLES};
 
 /// Where requests go: scheme, host and port of the base URL, and its path prefix.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -95,7 +99,7 @@ pub(crate) struct Response {
 
 /// Everything needed to reach the gateway; shared by the threads of one client.
 pub(crate) struct Transport {
-    tls: Option<Arc<ClientConfig>>,
+    tls: Option<ProcessTls>,
     target: Target,
     proxy: Option<Proxy>,
     connect_timeout: Duration,
@@ -131,7 +135,7 @@ impl Transport {
         max_idle: usize,
     ) -> Self {
         Self {
-            tls,
+            tls: tls.map(ProcessTls::new),
             target,
             proxy,
             connect_timeout,
