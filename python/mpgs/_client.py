@@ -16,6 +16,9 @@ PathLike = Union[str, "os.PathLike[str]"]
 #: How strictly requests are checked before they are sent (``Client(validation_level=...)``).
 ValidationLevel = Literal["auto", "strict", "known-fields", "off"]
 
+#: Which roots are trusted for the gateway's certificate (``Client(trust=...)``).
+Trust = Literal["mozilla", "system", "ca-files-only"]
+
 
 class _ClientBase:
     """What ``Client`` and ``AsyncClient`` share: the arguments and their checks, logging, repr.
@@ -33,6 +36,13 @@ class _ClientBase:
     version, where a field or an enumeration value the tables do not know passes unchecked;
     ``"strict"`` the tables in full at any version; ``"known-fields"`` only known fields at any
     version; ``"off"`` no client-side field checks. Any other value is a ``ConfigError``.
+
+    ``trust`` says which roots are trusted for the gateway's certificate: ``"mozilla"`` (the
+    default) the Mozilla roots bundled in the library; ``"system"`` the operating system's store
+    (``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set, else the usual bundle such as
+    ``/etc/ssl/certs/ca-certificates.crt``); ``"ca-files-only"`` only ``ca_file`` (pinning: a
+    ``ConfigError`` without one). ``ca_file`` is trusted with every choice; verification is never
+    turned off.
     """
 
     def __init__(
@@ -53,6 +63,7 @@ class _ClientBase:
         proxy: Optional[str] = None,
         proxy_from_env: bool = False,
         validation_level: Optional[ValidationLevel] = None,
+        trust: Optional[Trust] = None,
     ) -> None:
         self._native: Optional[_native.NativeClient] = _native.NativeClient(
             merchant_id,
@@ -70,6 +81,7 @@ class _ClientBase:
             proxy=proxy,
             proxy_from_env=proxy_from_env,
             validation_level=validation_level,
+            trust=trust,
         )
         self._merchant_id = merchant_id
         self._paths = {op: self._native.path(op) for op in ("session", "token")}

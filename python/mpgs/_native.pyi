@@ -29,6 +29,7 @@ class NativeClient:
         proxy: Optional[str] = None,
         proxy_from_env: bool = False,
         validation_level: Optional[str] = None,
+        trust: Optional[str] = None,
     ) -> NativeClient: ...
     def path(self, op: str) -> str: ...
     @property
