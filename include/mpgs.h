@@ -507,8 +507,10 @@ void mpgs_config_free(struct mpgs_config *config);
 
 /**
  * Checks every setting and makes a client; `config` is left as it was and may be reused or
- * released. Reads no file (the setters did). Errors: `MPGS_STATUS_CONFIG` (no credentials, no
- * host, a file a setter could not read, bad PEM),
+ * released. Reads no file (the setters did), except the system's CA store with
+ * `MPGS_TRUST_SYSTEM`. Errors: `MPGS_STATUS_CONFIG` (no credentials, no host, a file a setter
+ * could not read, bad PEM, `MPGS_TRUST_CA_FILES_ONLY` without a CA file, no certificate in the
+ * system's store),
  * `MPGS_STATUS_VALIDATION` (a bad merchant id). Writes `*client_out` on success.
  */
 mpgs_status mpgs_client_new(const struct mpgs_config *config,
