@@ -214,4 +214,72 @@ mod tests {
         assert!(!e.timed_out && e.message.contains("cannot connect to"), "{}", e.message);
         assert_eq!(e.failed, refused);
     }
+
+    /// Through the transport's `connect`: the refused address goes last, and stays last when
+    /// the name is looked up again after the cache time.
+    #[test]
+    fn connect_dials_a_refused_address_last_also_after_the_cache_time() {
+        use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
+
+        use crate::transport::resolver::Resolver;
+        use crate::transport::{Target, Transport};
+
+        static REFUSED: AtomicU16 = AtomicU16::new(0);
+        static LIVE: AtomicU16 = AtomicU16::new(0);
+        static LOOKUPS: AtomicUsize = AtomicUsize::new(0);
+        fn lookup(_: &str, _: u16) -> io::Result<Vec<SocketAddr>> {
+            LOOKUPS.fetch_add(1, Ordering::SeqCst);
+            let at = |p: &AtomicU16| SocketAddr::from(([127, 0, 0, 1], p.load(Ordering::SeqCst)));
+            Ok(vec![at(&REFUSED), at(&LIVE)]) // the refused one first, as the DNS answer has it
+        }
+        let live = TcpListener::bind("127.0.0.1:0").unwrap();
+        let refused = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap(); // closed
+        REFUSED.store(refused.port(), Ordering::SeqCst);
+        LIVE.store(live.local_addr().unwrap().port(), Ordering::SeqCst);
+        let target = Target {
+            https: false,
+            host: "gateway.test".into(),
+            port: 80,
+            authority: "gateway.test".into(),
+            prefix: String::new(),
+        };
+        let mut t = Transport::new(None, target, None, Duration::from_secs(5), 4);
+        t.resolver = Resolver::with_lookup(lookup);
+        let order = |t: &Transport| t.resolver.resolve("gateway.test", 80, far()).unwrap();
+        assert!(t.connect(far()).is_ok());
+        assert_eq!(order(&t), vec![live.local_addr().unwrap(), refused], "refused goes last");
+        t.resolver.expire("gateway.test", 80);
+        assert_eq!(order(&t), vec![live.local_addr().unwrap(), refused], "the order survives the refresh");
+        assert_eq!(LOOKUPS.load(Ordering::SeqCst), 2, "looked up again after the cache time");
+        assert!(t.connect(far()).is_ok());
+    }
+
+    /// A lookup that hangs costs the call no more than its deadline, through `connect`.
+    #[test]
+    fn connect_keeps_to_the_deadline_while_the_lookup_hangs() {
+        use crate::transport::resolver::Resolver;
+        use crate::transport::{Failure, Target, Transport};
+
+        fn hangs(_: &str, _: u16) -> io::Result<Vec<SocketAddr>> {
+            std::thread::sleep(Duration::from_secs(3));
+            Err(io::Error::other("SERVFAIL"))
+        }
+        let target = Target {
+            https: true,
+            host: "gateway.test".into(),
+            port: 443,
+            authority: "gateway.test".into(),
+            prefix: String::new(),
+        };
+        let mut t = Transport::new(None, target, None, Duration::from_secs(10), 4);
+        t.resolver = Resolver::with_lookup(hangs);
+        let started = Instant::now();
+        let Err(Failure::NotSent { tls: false, message }) =
+            t.connect(Instant::now() + Duration::from_millis(300))
+        else {
+            panic!("not a connect failure")
+        };
+        assert!(message.contains("timed out looking up gateway.test"), "{message}");
+        assert!(started.elapsed() < Duration::from_millis(800), "took {:?}", started.elapsed());
+    }
 }

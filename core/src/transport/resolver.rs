@@ -182,6 +182,21 @@ impl Resolver {
 }
 
 #[cfg(test)]
+impl Resolver {
+    /// A resolver whose lookups `lookup` answers.
+    pub(super) fn with_lookup(lookup: Lookup) -> Self {
+        Self { lookup, ..Self::default() }
+    }
+
+    /// Makes `host:port`'s cache entry look older than [`RESOLVE_TTL`].
+    pub(super) fn expire(&self, host: &str, port: u16) {
+        if let Some(entry) = self.state.lock().cache.get_mut(&(host.to_owned(), port)) {
+            entry.0 = Instant::now() - RESOLVE_TTL - Duration::from_secs(1);
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -192,7 +207,7 @@ mod tests {
     }
 
     fn with_lookup(lookup: Lookup) -> Resolver {
-        Resolver { lookup, ..Resolver::default() }
+        Resolver::with_lookup(lookup)
     }
 
     #[test]
