@@ -71,13 +71,23 @@ fn loopback(port: u16) -> Vec<SocketAddr> {
     vec![SocketAddr::new(Ipv4Addr::LOCALHOST.into(), port), SocketAddr::new(Ipv6Addr::LOCALHOST.into(), port)]
 }
 
-/// `addrs` with the demoted ones moved to the back, in the order they failed.
-fn ordered(mut addrs: Vec<SocketAddr>, demoted: Option<&Vec<SocketAddr>>) -> Vec<SocketAddr> {
-    if let Some(demoted) = demoted {
-        addrs.retain(|a| !demoted.contains(a));
-        addrs.extend(demoted.iter().copied());
+/// The order to dial `addrs` in: the families interleaved, starting with the resolver's first
+/// (RFC 8305 §4: a broken IPv6 or IPv4 path costs one attempt, not all of its family's), then the
+/// demoted ones, in the order they failed.
+fn ordered(addrs: Vec<SocketAddr>, demoted: Option<&Vec<SocketAddr>>) -> Vec<SocketAddr> {
+    let demoted = demoted.map(Vec::as_slice).unwrap_or_default();
+    let first_v6 = addrs.first().is_some_and(SocketAddr::is_ipv6);
+    let (mut first, mut other): (Vec<_>, Vec<_>) =
+        addrs.into_iter().filter(|a| !demoted.contains(a)).partition(|a| a.is_ipv6() == first_v6);
+    let mut out = Vec::with_capacity(first.len() + other.len() + demoted.len());
+    first.reverse();
+    other.reverse();
+    while !first.is_empty() || !other.is_empty() {
+        out.extend(first.pop());
+        out.extend(other.pop());
     }
-    addrs
+    out.extend(demoted.iter().copied());
+    out
 }
 
 impl Resolver {
@@ -236,6 +246,17 @@ mod tests {
         assert_eq!(r.resolve("localhost", 443, far()).unwrap(), vec![v4, v6], "v4 works again");
         r.connected("localhost", 443, v6);
         assert_eq!(r.resolve("localhost", 443, far()).unwrap(), vec![v4, v6]);
+    }
+
+    #[test]
+    fn the_families_are_interleaved_starting_with_the_first_and_demoted_ones_go_last() {
+        let v6 = |n: u16| SocketAddr::new(Ipv6Addr::new(0, 0, 0, 0, 0, 0, 0, n).into(), 443);
+        let v4 = |n: u8| SocketAddr::new(Ipv4Addr::new(127, 0, 0, n).into(), 443);
+        let dns = vec![v6(1), v6(2), v6(3), v4(1), v4(2)];
+        assert_eq!(ordered(dns.clone(), None), vec![v6(1), v4(1), v6(2), v4(2), v6(3)]);
+        let demoted = vec![v4(1), v6(1)];
+        assert_eq!(ordered(dns, Some(&demoted)), vec![v6(2), v4(2), v6(3), v4(1), v6(1)]);
+        assert_eq!(ordered(vec![v4(2), v4(1)], None), vec![v4(2), v4(1)], "one family: as given");
     }
 
     #[test]
