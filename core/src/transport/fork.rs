@@ -8,11 +8,13 @@
 
 use std::marker::PhantomData;
 use std::ptr;
-use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
-use std::sync::{Mutex, Once};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, Ordering};
+use std::sync::Mutex;
 
 static GENERATION: AtomicU64 = AtomicU64::new(0);
-static REGISTER: Once = Once::new();
+/// Whether the handler is registered (not a `Once`: a child forked while another thread was
+/// inside `call_once` would wait on it for ever).
+static REGISTERED: AtomicBool = AtomicBool::new(false);
 
 #[cfg(unix)]
 extern "C" fn in_child_after_fork() {
@@ -25,14 +27,16 @@ extern "C" fn in_child_after_fork() {
 /// handler that counts them; every [`ForkLocal`] calls it when made, so that a fork after any
 /// state exists is always counted.
 pub fn generation() -> u64 {
-    REGISTER.call_once(|| {
+    if !REGISTERED.load(Ordering::Acquire)
+        && REGISTERED.compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire).is_ok()
+    {
         #[cfg(unix)]
         // SAFETY: registers a handler that only does an atomic add; it is never unregistered and
         // the function lives as long as the process (the library is never unloaded with state).
         unsafe {
             libc::pthread_atfork(None, None, Some(in_child_after_fork));
         }
-    });
+    }
     GENERATION.load(Ordering::SeqCst)
 }
 
