@@ -216,8 +216,8 @@ impl ClientBuilder {
     }
 
     /// Trusts the CA certificates in this PEM file as well as the roots [`ClientBuilder::trust`]
-    /// names (read now,
-    /// when this is called; an unreadable file is reported by [`ClientBuilder::build`]).
+    /// names (read now, when this is called; an unreadable file is reported by
+    /// [`ClientBuilder::build`]).
     pub fn add_ca_file(self, path: impl AsRef<Path>) -> Self {
         match read(path.as_ref(), "CA file") {
             Ok(pem) => self.add_ca_pem(pem),
