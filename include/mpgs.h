@@ -255,6 +255,40 @@ typedef uint32_t mpgs_validation_level;
 #endif // __cplusplus
 
 /**
+ * Which roots a client trusts for the gateway's certificate (`mpgs_config_set_trust`). The CA
+ * files given with `mpgs_config_add_ca_file` are trusted with every choice. Verification is never
+ * turned off. The numbers are stable: never renumbered, new ones only appended.
+ */
+enum mpgs_trust
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The default: the Mozilla roots bundled in the library, plus the CA files.
+   */
+  MPGS_TRUST_MOZILLA = 0,
+  /**
+   * The operating system's store (`SSL_CERT_FILE` / `SSL_CERT_DIR` when set, otherwise the
+   * usual bundle such as `/etc/ssl/certs/ca-certificates.crt`), read by `mpgs_client_new`,
+   * plus the CA files.
+   */
+  MPGS_TRUST_SYSTEM = 1,
+  /**
+   * Only the CA files given (pinning); `mpgs_client_new` refuses it with `MPGS_STATUS_CONFIG`
+   * when none was given.
+   */
+  MPGS_TRUST_CA_FILES_ONLY = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mpgs_trust mpgs_trust;
+#else
+typedef uint32_t mpgs_trust;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A client: immutable, safe to share between threads (`const mpgs_client *`). Release it with
  * `mpgs_client_free` once no thread uses it.
  */
@@ -412,8 +446,8 @@ mpgs_status mpgs_config_set_token_repository_unique_card(struct mpgs_config *con
                                                          struct mpgs_error **err);
 
 /**
- * Trusts the CA certificates in PEM file `ca_file` as well as the public roots (for a private
- * test host). TLS is always verified. The file is read during this call: later changes to it are
+ * Trusts the CA certificates in PEM file `ca_file` as well as the roots `mpgs_config_set_trust`
+ * names (for a private test host, or the CA to pin). TLS is always verified. The file is read during this call: later changes to it are
  * not seen. A file that cannot be read does not fail this call; `mpgs_client_new` then fails with
  * `MPGS_STATUS_CONFIG` naming the file.
  */
@@ -469,14 +503,28 @@ mpgs_status mpgs_config_set_validation_level(struct mpgs_config *config,
                                              struct mpgs_error **err);
 
 /**
+ * Which roots are trusted for the gateway's certificate: `trust` is an `mpgs_trust` value
+ * (default `MPGS_TRUST_MOZILLA`: the bundled Mozilla roots; `MPGS_TRUST_SYSTEM`: the operating
+ * system's store, `SSL_CERT_FILE` / `SSL_CERT_DIR` honoured; `MPGS_TRUST_CA_FILES_ONLY`: only
+ * the files of `mpgs_config_add_ca_file`). The CA files are trusted with every choice. Any other
+ * number is `MPGS_STATUS_INVALID_ARGUMENT` naming `trust`, and the setting is left as it was.
+ * (Takes the number, not the enum, so that any value a C program passes is defined behaviour.)
+ */
+mpgs_status mpgs_config_set_trust(struct mpgs_config *config,
+                                  uint32_t trust,
+                                  struct mpgs_error **err);
+
+/**
  * Releases settings (clients made from them live on). NULL is a no-op.
  */
 void mpgs_config_free(struct mpgs_config *config);
 
 /**
  * Checks every setting and makes a client; `config` is left as it was and may be reused or
- * released. Reads no file (the setters did). Errors: `MPGS_STATUS_CONFIG` (no credentials, no
- * host, a file a setter could not read, bad PEM),
+ * released. Reads no file (the setters did), except the system's CA store with
+ * `MPGS_TRUST_SYSTEM`. Errors: `MPGS_STATUS_CONFIG` (no credentials, no host, a file a setter
+ * could not read, bad PEM, `MPGS_TRUST_CA_FILES_ONLY` without a CA file, no certificate in the
+ * system's store),
  * `MPGS_STATUS_VALIDATION` (a bad merchant id). Writes `*client_out` on success.
  */
 mpgs_status mpgs_client_new(const struct mpgs_config *config,

@@ -338,6 +338,8 @@ public:
     Config &validation_level(mpgs_validation_level level) {
         return apply(mpgs_config_set_validation_level, static_cast<std::uint32_t>(level));
     }
+    /** Which roots are trusted for the gateway's certificate (see mpgs_config_set_trust). */
+    Config &trust(mpgs_trust t) { return apply(mpgs_config_set_trust, static_cast<std::uint32_t>(t)); }
     /** The C handle (NULL once moved from); still owned by this object. */
     mpgs_config *capi() noexcept { return handle_.get(); }
     const mpgs_config *capi() const noexcept { return handle_.get(); }

@@ -59,6 +59,14 @@ pub use number::BadNumber;
 pub use operation::{Operation, RepeatRule};
 pub use secret::{mask_pan, CardNumber, SecretString};
 pub use transport::RESOLVE_TTL;
+pub use transport::{Trust, SYSTEM_BUNDLES};
+
+/// Fork support shared with the language bindings (not a stable API): the process's fork
+/// generation and values made anew in a forked child.
+#[doc(hidden)]
+pub mod fork {
+    pub use crate::transport::{fork_generation as generation, ForkLocal};
+}
 pub use validate::{validate, validate_at, value_from_text, ValidationLevel};
 
 /// The crate version (as in `Cargo.toml`).

@@ -40,6 +40,17 @@ namespace Mpgs
         Off = 3,
     }
 
+    /// <summary>Which roots a client trusts for the gateway's certificate (mpgs_trust, stable numbers). CaFile is trusted with every choice.</summary>
+    public enum Trust : uint
+    {
+        /// <summary>The default: the Mozilla roots bundled in the library, plus CaFile.</summary>
+        Mozilla = 0,
+        /// <summary>The operating system's store (SSL_CERT_FILE / SSL_CERT_DIR when set, else the usual bundle), plus CaFile.</summary>
+        System = 1,
+        /// <summary>Only CaFile (pinning); the Client constructor throws Status.Config without one.</summary>
+        CaFilesOnly = 2,
+    }
+
     /// <summary>One field problem of a refused request.</summary>
     public sealed class FieldError
     {
@@ -132,6 +143,8 @@ namespace Mpgs
         /// <summary>The API version in Create or Update Token's path (default 38).</summary>
         public uint? TokenApiVersion { get; set; }
         public ValidationLevel? ValidationLevel { get; set; }
+        /// <summary>Which roots are trusted (default Trust.Mozilla).</summary>
+        public Trust? Trust { get; set; }
     }
 
     /// <summary>A created session.</summary>
@@ -194,6 +207,8 @@ namespace Mpgs
                     MpgsException.Check(Native.mpgs_config_set_token_api_version(cfg, config.TokenApiVersion.Value, out err), err);
                 if (config.ValidationLevel.HasValue)
                     MpgsException.Check(Native.mpgs_config_set_validation_level(cfg, (uint)config.ValidationLevel.Value, out err), err);
+                if (config.Trust.HasValue)
+                    MpgsException.Check(Native.mpgs_config_set_trust(cfg, (uint)config.Trust.Value, out err), err);
                 MpgsException.Check(Native.mpgs_client_new(cfg, out handle, out err), err);
             }
         }
@@ -337,6 +352,7 @@ namespace Mpgs
         [DllImport(Lib)] internal static extern Status mpgs_config_set_session_api_version(ConfigHandle c, uint version, out ErrorHandle err);
         [DllImport(Lib)] internal static extern Status mpgs_config_set_token_api_version(ConfigHandle c, uint version, out ErrorHandle err);
         [DllImport(Lib)] internal static extern Status mpgs_config_set_validation_level(ConfigHandle c, uint level, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_trust(ConfigHandle c, uint trust, out ErrorHandle err);
         [DllImport(Lib)] internal static extern void mpgs_config_free(IntPtr c);
         [DllImport(Lib)] internal static extern Status mpgs_client_new(ConfigHandle c, out ClientHandle client, out ErrorHandle err);
         [DllImport(Lib)] internal static extern void mpgs_client_free(IntPtr c);

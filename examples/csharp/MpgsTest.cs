@@ -177,6 +177,24 @@ static class MpgsTest
         }
     }
 
+    static void TrustCaFilesOnlyAndMozilla()
+    {
+        Func<string, Trust, Client> with = (ca, trust) => new Client(new Config
+        {
+            MerchantId = Env("MPGS_MERCHANT_ID"), Password = Env("MPGS_PASSWORD"), BaseUrl = Env("MPGS_BASE_URL"),
+            CaFile = ca, TimeoutMs = 5000, MaxRetries = 0, Trust = trust,
+        });
+        using (var pinned = with(Env("MPGS_CA_FILE"), Trust.CaFilesOnly))
+            Check(pinned.CreateSession().HttpStatus == 201, "pinned to the sandbox CA");
+        var e = Refused(() => with(null, Trust.CaFilesOnly).Dispose(), Status.Config);
+        Check(e.Message.Contains("ca-files-only"), e.Message);
+        using (var moz = with(null, Trust.Mozilla))
+        {
+            var t = Refused(() => moz.CreateSession(), Status.Tls);
+            Check(!t.OutcomeUnknown, "a refused certificate sent nothing");
+        }
+    }
+
     static void DisposedClientFailsCleanly()
     {
         var c = NewClient();
@@ -212,6 +230,7 @@ static class MpgsTest
         Run("a disposed client fails cleanly", DisposedClientFailsCleanly);
         Run("a non-http proxy is a config error without its password", ANonHttpProxyIsAConfigErrorWithoutItsPassword);
         Run("TokenApiVersion 70 and ValidationLevel.Strict", TokenApiVersionAndValidationLevel);
+        Run("Trust.CaFilesOnly works with the sandbox CA, Trust.Mozilla refuses it", TrustCaFilesOnlyAndMozilla);
         Console.WriteLine("csharp: {0} passed, {1} failed", passed, failed);
         return failed == 0 ? 0 : 1;
     }

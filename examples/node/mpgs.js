@@ -40,6 +40,7 @@ for (const decl of [
   'uint32_t mpgs_config_set_session_api_version(mpgs_config *config, uint32_t version, _Out_ mpgs_error **err)',
   'uint32_t mpgs_config_set_token_api_version(mpgs_config *config, uint32_t version, _Out_ mpgs_error **err)',
   'uint32_t mpgs_config_set_validation_level(mpgs_config *config, uint32_t level, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_trust(mpgs_config *config, uint32_t trust, _Out_ mpgs_error **err)',
   'void mpgs_config_free(mpgs_config *config)',
   'uint32_t mpgs_client_new(const mpgs_config *config, _Out_ mpgs_client **client_out, _Out_ mpgs_error **err)',
   'void mpgs_client_free(mpgs_client *client)',
@@ -107,6 +108,8 @@ const Stage = Object.freeze({ UNKNOWN: 0, NOT_SENT: 1, ANSWERED: 2, UNANSWERED: 
 const Operation = Object.freeze({ CREATE_SESSION: 1, CREATE_TOKEN: 2 });
 /** The config's validationLevel names and the C library's mpgs_validation_level numbers. */
 const VALIDATION_LEVELS = Object.freeze({ auto: 0, strict: 1, 'known-fields': 2, off: 3 });
+/** The config's trust names and the C library's mpgs_trust numbers. */
+const TRUST = Object.freeze({ mozilla: 0, system: 1, 'ca-files-only': 2 });
 
 /** A failed call: every field of the C library's mpgs_error. Never holds a secret. */
 class MpgsError extends Error {
@@ -181,7 +184,8 @@ const finalizer = new FinalizationRegistry((ptr) => c.mpgs_client_free(ptr));
  * A libmpgs client. `config`: { merchantId, password | certFile + keyFile, baseUrl | region,
  * caFile?, connectTimeoutMs?, timeoutMs?, maxRetries?, proxy? ('http://[user:password@]host:port'),
  * proxyFromEnv? (boolean), sessionApiVersion?, tokenApiVersion?,
- * validationLevel? ('auto' | 'strict' | 'known-fields' | 'off') }. Unset keeps the default.
+ * validationLevel? ('auto' | 'strict' | 'known-fields' | 'off'),
+ * trust? ('mozilla' | 'system' | 'ca-files-only') }. Unset keeps the default.
  */
 class Client {
   constructor(config) {
@@ -208,6 +212,12 @@ class Client {
             throw new TypeError(`mpgs: validationLevel must be one of ${Object.keys(VALIDATION_LEVELS).join(', ')}`);
           }
           return c.mpgs_config_set_validation_level(cfg, VALIDATION_LEVELS[v], err);
+        }],
+        ['trust', (v) => {
+          if (!Object.prototype.hasOwnProperty.call(TRUST, v)) {
+            throw new TypeError(`mpgs: trust must be one of ${Object.keys(TRUST).join(', ')}`);
+          }
+          return c.mpgs_config_set_trust(cfg, TRUST[v], err);
         }],
       ];
       if (config.certFile != null || config.keyFile != null) {

@@ -189,3 +189,26 @@ test('token API version 70: known fields pass by default, strict refuses nameOnC
   }
   assert.throws(() => new Client({ ...config, validationLevel: 'lenient' }), TypeError);
 });
+
+test('trust: ca-files-only works with the sandbox CA and needs one; mozilla refuses the sandbox', () => {
+  const config = {
+    merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_BASE_URL'),
+    caFile: env('MPGS_CA_FILE'), timeoutMs: 5000, maxRetries: 0, trust: 'ca-files-only',
+  };
+  const pinned = new Client(config);
+  try {
+    assert.equal(pinned.createSession().httpStatus, 201);
+  } finally {
+    pinned.close();
+  }
+  const e = refused(() => new Client({ ...config, caFile: undefined }), Status.CONFIG);
+  assert.ok(e.message.includes('ca-files-only'), e.message);
+  const moz = new Client({ ...config, caFile: undefined, trust: 'mozilla' });
+  try {
+    const t = refused(() => moz.createSession(), Status.TLS);
+    assert.equal(t.outcomeUnknown, false);
+  } finally {
+    moz.close();
+  }
+  assert.throws(() => new Client({ ...config, trust: 'none' }), TypeError);
+});

@@ -12,7 +12,7 @@ use crate::boundary::{arg_mut, arg_opt_str, arg_out, arg_ref, arg_str, ffi_expor
 use crate::error::mpgs_error;
 use crate::request::mpgs_request;
 use crate::response::{mpgs_session, mpgs_token};
-use crate::{mpgs_status, mpgs_validation_level};
+use crate::{mpgs_status, mpgs_trust, mpgs_validation_level};
 
 /// Client settings. Fill it in with the `mpgs_config_set_*` functions, then make any number of
 /// clients from it with `mpgs_client_new`. Release it with `mpgs_config_free`.
@@ -159,8 +159,8 @@ pub extern "C" fn mpgs_config_set_token_repository_unique_card(
     ffi_export!(fallible err, { update(config, |b| b.token_repository_unique_card(enabled)) })
 }
 
-/// Trusts the CA certificates in PEM file `ca_file` as well as the public roots (for a private
-/// test host). TLS is always verified. The file is read during this call: later changes to it are
+/// Trusts the CA certificates in PEM file `ca_file` as well as the roots `mpgs_config_set_trust`
+/// names (for a private test host, or the CA to pin). TLS is always verified. The file is read during this call: later changes to it are
 /// not seen. A file that cannot be read does not fail this call; `mpgs_client_new` then fails with
 /// `MPGS_STATUS_CONFIG` naming the file.
 #[no_mangle]
@@ -250,6 +250,28 @@ pub extern "C" fn mpgs_config_set_validation_level(
     })
 }
 
+/// Which roots are trusted for the gateway's certificate: `trust` is an `mpgs_trust` value
+/// (default `MPGS_TRUST_MOZILLA`: the bundled Mozilla roots; `MPGS_TRUST_SYSTEM`: the operating
+/// system's store, `SSL_CERT_FILE` / `SSL_CERT_DIR` honoured; `MPGS_TRUST_CA_FILES_ONLY`: only
+/// the files of `mpgs_config_add_ca_file`). The CA files are trusted with every choice. Any other
+/// number is `MPGS_STATUS_INVALID_ARGUMENT` naming `trust`, and the setting is left as it was.
+/// (Takes the number, not the enum, so that any value a C program passes is defined behaviour.)
+#[no_mangle]
+pub extern "C" fn mpgs_config_set_trust(
+    config: *mut mpgs_config,
+    trust: u32,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let trust = mpgs_trust::from_number(trust).ok_or_else(|| {
+            Failure::argument(format!(
+                "`trust` {trust} is not a trust choice (MPGS_TRUST_MOZILLA, _SYSTEM or _CA_FILES_ONLY)"
+            ))
+        })?;
+        update(config, |b| b.trust(trust))
+    })
+}
+
 /// Releases settings (clients made from them live on). NULL is a no-op.
 #[no_mangle]
 pub extern "C" fn mpgs_config_free(config: *mut mpgs_config) {
@@ -257,8 +279,10 @@ pub extern "C" fn mpgs_config_free(config: *mut mpgs_config) {
 }
 
 /// Checks every setting and makes a client; `config` is left as it was and may be reused or
-/// released. Reads no file (the setters did). Errors: `MPGS_STATUS_CONFIG` (no credentials, no
-/// host, a file a setter could not read, bad PEM),
+/// released. Reads no file (the setters did), except the system's CA store with
+/// `MPGS_TRUST_SYSTEM`. Errors: `MPGS_STATUS_CONFIG` (no credentials, no host, a file a setter
+/// could not read, bad PEM, `MPGS_TRUST_CA_FILES_ONLY` without a CA file, no certificate in the
+/// system's store),
 /// `MPGS_STATUS_VALIDATION` (a bad merchant id). Writes `*client_out` on success.
 #[no_mangle]
 pub extern "C" fn mpgs_client_new(

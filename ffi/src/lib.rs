@@ -186,6 +186,30 @@ impl mpgs_validation_level {
     }
 }
 
+/// Which roots a client trusts for the gateway's certificate (`mpgs_config_set_trust`). The CA
+/// files given with `mpgs_config_add_ca_file` are trusted with every choice. Verification is never
+/// turned off. The numbers are stable: never renumbered, new ones only appended.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mpgs_trust {
+    /// The default: the Mozilla roots bundled in the library, plus the CA files.
+    Mozilla = 0,
+    /// The operating system's store (`SSL_CERT_FILE` / `SSL_CERT_DIR` when set, otherwise the
+    /// usual bundle such as `/etc/ssl/certs/ca-certificates.crt`), read by `mpgs_client_new`,
+    /// plus the CA files.
+    System = 1,
+    /// Only the CA files given (pinning); `mpgs_client_new` refuses it with `MPGS_STATUS_CONFIG`
+    /// when none was given.
+    CaFilesOnly = 2,
+}
+
+impl mpgs_trust {
+    /// The core's choice for a number a C program passed (`None` when it names none).
+    pub(crate) fn from_number(n: u32) -> Option<mpgs_core::Trust> {
+        mpgs_core::Trust::ALL.get(usize::try_from(n).ok()?).copied()
+    }
+}
+
 /// Major version of this header; equals `mpgs_version()`'s first number.
 pub const MPGS_VERSION_MAJOR: u32 = 0;
 /// Minor version of this header.

@@ -129,6 +129,8 @@ class AsyncClient(_ClientBase):
             return
         loop = asyncio.get_running_loop()
         with _bind_lock:
+            if self._generation != _forks:  # a forked child: the parent's calls and workers are not here
+                self._generation, self._runner, self._loop, self._inbox, self._pending = _forks, None, None, None, None
             waiting = [f for f in self._pending or () if not f.done()]
             if waiting and loop is not self._loop:
                 raise RuntimeError("this mpgs.AsyncClient has calls in flight on another event loop: close it there")

@@ -16,6 +16,9 @@ PathLike = Union[str, "os.PathLike[str]"]
 #: How strictly requests are checked before they are sent (``Client(validation_level=...)``).
 ValidationLevel = Literal["auto", "strict", "known-fields", "off"]
 
+#: Which roots are trusted for the gateway's certificate (``Client(trust=...)``).
+Trust = Literal["mozilla", "system", "ca-files-only"]
+
 
 class _ClientBase:
     """What ``Client`` and ``AsyncClient`` share: the arguments and their checks, logging, repr.
@@ -39,6 +42,13 @@ class _ClientBase:
     Session; for Create or Update Token only with ``token_repository_unique_card=True`` (the
     merchant's token repository is configured "Unique Card", so the same card gets the same
     token) and never with ``verificationStrategy`` ``ACQUIRER``.
+
+    ``trust`` says which roots are trusted for the gateway's certificate: ``"mozilla"`` (the
+    default) the Mozilla roots bundled in the library; ``"system"`` the operating system's store
+    (``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` when set, else the usual bundle such as
+    ``/etc/ssl/certs/ca-certificates.crt``); ``"ca-files-only"`` only ``ca_file`` (pinning: a
+    ``ConfigError`` without one). ``ca_file`` is trusted with every choice; verification is never
+    turned off.
     """
 
     def __init__(
@@ -60,6 +70,7 @@ class _ClientBase:
         proxy_from_env: bool = False,
         validation_level: Optional[ValidationLevel] = None,
         token_repository_unique_card: bool = False,
+        trust: Optional[Trust] = None,
     ) -> None:
         self._native: Optional[_native.NativeClient] = _native.NativeClient(
             merchant_id,
@@ -78,6 +89,7 @@ class _ClientBase:
             proxy_from_env=proxy_from_env,
             validation_level=validation_level,
             token_repository_unique_card=token_repository_unique_card,
+            trust=trust,
         )
         self._merchant_id = merchant_id
         self._paths = {op: self._native.path(op) for op in ("session", "token")}

@@ -30,6 +30,7 @@ class NativeClient:
         proxy_from_env: bool = False,
         validation_level: Optional[str] = None,
         token_repository_unique_card: bool = False,
+        trust: Optional[str] = None,
     ) -> NativeClient: ...
     def path(self, op: str) -> str: ...
     @property

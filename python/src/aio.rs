@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
+use mpgs::fork::ForkLocal;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::Value;
@@ -34,6 +35,10 @@ struct Pool {
     state: Mutex<State>,
     ready: Condvar,
     max_threads: usize,
+    /// The fork generation of the process whose workers these are: in a forked child the pool
+    /// is the parent's (no worker of it exists there, and its lock may have been held at the
+    /// fork), so the child never touches it.
+    generation: u64,
 }
 
 struct State {
@@ -54,12 +59,16 @@ impl Pool {
             state: Mutex::new(State { queue: VecDeque::new(), idle: 0, threads: 0, closed: false }),
             ready: Condvar::new(),
             max_threads,
+            generation: mpgs::fork::generation(),
         })
     }
 
     /// Queues a job; starts a worker when the idle ones do not cover the queue and the cap
     /// allows. Fails only if no worker exists and none can be started.
     fn submit(self: &Arc<Self>, job: Job) -> Result<(), String> {
+        if !self.ours() {
+            return Err("the client's workers belong to the parent process".into());
+        }
         let mut st = lock(self);
         if st.closed {
             return Err("the client is closed".into());
@@ -112,8 +121,17 @@ impl Pool {
         st.threads -= 1;
     }
 
-    /// Refuses new jobs; queued ones still run; workers end once the queue is empty.
+    /// Whether this process started the pool (false in a forked child).
+    fn ours(&self) -> bool {
+        self.generation == mpgs::fork::generation()
+    }
+
+    /// Refuses new jobs; queued ones still run; workers end once the queue is empty. Nothing to
+    /// do in a forked child: the parent's workers and calls are not there.
     fn close(&self) {
+        if !self.ours() {
+            return;
+        }
         lock(self).closed = true;
         self.ready.notify_all();
     }
@@ -192,32 +210,36 @@ impl AsyncRunner {
 /// down. In Python before 3.14 a thread that waits for the GIL once finalization has begun is
 /// ended by `pthread_exit`, whose forced unwind aborts the process when it meets Rust frames; so
 /// the `atexit` hook [`shutdown`] closes the gate and waits (GIL released) for those inside.
+/// A forked child has a gate of its own: the parent's workers are not there to leave it, and one
+/// of them may have held its lock at the fork.
+#[derive(Default)]
 struct Gate {
     state: Mutex<(bool, usize)>,
     left: Condvar,
 }
 
-static GATE: Gate = Gate { state: Mutex::new((false, 0)), left: Condvar::new() };
+static GATE: ForkLocal<Gate> = ForkLocal::new();
 
-fn gate() -> MutexGuard<'static, (bool, usize)> {
-    GATE.state.lock().unwrap_or_else(|e| e.into_inner())
+fn gate() -> (&'static Gate, MutexGuard<'static, (bool, usize)>) {
+    let gate = GATE.get();
+    (gate, gate.state.lock().unwrap_or_else(|e| e.into_inner()))
 }
 
 /// Runs `f` attached to the interpreter from a thread Rust started (or any thread outside
 /// Python), unless the interpreter is shutting down: then returns None.
 pub(crate) fn attached<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R> {
     {
-        let mut g = gate();
+        let (_, mut g) = gate();
         if g.0 {
             return None;
         }
         g.1 += 1;
     }
     let result = Python::try_attach(f);
-    let mut g = gate();
+    let (gate, mut g) = gate();
     g.1 -= 1;
     if g.1 == 0 {
-        GATE.left.notify_all();
+        gate.left.notify_all();
     }
     result
 }
@@ -226,11 +248,11 @@ pub(crate) fn attached<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> Option<R
 /// returns once the ones attached have let go.
 #[pyfunction]
 pub(crate) fn shutdown(py: Python<'_>) {
-    gate().0 = true;
+    gate().1 .0 = true;
     py.detach(|| {
-        let mut g = gate();
+        let (gate, mut g) = gate();
         while g.1 > 0 {
-            g = GATE.left.wait(g).unwrap_or_else(|e| e.into_inner());
+            g = gate.left.wait(g).unwrap_or_else(|e| e.into_inner());
         }
     });
 }
@@ -350,6 +372,9 @@ impl AsyncRunner {
     /// The worker threads alive now (started on demand, ended when idle).
     #[getter]
     fn threads(&self) -> usize {
+        if !self.pool.ours() {
+            return 0;
+        }
         lock(&self.pool).threads
     }
 

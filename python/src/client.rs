@@ -22,7 +22,7 @@ impl NativeClient {
     #[pyo3(signature = (merchant_id, password=None, cert_file=None, key_file=None, base_url=None, region=None,
                         ca_file=None, connect_timeout=None, timeout=None, max_retries=None,
                         session_api_version=None, token_api_version=None, proxy=None, proxy_from_env=false,
-                        validation_level=None, token_repository_unique_card=false))]
+                        validation_level=None, token_repository_unique_card=false, trust=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -42,6 +42,7 @@ impl NativeClient {
         proxy_from_env: bool,
         validation_level: Option<&str>,
         token_repository_unique_card: bool,
+        trust: Option<&str>,
     ) -> PyResult<Self> {
         let secs = |name: &str, v: f64| {
             Duration::try_from_secs_f64(v).map_err(|_| mpgs::Error::Config {
@@ -70,6 +71,9 @@ impl NativeClient {
             }
             if let Some(level) = validation_level {
                 b = b.validation_level(mpgs::ValidationLevel::from_setting(level)?);
+            }
+            if let Some(t) = trust {
+                b = b.trust(mpgs::Trust::from_setting(t)?);
             }
             if let Some(p) = password {
                 b = b.password(p);

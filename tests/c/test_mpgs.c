@@ -1139,6 +1139,55 @@ static void test_proxies(void) {
     unsetenv("NO_PROXY");
 }
 
+/* A password client of the sandbox with `trust` (-1: not set), trusting MPGS_CA_FILE when `ca`;
+ * the status of mpgs_client_new, and of one Create Session when the client was made. */
+static mpgs_status trusting_call(int trust, bool ca, mpgs_status *built, mpgs_error **err) {
+    mpgs_config *config = NULL;
+    mpgs_client *client = NULL;
+    mpgs_session *s = NULL;
+    CHECK_STATUS(mpgs_config_new(env("MPGS_MERCHANT_ID"), &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, env("MPGS_PASSWORD"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_base_url(config, env("MPGS_BASE_URL"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_max_retries(config, 0, NULL), MPGS_STATUS_OK);
+    if (ca) CHECK_STATUS(mpgs_config_add_ca_file(config, env("MPGS_CA_FILE"), NULL), MPGS_STATUS_OK);
+    if (trust >= 0) CHECK_STATUS(mpgs_config_set_trust(config, (uint32_t)trust, NULL), MPGS_STATUS_OK);
+    *built = mpgs_client_new(config, &client, err);
+    mpgs_config_free(config);
+    if (*built != MPGS_STATUS_OK) return *built;
+    mpgs_status called = mpgs_client_create_session(client, NULL, &s, err);
+    mpgs_session_free(s);
+    mpgs_client_free(client);
+    return called;
+}
+
+/* The setting `trust`: ca-files-only with the sandbox's CA works and needs a CA file; mozilla
+ * alone refuses the sandbox; system reads SSL_CERT_FILE (set while no other thread runs). */
+static void test_trust(void) {
+    mpgs_status built;
+    mpgs_error *err = NULL;
+    CHECK(MPGS_TRUST_MOZILLA == 0 && MPGS_TRUST_SYSTEM == 1 && MPGS_TRUST_CA_FILES_ONLY == 2);
+    CHECK_STATUS(trusting_call(MPGS_TRUST_CA_FILES_ONLY, true, &built, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(trusting_call(MPGS_TRUST_CA_FILES_ONLY, false, &built, &err), MPGS_STATUS_CONFIG);
+    CHECK(contains(mpgs_error_message(err), "trust \"ca-files-only\""));
+    mpgs_error_free(err);
+    err = NULL;
+    CHECK_STATUS(trusting_call(-1, false, &built, &err), MPGS_STATUS_TLS);
+    CHECK(built == MPGS_STATUS_OK && !mpgs_error_outcome_unknown(err));
+    mpgs_error_free(err);
+    err = NULL;
+    CHECK_STATUS(trusting_call(MPGS_TRUST_MOZILLA, false, &built, NULL), MPGS_STATUS_TLS);
+    setenv("SSL_CERT_FILE", env("MPGS_CA_FILE"), 1);
+    CHECK_STATUS(trusting_call(MPGS_TRUST_SYSTEM, false, &built, NULL), MPGS_STATUS_OK);
+    unsetenv("SSL_CERT_FILE");
+    mpgs_config *config = NULL;
+    CHECK_STATUS(mpgs_config_new("TESTMERCHANT", &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_trust(config, 3, &err), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(contains(mpgs_error_message(err), "trust"));
+    mpgs_error_free(err);
+    CHECK_STATUS(mpgs_config_set_trust(NULL, MPGS_TRUST_SYSTEM, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+    mpgs_config_free(config);
+}
+
 int main(void) {
     test_version();
     test_free_null_is_a_no_op();
@@ -1169,6 +1218,7 @@ int main(void) {
     test_bad_credentials();
     test_closed_port();
     test_files_are_read_by_the_setter();
+    test_trust();
 
     printf("%s: %d checks, %d failed\n", failures ? "FAIL" : "ok", checks, failures);
     return failures ? 1 : 0;

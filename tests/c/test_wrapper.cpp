@@ -252,6 +252,25 @@ int main() {
         CHECK(std::string(e.what()).find("(v70)") != std::string::npos);
     }
 
+    // Trust (issue 20): pinned to the sandbox's CA works; pinned without a CA file is a config error.
+    CHECK(mpgs::Client(mpgs::Config(env("MPGS_MERCHANT_ID"))
+                           .password(env("MPGS_PASSWORD"))
+                           .base_url(env("MPGS_BASE_URL"))
+                           .ca_file(env("MPGS_CA_FILE"))
+                           .trust(MPGS_TRUST_CA_FILES_ONLY))
+              .create_session()
+              .http_status() == 201);
+    try {
+        mpgs::Client pinned(mpgs::Config(env("MPGS_MERCHANT_ID"))
+                                .password(env("MPGS_PASSWORD"))
+                                .base_url(env("MPGS_BASE_URL"))
+                                .trust(MPGS_TRUST_CA_FILES_ONLY));
+        CHECK(false);
+    } catch (const mpgs::Error &e) {
+        CHECK(e.status() == MPGS_STATUS_CONFIG);
+        CHECK(std::string(e.what()).find("ca-files-only") != std::string::npos);
+    }
+
     test_durations_out_of_range_are_refused();
     test_error_frees_its_c_error_when_construction_throws();
 

@@ -144,3 +144,50 @@ def test_a_timeout_beyond_a_day_is_a_config_error_not_a_crash(sandbox: Any) -> N
     for kw in ({"timeout": 1e19}, {"connect_timeout": 86401.0}):
         with pytest.raises(mpgs.ConfigError):
             password_client(sandbox, **kw)
+
+
+# ---- trust: which roots verify the gateway's certificate (issue 20) ----------------------------
+
+def test_trust_ca_files_only_with_the_sandboxs_ca_works_sync_and_async(sandbox: Any) -> None:
+    import asyncio
+
+    assert password_client(sandbox, trust="ca-files-only").create_session().http_status == 201
+
+    async def call() -> int:
+        async with mpgs.AsyncClient("TESTMERCHANT", password="sandbox-password", base_url=sandbox.url,
+                                    ca_file=sandbox.ca, trust="ca-files-only") as c:
+            return (await c.create_session()).http_status
+
+    assert asyncio.run(call()) == 201
+
+
+def test_trust_ca_files_only_without_a_ca_file_and_an_unknown_value_are_config_errors(sandbox: Any) -> None:
+    for cls in (mpgs.Client, mpgs.AsyncClient):
+        with pytest.raises(mpgs.ConfigError, match='trust "ca-files-only" needs at least one CA file'):
+            cls("TESTMERCHANT", password="sandbox-password", base_url=sandbox.url, trust="ca-files-only")
+        with pytest.raises(mpgs.ConfigError, match='trust must be one of "mozilla", "system", "ca-files-only"'):
+            cls("TESTMERCHANT", password="sandbox-password", base_url=sandbox.url, ca_file=sandbox.ca, trust="none")
+
+
+def test_trust_mozilla_alone_refuses_the_sandboxs_certificate(sandbox: Any) -> None:
+    for trust in (None, "mozilla"):
+        c = mpgs.Client("TESTMERCHANT", password="sandbox-password", base_url=sandbox.url, trust=trust, max_retries=0)
+        with pytest.raises(mpgs.TransportError) as e:
+            c.create_session()
+        assert e.value.kind == "tls" and e.value.outcome_unknown is False, repr(e.value)
+
+
+def test_trust_system_reads_ssl_cert_file(sandbox: Any) -> None:
+    """In a child interpreter, so that no thread of this one sees the environment change."""
+    import subprocess
+    import sys
+
+    code = (
+        "import mpgs, sys\n"
+        f"c = mpgs.Client('TESTMERCHANT', password='sandbox-password', base_url={sandbox.url!r}, trust='system')\n"
+        "print(c.create_session().http_status)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "SSL_CERT_DIR"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**env, "SSL_CERT_FILE": sandbox.ca})
+    assert out.returncode == 0 and out.stdout.strip() == "201", out.stderr

@@ -12,7 +12,7 @@ use crate::client::{Client, Settings};
 use crate::error::{Error, Result};
 use crate::operation::Operation;
 use crate::secret::SecretString;
-use crate::transport::{tls_config, Proxy, Target, Transport};
+use crate::transport::{tls_config, Proxy, Target, Transport, Trust};
 use crate::validate::{check_merchant_id, ValidationLevel};
 pub(crate) use url::without_userinfo;
 pub use url::{check_base_url, is_loopback};
@@ -71,6 +71,7 @@ pub struct ClientBuilder {
     pub(crate) auth: Option<Auth>,
     pub(crate) host: Option<Host>,
     pub(crate) extra_ca_pem: Vec<Vec<u8>>,
+    pub(crate) trust: Trust,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
     pub(crate) max_retries: u32,
@@ -100,6 +101,7 @@ impl std::fmt::Debug for ClientBuilder {
             .field("session_api_version", &self.session_api_version)
             .field("token_api_version", &self.token_api_version)
             .field("validation_level", &self.validation_level)
+            .field("trust", &self.trust)
             .finish_non_exhaustive()
     }
 }
@@ -112,6 +114,7 @@ impl ClientBuilder {
             auth: None,
             host: None,
             extra_ca_pem: Vec::new(),
+            trust: Trust::Mozilla,
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(45),
             max_retries: 2,
@@ -200,14 +203,23 @@ impl ClientBuilder {
         self
     }
 
-    /// Trusts the CA certificates in this PEM as well as the usual public roots.
+    /// Which roots are trusted for the gateway's certificate (default [`Trust::Mozilla`]: the
+    /// bundled Mozilla roots); the CA files given are trusted with every choice, and
+    /// [`Trust::CaFilesOnly`] trusts nothing else. Verification is never turned off.
+    pub fn trust(mut self, trust: Trust) -> Self {
+        self.trust = trust;
+        self
+    }
+
+    /// Trusts the CA certificates in this PEM as well as the roots [`ClientBuilder::trust`] names.
     pub fn add_ca_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.extra_ca_pem.push(pem.into());
         self
     }
 
-    /// Trusts the CA certificates in this PEM file as well as the usual public roots (read now,
-    /// when this is called; an unreadable file is reported by [`ClientBuilder::build`]).
+    /// Trusts the CA certificates in this PEM file as well as the roots [`ClientBuilder::trust`]
+    /// names (read now, when this is called; an unreadable file is reported by
+    /// [`ClientBuilder::build`]).
     pub fn add_ca_file(self, path: impl AsRef<Path>) -> Self {
         match read(path.as_ref(), "CA file") {
             Ok(pem) => self.add_ca_pem(pem),
@@ -372,8 +384,11 @@ impl ClientBuilder {
             Some(Auth::Certificate { chain_pem, key_pem }) => client_cert = Some((chain_pem, key_pem)),
             None => return Err(Error::config("no credentials: set a password or a client certificate")),
         }
-        let tls =
-            if checked.target.https { Some(tls_config(&self.extra_ca_pem, client_cert)?) } else { None };
+        let tls = if checked.target.https {
+            Some(tls_config(self.trust, &self.extra_ca_pem, client_cert)?)
+        } else {
+            None
+        };
         let transport = Transport::new(
             tls,
             checked.target,

@@ -10,6 +10,7 @@ use rustls::{ClientConnection, StreamOwned};
 use zeroize::Zeroizing;
 
 use super::deadline::DeadlineStream;
+use super::dial::dial;
 use super::http::{read_head, Head, HeadError};
 use super::{timed_out, tls_error, tls_message, Failure, Proxy, Transport};
 
@@ -122,29 +123,21 @@ impl Transport {
         };
         let addrs =
             self.resolver.resolve(host, port, connect_deadline).map_err(|e| not_sent(false, e.1, e.0))?;
-        let mut last = String::from("no address to connect to");
-        let mut tcp = None;
-        let mut timed = false;
-        for addr in addrs {
-            let left = connect_deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                timed = true;
-                last = "timed out connecting".into();
-                break;
-            }
-            match TcpStream::connect_timeout(&addr, left) {
-                Ok(s) => {
-                    tcp = Some(s);
-                    break;
+        let tcp = match dial(&addrs, connect_deadline) {
+            Ok(d) => {
+                for a in &d.failed {
+                    self.resolver.failed(host, port, *a);
                 }
-                Err(e) => {
-                    timed = timed_out(&e);
-                    last = format!("cannot connect to {addr}: {e}");
-                    self.resolver.failed(host, port, addr);
-                }
+                self.resolver.connected(host, port, d.addr);
+                d.stream
             }
-        }
-        let Some(tcp) = tcp else { return Err(not_sent(false, timed, last)) };
+            Err(e) => {
+                for a in &e.failed {
+                    self.resolver.failed(host, port, *a);
+                }
+                return Err(not_sent(false, e.timed_out, e.message));
+            }
+        };
         let _ = tcp.set_nodelay(true);
         let mut conn = Conn {
             stream: Stream::Plain(DeadlineStream::new(tcp, connect_deadline)),
@@ -155,7 +148,7 @@ impl Transport {
         if let Some(proxy) = &self.proxy {
             self.tunnel(&mut conn, proxy, connect_deadline, deadline)?;
         }
-        let Some(tls) = &self.tls else { return Ok(conn) };
+        let Some(tls) = self.tls.as_ref().map(|t| t.config()) else { return Ok(conn) };
         let name = ServerName::try_from(self.target.host.clone())
             .map_err(|e| not_sent(true, false, format!("TLS: bad server name: {e}")))?;
         let mut session = ClientConnection::new(tls.clone(), name)

@@ -10,10 +10,12 @@
 
 mod connect;
 mod deadline;
+mod dial;
 mod fork;
 mod http;
 mod resolver;
 mod tls;
+mod trust;
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -27,9 +29,12 @@ use connect::{Conn, Stream};
 use fork::ForkSafe;
 use http::{read_response, Origin};
 use resolver::Resolver;
+use tls::ProcessTls;
 
+pub use fork::{generation as fork_generation, ForkLocal};
 pub use resolver::RESOLVE_TTL;
 pub(crate) use tls::tls_config;
+pub use trust::{Trust, SYSTEM_BUNDLES};
 
 /// Where requests go: scheme, host and port of the base URL, and its path prefix.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -111,7 +116,7 @@ impl std::fmt::Debug for Response {
 
 /// Everything needed to reach the gateway; shared by the threads of one client.
 pub(crate) struct Transport {
-    tls: Option<Arc<ClientConfig>>,
+    tls: Option<ProcessTls>,
     target: Target,
     proxy: Option<Proxy>,
     connect_timeout: Duration,
@@ -154,7 +159,7 @@ impl Transport {
         max_idle: usize,
     ) -> Self {
         Self {
-            tls,
+            tls: tls.map(ProcessTls::new),
             target,
             proxy,
             connect_timeout,
@@ -222,7 +227,7 @@ impl Transport {
 
     /// Whether the TLS settings offer a client certificate.
     fn client_cert(&self) -> bool {
-        self.tls.as_ref().is_some_and(|t| t.client_auth_cert_resolver.has_certs())
+        self.tls.as_ref().is_some_and(|t| t.config().client_auth_cert_resolver.has_certs())
     }
 
     /// An idle connection that is still fit for a request, or None.

@@ -81,6 +81,22 @@ const (
 	ValidationOff ValidationLevel = C.MPGS_VALIDATION_LEVEL_OFF
 )
 
+// Trust is which roots a client trusts for the gateway's certificate (the C library's
+// mpgs_trust; the numbers are the C library's and never change). CAFile is trusted with every
+// choice; verification is never turned off.
+type Trust uint32
+
+// The trust choices.
+const (
+	// TrustMozilla is the default: the Mozilla roots bundled in the library, plus CAFile.
+	TrustMozilla Trust = C.MPGS_TRUST_MOZILLA
+	// TrustSystem is the operating system's store (SSL_CERT_FILE / SSL_CERT_DIR when set,
+	// otherwise the usual bundle such as /etc/ssl/certs/ca-certificates.crt), plus CAFile.
+	TrustSystem Trust = C.MPGS_TRUST_SYSTEM
+	// TrustCAFilesOnly is only CAFile (pinning); NewClient fails with StatusConfig without one.
+	TrustCAFilesOnly Trust = C.MPGS_TRUST_CA_FILES_ONLY
+)
+
 // FieldError is one field problem.
 type FieldError struct {
 	Field          string // dotted path, e.g. sourceOfFunds.provided.card.number
@@ -183,6 +199,7 @@ type Config struct {
 	SessionAPIVersion uint32
 	TokenAPIVersion   uint32
 	ValidationLevel   ValidationLevel // ValidationAuto (the zero value) by default
+	Trust             Trust           // TrustMozilla (the zero value) by default
 }
 
 // Client is a libmpgs client. Safe for concurrent use; Close releases it.
@@ -290,6 +307,9 @@ func NewClient(cfg Config) (*Client, error) {
 		},
 		func() error {
 			return u32(uint32(cfg.ValidationLevel), func(v C.uint32_t) C.mpgs_status { return C.mpgs_config_set_validation_level(config, v, &e) })
+		},
+		func() error {
+			return u32(uint32(cfg.Trust), func(v C.uint32_t) C.mpgs_status { return C.mpgs_config_set_trust(config, v, &e) })
 		},
 	}
 	for _, step := range steps {

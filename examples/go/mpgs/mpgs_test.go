@@ -262,3 +262,34 @@ func TestValidationLevelAtANewerTokenAPIVersion(t *testing.T) {
 		t.Fatalf("want an UNSUPPORTED error on sourceOfFunds.provided.card.nameOnCard: %+v", e)
 	}
 }
+
+func TestTrustCAFilesOnlyWorksWithTheSandboxCAAndMozillaRefusesIt(t *testing.T) {
+	retries := 0
+	cfg := mpgs.Config{MerchantID: env(t, "MPGS_MERCHANT_ID"), Password: env(t, "MPGS_PASSWORD"), BaseURL: env(t, "MPGS_BASE_URL"),
+		CAFile: env(t, "MPGS_CA_FILE"), Timeout: 5 * time.Second, MaxRetries: &retries, Trust: mpgs.TrustCAFilesOnly}
+	pinned, err := mpgs.NewClient(cfg)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	defer pinned.Close()
+	if s, err := pinned.CreateSession(""); err != nil || s.HTTPStatus != 201 {
+		t.Fatalf("pinned to the sandbox CA: %+v %v", s, err)
+	}
+	// Pinned without a CA file: refused when built, naming the setting.
+	cfg.CAFile = ""
+	_, err = mpgs.NewClient(cfg)
+	if e := asError(t, err, mpgs.StatusConfig); !strings.Contains(e.Message, "ca-files-only") {
+		t.Fatalf("message: %s", e.Message)
+	}
+	// The Mozilla roots alone do not trust the sandbox.
+	cfg.Trust = mpgs.TrustMozilla
+	moz, err := mpgs.NewClient(cfg)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
+	}
+	defer moz.Close()
+	_, err = moz.CreateSession("")
+	if e := asError(t, err, mpgs.StatusTLS); e.OutcomeUnknown {
+		t.Fatalf("a refused certificate sent nothing: %+v", e)
+	}
+}

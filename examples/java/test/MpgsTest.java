@@ -196,6 +196,21 @@ public final class MpgsTest {
         }
     }
 
+    static void trustCaFilesOnlyAndMozilla() {
+        MpgsClient.Config pinned = new MpgsClient.Config(env("MPGS_MERCHANT_ID")).password(env("MPGS_PASSWORD"))
+                .baseUrl(env("MPGS_BASE_URL")).caFile(env("MPGS_CA_FILE")).timeoutMs(5000).maxRetries(0)
+                .trust(MpgsClient.Trust.CA_FILES_ONLY);
+        try (MpgsClient c = new MpgsClient(pinned)) {
+            check(c.createSession(null).httpStatus == 201, "pinned to the sandbox CA");
+        }
+        MpgsException e = refused(() -> new MpgsClient(pinned.caFile(null)).close(), Status.CONFIG);
+        check(e.getMessage().contains("ca-files-only"), e.getMessage());
+        try (MpgsClient moz = new MpgsClient(pinned.trust(MpgsClient.Trust.MOZILLA))) {
+            MpgsException t = refused(() -> moz.createSession(null), Status.TLS);
+            check(!t.outcomeUnknown, "a refused certificate sent nothing");
+        }
+    }
+
     static void closedClientFailsCleanly() {
         MpgsClient c = sandbox();
         c.close();
@@ -224,6 +239,7 @@ public final class MpgsTest {
         run("a closed client fails cleanly", MpgsTest::closedClientFailsCleanly);
         run("a non-http proxy is a config error without its password", MpgsTest::aNonHttpProxyIsAConfigErrorWithoutItsPassword);
         run("tokenApiVersion 70 and ValidationLevel.STRICT", MpgsTest::tokenApiVersionAndValidationLevel);
+        run("Trust.CA_FILES_ONLY works with the sandbox CA, Trust.MOZILLA refuses it", MpgsTest::trustCaFilesOnlyAndMozilla);
         System.out.printf("java: %d passed, %d failed%n", passed, failed);
         System.exit(failed == 0 ? 0 : 1);
     }

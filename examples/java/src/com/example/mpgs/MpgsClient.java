@@ -44,6 +44,22 @@ public final class MpgsClient implements AutoCloseable {
         }
     }
 
+    /** Which roots a client trusts for the gateway's certificate (mpgs_trust, stable numbers). caFile is trusted with every choice. */
+    public enum Trust {
+        /** The default: the Mozilla roots bundled in the library, plus caFile. */
+        MOZILLA(0),
+        /** The operating system's store (SSL_CERT_FILE / SSL_CERT_DIR when set, else the usual bundle), plus caFile. */
+        SYSTEM(1),
+        /** Only caFile (pinning); the constructor throws Status.CONFIG without one. */
+        CA_FILES_ONLY(2);
+
+        final int value;
+
+        Trust(int value) {
+            this.value = value;
+        }
+    }
+
     /**
      * Client settings: merchant id, a password or certificate files, a base URL or a region. A
      * setting not given is left at the C library's default.
@@ -53,6 +69,7 @@ public final class MpgsClient implements AutoCloseable {
         Integer connectTimeoutMs, timeoutMs, maxRetries, sessionApiVersion, tokenApiVersion;
         Boolean proxyFromEnv;
         ValidationLevel validationLevel;
+        Trust trust;
 
         public Config(String merchantId) {
             this.merchantId = merchantId;
@@ -75,6 +92,8 @@ public final class MpgsClient implements AutoCloseable {
         /** The API version in Create or Update Token's path (default 38). */
         public Config tokenApiVersion(int v) { tokenApiVersion = v; return this; }
         public Config validationLevel(ValidationLevel v) { validationLevel = v; return this; }
+        /** Which roots are trusted (default {@link Trust#MOZILLA}). */
+        public Config trust(Trust v) { trust = v; return this; }
     }
 
     /** A created session. */
@@ -149,6 +168,9 @@ public final class MpgsClient implements AutoCloseable {
             if (config.tokenApiVersion != null) check(C.mpgs_config_set_token_api_version(cfg, config.tokenApiVersion, err), err);
             if (config.validationLevel != null) {
                 check(C.mpgs_config_set_validation_level(cfg, config.validationLevel.value, err), err);
+            }
+            if (config.trust != null) {
+                check(C.mpgs_config_set_trust(cfg, config.trust.value, err), err);
             }
             check(C.mpgs_client_new(cfg, out, err), err);
             client = out.getValue();

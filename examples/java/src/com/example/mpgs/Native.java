@@ -56,6 +56,7 @@ interface Native extends Library {
     int mpgs_config_set_session_api_version(Pointer config, int version, PointerByReference err);
     int mpgs_config_set_token_api_version(Pointer config, int version, PointerByReference err);
     int mpgs_config_set_validation_level(Pointer config, int level, PointerByReference err);
+    int mpgs_config_set_trust(Pointer config, int trust, PointerByReference err);
     void mpgs_config_free(Pointer config);
 
     int mpgs_client_new(Pointer config, PointerByReference client, PointerByReference err);
