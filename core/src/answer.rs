@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::error::{Error, GatewayError, Result};
 use crate::model::enums::{ErrorCause, ValidationType};
 use crate::model::text;
-use crate::secret::{map_digit_runs, mask_answer, redact_text, HIDDEN};
+use crate::secret::{map_digit_runs, mask_answer, mask_json_text, redact_text, HIDDEN};
 
 /// The longest `Retry-After` honoured.
 pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
@@ -90,6 +90,15 @@ pub(crate) fn read(head: &Head<'_>, body: &[u8], known: &[&str]) -> Reading {
     }
 }
 
+/// Hides `known` (the request's secrets, the credentials) and card numbers in the message of an
+/// error the transport reported: its words may quote a peer (a proxy's refusal, a page).
+pub(crate) fn redact_message(mut e: Error, known: &[&str]) -> Error {
+    if let Error::Transport { message, .. } | Error::Decode { message, .. } = &mut e {
+        *message = redact_text(message, known);
+    }
+    e
+}
+
 /// Reads one answer from its status, `Content-Type` and body: the gateway's JSON object for a
 /// 2xx, the error it stands for otherwise.
 pub fn decode_answer(status: u16, content_type: &str, body: &[u8]) -> Result<Value> {
@@ -114,9 +123,11 @@ fn decode_text(raw: &[u8], content_type: &str) -> String {
     }
 }
 
-/// A short, redacted piece of an answer for an error message.
+/// A short, redacted piece of an answer for an error message: the values of an answer's secret
+/// fields masked even when the text does not parse ([`mask_json_text`]), then the request's
+/// secrets and the credentials in any encoding, and card numbers ([`redact_text`]).
 fn snippet(text: &str, known: &[&str]) -> String {
-    let redacted = redact_text(text, known);
+    let redacted = redact_text(&mask_json_text(text), known);
     let one_line: String = redacted.chars().map(|c| if c.is_control() { ' ' } else { c }).take(120).collect();
     let more = if redacted.chars().count() > 120 { "…" } else { "" };
     format!("{:?}{more}", one_line.trim())

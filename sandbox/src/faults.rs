@@ -36,13 +36,25 @@ pub enum Fault {
     Redirect,
     /// Read the request and say nothing for this long, then close.
     Stall(Duration),
+    /// The 201 answer, with the request's `sourceOfFunds` in clear at its head (as the gateway
+    /// returns it when asked for sensitive data), and one byte too many after the JSON (counted
+    /// in `Content-Length`): an answer that does not parse and holds secrets.
+    Trailing,
+    /// The same answer as [`Fault::Trailing`] without the byte, sent with no `Content-Length`
+    /// and cut just before the closing quote of its last secret value by a clean close (TLS
+    /// `close_notify`).
+    CutJson,
+    /// A 500 JSON page that quotes the request's headers with JSON's `\/` escaping, as some
+    /// servers write their error pages.
+    EchoJson,
 }
 
 impl FromStr for Fault {
     type Err = String;
 
     /// `latency=MS`, `busy[=RETRY_AFTER_S]`, `close`, `truncate`, `html500`, `html503`,
-    /// `empty503`, `echo`, `garbage`, `huge`, `redirect`, `stall[=MS]`.
+    /// `empty503`, `echo`, `garbage`, `huge`, `redirect`, `stall[=MS]`, `trailing`, `cutjson`,
+    /// `echojson`.
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, arg) = match s.split_once('=') {
             Some((n, a)) => (n, Some(a)),
@@ -64,6 +76,9 @@ impl FromStr for Fault {
             "huge" => Fault::Huge,
             "redirect" => Fault::Redirect,
             "stall" => Fault::Stall(Duration::from_millis(num(30_000)?)),
+            "trailing" => Fault::Trailing,
+            "cutjson" => Fault::CutJson,
+            "echojson" => Fault::EchoJson,
             _ => return Err(format!("unknown fault {name:?}")),
         })
     }
