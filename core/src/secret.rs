@@ -127,7 +127,7 @@ pub(crate) fn map_digit_runs(
     joiners: &[char],
     mut f: impl FnMut(&[char], Option<char>, Option<char>) -> String,
 ) -> String {
-    let chars: Vec<char> = text.chars().collect();
+    let mut chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < chars.len() {
@@ -151,6 +151,7 @@ pub(crate) fn map_digit_runs(
         out.push_str(&f(&chars[i..end], before, chars.get(end).copied()));
         i = end;
     }
+    chars.zeroize();
     out
 }
 
@@ -206,7 +207,9 @@ pub fn redact_text(text: &str, known: &[&str]) -> String {
     let mut known: Vec<&str> = known.iter().copied().filter(|k| k.chars().count() >= 3).collect();
     known.sort_by_key(|k| std::cmp::Reverse(k.len()));
     for k in &known {
-        s = replace_encoded(&s, k);
+        let next = replace_encoded(&s, k);
+        s.zeroize();
+        s = next;
     }
     // Values made of digits (a card number, an account number), to find however spaced.
     let digits: Vec<String> = known
@@ -224,7 +227,7 @@ pub fn redact_text(text: &str, known: &[&str]) -> String {
 /// Replaces every occurrence of `secret` in `text`, in any encoding [`find_encoded`] knows, by
 /// [`HIDDEN`].
 fn replace_encoded(text: &str, secret: &str) -> String {
-    let t: Vec<char> = text.chars().collect();
+    let mut t: Vec<char> = text.chars().collect();
     let k: Vec<char> = secret.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -240,6 +243,7 @@ fn replace_encoded(text: &str, secret: &str) -> String {
             }
         }
     }
+    t.zeroize();
     out
 }
 
@@ -352,7 +356,7 @@ const TEXT_HIDDEN_KEYS: &[&str] = &["accountNumber", "cardNumber"];
 /// `accountIdentifier`, `accountNumber`, `password`: hidden as `***`; `number`: 6.4). A value
 /// cut short is masked to the end of the text. Everything else is copied as it is.
 pub fn mask_json_text(text: &str) -> String {
-    let t: Vec<char> = text.chars().collect();
+    let mut t: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
     while i < t.len() {
@@ -397,6 +401,7 @@ pub fn mask_json_text(text: &str) -> String {
         out.push_str(&if quoted { format!("\"{masked}\"") } else { masked });
         i = value_end;
     }
+    t.zeroize();
     out
 }
 
@@ -455,22 +460,26 @@ fn mask_answer_under(value: &mut serde_json::Value, parent: &str) {
     }
 }
 
-/// Overwrites every string held in a JSON value (keys and values), then empties it.
+/// Overwrites every string value held in a JSON value (its whole buffer, spare capacity
+/// included), then empties it. Keys (field names) are not secret and are not wiped; numbers
+/// are not wiped either (no secret field is a number).
 ///
 /// Request bodies pass through `serde_json::Value`; this wipes them once sent.
 pub fn zeroize_json(value: &mut serde_json::Value) {
+    wipe_strings(value);
+    *value = serde_json::Value::Null;
+}
+
+/// Overwrites the buffer of every string value in `value` in place, leaving them empty (what
+/// [`zeroize_json`] does before it empties the value).
+pub(crate) fn wipe_strings(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
         Value::String(s) => s.zeroize(),
-        Value::Array(items) => items.iter_mut().for_each(zeroize_json),
-        Value::Object(map) => {
-            for (_, v) in map.iter_mut() {
-                zeroize_json(v);
-            }
-        }
+        Value::Array(items) => items.iter_mut().for_each(wipe_strings),
+        Value::Object(map) => map.iter_mut().for_each(|(_, v)| wipe_strings(v)),
         _ => {}
     }
-    *value = Value::Null;
 }
 
 #[cfg(test)]
@@ -632,5 +641,28 @@ mod tests {
         );
         assert_eq!(mask_json_text(r#"{"pin""#), r#"{"pin""#);
         assert_eq!(mask_json_text(r#""pin":"#), r#""pin":"#);
+    }
+
+    /// The heap buffer behind a string value, read back after it was wiped (the string still
+    /// owns it: length 0, capacity kept).
+    fn buffer_of(v: &serde_json::Value) -> (*const u8, usize) {
+        let serde_json::Value::String(s) = v else { panic!("not a string") };
+        (s.as_ptr(), s.capacity())
+    }
+
+    #[test]
+    fn wiping_a_json_value_overwrites_every_string_buffer_in_place() {
+        let mut v = serde_json::json!({"session": {"aes256Key": "q1Zx/9+AbCdEfGhIjKlMnOpQrStUvWxYz0123456789="},
+            "list": ["5123450000000008"]});
+        let key = buffer_of(&v["session"]["aes256Key"]);
+        let pan = buffer_of(&v["list"][0]);
+        wipe_strings(&mut v);
+        for (ptr, cap) in [key, pan] {
+            assert!(cap >= 16);
+            // SAFETY: the strings still own their buffers (`cap` bytes, written by the wipe).
+            let bytes = unsafe { std::slice::from_raw_parts(ptr, cap) };
+            assert!(bytes.iter().all(|b| *b == 0), "{bytes:?}");
+        }
+        assert_eq!(v["session"]["aes256Key"], "");
     }
 }
