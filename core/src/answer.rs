@@ -112,7 +112,7 @@ pub(crate) fn read(head: &Head<'_>, body: &[u8], known: &[&str]) -> Reading {
 /// error the transport reported: its words may quote a peer (a proxy's refusal, a page).
 pub(crate) fn redact_message(mut e: Error, known: &[&str]) -> Error {
     if let Error::Transport { message, .. } | Error::Decode { message, .. } = &mut e {
-        *message = redact_text(message, known);
+        *message = redact_text(&Zeroizing::new(mask_json_text(message)), known);
     }
     e
 }

@@ -367,7 +367,7 @@ pub fn mask_json_text(text: &str) -> String {
         }
         let end = string_end(&t, i);
         let name: String = t[i + 1..end.saturating_sub(1).max(i + 1)].iter().collect();
-        out.extend(&t[i..end]);
+        out.push_str(&mask_string_token(&t[i..end]));
         i = end;
         let hidden = HIDDEN_KEYS.contains(&name.as_str()) || TEXT_HIDDEN_KEYS.contains(&name.as_str());
         if !hidden && name != "number" {
@@ -403,6 +403,23 @@ pub fn mask_json_text(text: &str) -> String {
     }
     t.zeroize();
     out
+}
+
+/// A JSON string token (quotes included) as written, or, when it holds JSON of its own (a page
+/// that quotes an answer: `"{\"aes256Key\":\"…\"}"`), with that JSON's secret fields masked too.
+fn mask_string_token(token: &[char]) -> String {
+    let s = zeroize::Zeroizing::new(token.iter().collect::<String>());
+    let closed = token.len() >= 2 && token.last() == Some(&'"');
+    let inner = &s[1..if closed { s.len() - 1 } else { s.len() }];
+    if !inner.contains("\\\"") {
+        return s.to_string();
+    }
+    let unescaped = zeroize::Zeroizing::new(inner.replace("\\\"", "\""));
+    let masked = zeroize::Zeroizing::new(mask_json_text(&unescaped));
+    if masked == unescaped {
+        return s.to_string();
+    }
+    format!("\"{}{}", masked.replace('"', "\\\""), if closed { "\"" } else { "" })
 }
 
 /// Where the JSON string that opens at `t[start]` (a `"`) ends: just after its closing quote, or
@@ -640,6 +657,13 @@ mod tests {
             r#"{"result":"SUCCESS","merchant":"M1"}"#
         );
         assert_eq!(mask_json_text(r#"{"pin""#), r#"{"pin""#);
+        // JSON quoted inside a string (a page quoting the answer).
+        let page = format!(
+            r#"{{"upstream":"{{\"session\":{{\"aes256Key\":\"{key}\"}}}}","note":"a \"quoted\" word"}}"#
+        );
+        let m = mask_json_text(&page);
+        assert!(!m.contains(&key[..10]), "{m}");
+        assert!(m.contains(r#"\"aes256Key\":\"***\""#) && m.contains(r#""note":"a \"quoted\" word""#), "{m}");
         assert_eq!(mask_json_text(r#""pin":"#), r#""pin":"#);
     }
 
