@@ -247,6 +247,17 @@ mod tests {
     }
 
     #[test]
+    fn an_order_id_in_a_gateway_explanation_is_left_as_written_and_a_card_number_is_masked() {
+        let body = serde_json::json!({"error": {"cause": "INVALID_REQUEST",
+            "explanation": "Unable to find order 3451-5454545-5454-8766 for card 5123 4500 0000 0008"}, "result": "ERROR"});
+        let Error::Gateway(g) = gateway_error(400, body, &["737"]) else { panic!("not a gateway error") };
+        assert_eq!(
+            g.explanation.as_deref(),
+            Some("Unable to find order 3451-5454545-5454-8766 for card 5123 45xx xxxx 0008")
+        );
+    }
+
+    #[test]
     fn an_error_page_quoting_a_sent_secret_hides_it() {
         let page = b"<html>bad security code 737 for 4111-1111-1111-1111</html>";
         let h = Head { status: 500, content_type: "text/html", location: None, retry_after: None };
