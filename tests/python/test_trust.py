@@ -143,3 +143,23 @@ def test_a_timeout_beyond_a_day_is_a_config_error_not_a_crash(sandbox: Any) -> N
     for kw in ({"timeout": 1e19}, {"connect_timeout": 86401.0}):
         with pytest.raises(mpgs.ConfigError):
             password_client(sandbox, **kw)
+
+
+def test_a_proxy_page_echoing_its_credentials_leaves_them_out_of_every_message(sandbox: Any) -> None:
+    import base64
+
+    p = ConnectProxy(echo=True)
+    try:
+        password = "Pa55?w0rd>7f3e9b~"  # its Base64 holds "/", which the page writes "\\/"
+        encoded = base64.b64encode(f"proxyuser:{password}".encode()).decode()
+        assert "/" in encoded
+        url = p.url.replace("http://", "http://proxyuser:Pa55%3Fw0rd%3E7f3e9b~@")
+        c = password_client(sandbox, proxy=url, max_retries=0)
+        with pytest.raises(mpgs.TransportError) as info:
+            c.create_session()
+        e = info.value
+        for text in [str(e), repr(e)] + [str(v) for v in vars(e).values()]:
+            for leak in [password, "Pa55%3Fw0rd", encoded, encoded.replace("/", "\\/"), encoded[:20]]:
+                assert leak not in text, (leak, text)
+    finally:
+        p.close()
