@@ -9,7 +9,9 @@ use serde_json::Value;
 use crate::error::{Error, GatewayError, Result};
 use crate::model::enums::{ErrorCause, ValidationType};
 use crate::model::text;
-use crate::secret::{map_digit_runs, mask_answer, redact_text, HIDDEN};
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::secret::{map_digit_runs, mask_answer, mask_json_text, redact_text, zeroize_json, HIDDEN};
 
 /// The longest `Retry-After` honoured.
 pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
@@ -61,7 +63,16 @@ pub(crate) fn read(head: &Head<'_>, body: &[u8], known: &[&str]) -> Reading {
             "the gateway answered with a redirect ({to}); redirects are never followed: check the base URL"
         )));
     }
-    let json: Option<Value> = serde_json::from_str(&text).ok().filter(Value::is_object);
+    // The parsed answer: moved into the result (whose `Raw` wipes it on drop) or into the error
+    // (masked first); wiped here when it is neither.
+    let json: Option<Value> = match serde_json::from_str::<Value>(&text) {
+        Ok(v) if v.is_object() => Some(v),
+        Ok(mut other) => {
+            zeroize_json(&mut other);
+            None
+        }
+        Err(_) => None,
+    };
     if (200..300).contains(&status) {
         return match json {
             Some(json) => Reading::Answered { status, json },
@@ -71,7 +82,14 @@ pub(crate) fn read(head: &Head<'_>, body: &[u8], known: &[&str]) -> Reading {
         };
     }
     match json {
-        Some(json) if json.get("error").is_some_and(Value::is_object) => {
+        Some(mut json) if !json.get("error").is_some_and(Value::is_object) => {
+            zeroize_json(&mut json);
+            Reading::Failed(decode(format!(
+                "the answer is not the gateway's JSON: {}",
+                snippet(&text, known)
+            )))
+        }
+        Some(json) => {
             let error = gateway_error(status, json, known);
             if matches!(&error, Error::Gateway(g) if g.cause == Some(ErrorCause::ServerBusy)) {
                 let retry_after = head
@@ -90,6 +108,15 @@ pub(crate) fn read(head: &Head<'_>, body: &[u8], known: &[&str]) -> Reading {
     }
 }
 
+/// Hides `known` (the request's secrets, the credentials) and card numbers in the message of an
+/// error the transport reported: its words may quote a peer (a proxy's refusal, a page).
+pub(crate) fn redact_message(mut e: Error, known: &[&str]) -> Error {
+    if let Error::Transport { message, .. } | Error::Decode { message, .. } = &mut e {
+        *message = redact_text(&Zeroizing::new(mask_json_text(message)), known);
+    }
+    e
+}
+
 /// Reads one answer from its status, `Content-Type` and body: the gateway's JSON object for a
 /// 2xx, the error it stands for otherwise.
 pub fn decode_answer(status: u16, content_type: &str, body: &[u8]) -> Result<Value> {
@@ -102,21 +129,24 @@ pub fn decode_answer(status: u16, content_type: &str, body: &[u8]) -> Result<Val
 }
 
 /// Decodes a body by its charset: ISO-8859-1 when the header says so, UTF-8 otherwise
-/// (falling back to ISO-8859-1 for bytes that are not UTF-8).
-fn decode_text(raw: &[u8], content_type: &str) -> String {
+/// (falling back to ISO-8859-1 for bytes that are not UTF-8). Wiped when dropped: it is the
+/// whole answer, AES key included.
+fn decode_text(raw: &[u8], content_type: &str) -> Zeroizing<String> {
     let latin1 = || raw.iter().map(|&b| b as char).collect::<String>();
     if content_type.contains("iso-8859-1") || content_type.contains("latin1") {
-        return latin1();
+        return Zeroizing::new(latin1());
     }
-    match std::str::from_utf8(raw) {
+    Zeroizing::new(match std::str::from_utf8(raw) {
         Ok(s) => s.to_owned(),
         Err(_) => latin1(),
-    }
+    })
 }
 
-/// A short, redacted piece of an answer for an error message.
+/// A short, redacted piece of an answer for an error message: the values of an answer's secret
+/// fields masked even when the text does not parse ([`mask_json_text`]), then the request's
+/// secrets and the credentials in any encoding, and card numbers ([`redact_text`]).
 fn snippet(text: &str, known: &[&str]) -> String {
-    let redacted = redact_text(text, known);
+    let redacted = Zeroizing::new(redact_text(&Zeroizing::new(mask_json_text(text)), known));
     let one_line: String = redacted.chars().map(|c| if c.is_control() { ' ' } else { c }).take(120).collect();
     let more = if redacted.chars().count() > 120 { "…" } else { "" };
     format!("{:?}{more}", one_line.trim())
@@ -145,7 +175,11 @@ fn hide_digit_runs(text: &str) -> String {
 
 fn redact_strings(v: &mut Value, known: &[&str]) {
     match v {
-        Value::String(s) => *s = redact_text(s, known),
+        Value::String(s) => {
+            let redacted = redact_text(s, known);
+            s.zeroize();
+            *s = redacted;
+        }
         Value::Array(a) => a.iter_mut().for_each(|v| redact_strings(v, known)),
         Value::Object(m) => m.iter_mut().for_each(|(_, v)| redact_strings(v, known)),
         _ => {}
@@ -187,7 +221,7 @@ mod tests {
         let raw = b"{\"explanation\":\"caf\xe9\"}";
         let s = decode_text(raw, "application/json;charset=iso-8859-1");
         assert!(s.contains("café"));
-        assert_eq!(decode_text("é".as_bytes(), "application/json;charset=UTF-8"), "é");
+        assert_eq!(decode_text("é".as_bytes(), "application/json;charset=UTF-8").as_str(), "é");
     }
 
     #[test]
@@ -210,6 +244,17 @@ mod tests {
         let Error::Gateway(g) = gateway_error(400, body, &["4321"]) else { panic!("not a gateway error") };
         assert_eq!(g.explanation.as_deref(), Some("Value '***' is invalid"));
         assert_eq!(g.raw["note"], "pin *** and card 5123 45xx xxxx 0008");
+    }
+
+    #[test]
+    fn an_order_id_in_a_gateway_explanation_is_left_as_written_and_a_card_number_is_masked() {
+        let body = serde_json::json!({"error": {"cause": "INVALID_REQUEST",
+            "explanation": "Unable to find order 3451-5454545-5454-8766 for card 5123 4500 0000 0008"}, "result": "ERROR"});
+        let Error::Gateway(g) = gateway_error(400, body, &["737"]) else { panic!("not a gateway error") };
+        assert_eq!(
+            g.explanation.as_deref(),
+            Some("Unable to find order 3451-5454545-5454-8766 for card 5123 45xx xxxx 0008")
+        );
     }
 
     #[test]

@@ -267,6 +267,7 @@ impl Client {
         secrets: &[Zeroizing<String>],
         reuse: bool,
     ) -> (Reading, Resend) {
+        let known: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
         let reading =
             match self.inner.transport.exchange(request, deadline, self.inner.max_response_bytes, reuse) {
                 Ok(r) => {
@@ -276,12 +277,12 @@ impl Client {
                         location: r.location.as_deref(),
                         retry_after: r.retry_after.as_deref(),
                     };
-                    let known: Vec<&str> = secrets.iter().map(|s| s.as_str()).collect();
                     answer::read(&head, &r.body, &known)
                 }
                 Err(f) => {
                     let resend = resend(&f);
-                    return (Reading::Failed(failure_error(f)), resend);
+                    // A transport message may quote a peer (a proxy's refusal): the same secrets hidden.
+                    return (Reading::Failed(answer::redact_message(failure_error(f), &known)), resend);
                 }
             };
         (reading, Resend::No)
@@ -444,5 +445,35 @@ mod tests {
         assert!(matches!(cut_502, Error::Decode { outcome_unknown: true, .. }), "a 5xx page cut short");
         let late = failure_error(Failure::Expired);
         assert!(late.kind() == crate::ErrorKind::Timeout && !late.outcome_unknown());
+    }
+
+    #[test]
+    fn the_proxy_credentials_are_hidden_in_messages_in_every_encoding() {
+        use base64::Engine as _;
+        let client = Client::builder("TESTMERCHANT")
+            .password("api-Pa55word")
+            .base_url("https://127.0.0.1:1")
+            .proxy("http://proxy.user:pr%2Fxy%3Fs3cret@127.0.0.1:3128")
+            .build()
+            .unwrap();
+        let known: Vec<&str> = client.inner.credentials.iter().map(SecretString::expose).collect();
+        let b64 = base64::engine::general_purpose::STANDARD.encode("proxy.user:pr/xy?s3cret");
+        let api = base64::engine::general_purpose::STANDARD.encode("merchant.TESTMERCHANT:api-Pa55word");
+        let page = format!(
+            r#"{{"error":"denied","headers":{{"Proxy-Authorization":"Basic {}","Authorization":"Basic {}"}},"url":"http://proxy.user:pr%2Fxy%3Fs3cret@x","pw":"pr\/xy?s3cret"}}"#,
+            b64.replace('/', "\\/"),
+            api.replace('/', "\\/")
+        );
+        let e = Error::Transport {
+            kind: TransportKind::Connect,
+            outcome_unknown: false,
+            message: format!("the proxy refused the tunnel: {page}"),
+            attempts: 1,
+        };
+        let m = answer::redact_message(e, &known).to_string();
+        for leak in ["s3cret", b64.trim_end_matches('='), &b64[..20], "Pa55word", &api[..20]] {
+            assert!(!m.contains(leak), "{leak:?} in {m}");
+        }
+        assert!(m.contains("proxy.user"), "the user name is no secret: {m}");
     }
 }

@@ -550,3 +550,24 @@ fn at_a_newer_version_unknown_fields_and_values_pass_and_json_types_still_count(
     assert_eq!(at(38, L::Off, &json!({"sourceOfFunds": {"type": 7}, "x": 1})), vec![]);
     assert!(validate_at(Operation::CreateToken, 38, L::Off, &json!([1])).is_err());
 }
+
+#[test]
+fn a_whole_number_written_as_a_float_is_sent_as_an_integer_and_a_fraction_is_refused() {
+    let op = Operation::CreateSession;
+    for five in [json!(5.0), json!(5)] {
+        let sent = validate::prepare(op, json!({"session": {"authenticationLimit": five}})).unwrap();
+        assert_eq!(serde_json::to_string(&sent).unwrap(), r#"{"session":{"authenticationLimit":5}}"#);
+    }
+    let dotted = validate::prepare(op, json!({"session.authenticationLimit": 25.0})).unwrap();
+    assert_eq!(serde_json::to_string(&dotted).unwrap(), r#"{"session":{"authenticationLimit":25}}"#);
+    assert_invalid(op, "session.authenticationLimit", json!(5.5));
+    assert_invalid(op, "session.authenticationLimit", json!(26.0));
+    // From text (the C setters): `5.0` is the number 5, `5.5` a number refused, never a string.
+    let from_text = validate::value_from_text(op, "session.authenticationLimit", "5.0");
+    let sent = validate::prepare(op, body_with(op, "session.authenticationLimit", from_text)).unwrap();
+    assert_eq!(serde_json::to_string(&sent).unwrap(), r#"{"session":{"authenticationLimit":5}}"#);
+    let half = validate::value_from_text(op, "session.authenticationLimit", "5.5");
+    assert_eq!(half, json!(5.5));
+    let e = validate::prepare(op, body_with(op, "session.authenticationLimit", half)).unwrap_err();
+    assert!(e.to_string().contains("whole number"), "{e}");
+}

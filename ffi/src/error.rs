@@ -114,7 +114,11 @@ fn from_core(status: mpgs_status, core: &Error) -> mpgs_error {
             e.validation_type = opt(g.validation_type.as_ref().map(|v| v.as_str()));
             e.explanation = opt(g.explanation.as_deref());
             e.support_code = opt(g.support_code.as_deref());
-            e.gateway_json = serde_json::to_string(&g.raw).ok().as_deref().map(CText::new);
+            e.gateway_json = serde_json::to_string(&g.raw)
+                .ok()
+                .map(zeroize::Zeroizing::new)
+                .as_deref()
+                .map(|s| CText::new(s));
         }
         _ => {}
     }

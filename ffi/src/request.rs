@@ -116,7 +116,8 @@ pub extern "C" fn mpgs_request_validate(
 ) -> mpgs_status {
     ffi_export!(fallible err, {
         let request = arg_ref(request, "request")?;
-        validate::prepare(request.op, Value::Object(request.fields.clone()))?;
+        let mut copy = validate::prepare(request.op, Value::Object(request.fields.clone()))?;
+        mpgs_core::secret::zeroize_json(&mut copy);
         Ok(())
     })
 }
@@ -142,7 +143,8 @@ pub extern "C" fn mpgs_validate(
             Operation::CreateSession => arg_opt_str(json, "json")?.unwrap_or(""),
             _ => arg_str(json, "json")?,
         };
-        validate::prepare_text(op, text)?;
+        let mut prepared = validate::prepare_text(op, text)?;
+        mpgs_core::secret::zeroize_json(&mut prepared);
         Ok(())
     })
 }
@@ -169,7 +171,8 @@ pub extern "C" fn mpgs_validate_at(
             Operation::CreateSession => arg_opt_str(json, "json")?.unwrap_or(""),
             _ => arg_str(json, "json")?,
         };
-        validate::prepare_at(op, version, level, validate::parse_body(text)?)?;
+        let mut prepared = validate::prepare_at(op, version, level, validate::parse_body(text)?)?;
+        mpgs_core::secret::zeroize_json(&mut prepared);
         Ok(())
     })
 }

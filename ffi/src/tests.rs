@@ -160,3 +160,14 @@ fn an_owned_string_is_freed_and_wiped_whole_whatever_the_caller_wrote_into_it() 
     unsafe { *p.add(1) = 0 };
     mpgs_string_free(p);
 }
+
+#[test]
+fn a_borrowed_c_string_is_wiped_in_place() {
+    // What a response handle holds for `mpgs_session_aes256_key` and `mpgs_*_json`.
+    let mut t = crate::text::CText::new("q1Zx/9+AbCdEfGhIjKlMnOpQrStUvWxYz0123456789=");
+    let p = t.as_ptr().cast::<u8>();
+    t.wipe();
+    // SAFETY: `t` still owns its buffer (45 bytes, written by the wipe).
+    let bytes = unsafe { std::slice::from_raw_parts(p, 45) };
+    assert!(bytes.iter().all(|b| *b == 0), "{bytes:?}");
+}

@@ -14,7 +14,9 @@ impl CText {
     pub(crate) fn new(s: &str) -> Self {
         let mut bytes = Vec::with_capacity(s.len() + 1);
         if s.contains('\0') {
-            bytes.extend_from_slice(s.replace('\0', "\u{FFFD}").as_bytes());
+            let mut replaced = s.replace('\0', "\u{FFFD}");
+            bytes.extend_from_slice(replaced.as_bytes());
+            replaced.zeroize();
         } else {
             bytes.extend_from_slice(s.as_bytes());
         }
@@ -27,9 +29,16 @@ impl CText {
     }
 }
 
+impl CText {
+    /// Overwrites every byte in place (what dropping it does).
+    pub(crate) fn wipe(&mut self) {
+        self.0.zeroize();
+    }
+}
+
 impl Drop for CText {
     fn drop(&mut self) {
-        self.0.zeroize();
+        self.wipe();
     }
 }
 

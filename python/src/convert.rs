@@ -3,12 +3,13 @@
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyMapping, PyString, PyTuple};
 use serde_json::{Map, Value};
 
-/// Python value → JSON (dicts, lists/tuples, str, bool, int, float, None). Checks the common
-/// types first (str and dict make up request bodies); strings are borrowed as UTF-8 without an
-/// intermediate bytes object (`to_str`, limited API since Python 3.10).
+/// Python value → JSON (dicts and any other `collections.abc.Mapping`, lists/tuples, str, bool,
+/// int, float, None). Checks the common types first (str and dict make up request bodies);
+/// strings are borrowed as UTF-8 without an intermediate bytes object (`to_str`, limited API
+/// since Python 3.10).
 pub(crate) fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     if depth > 32 {
         return Err(PyTypeError::new_err("request body is nested too deeply"));
@@ -43,12 +44,26 @@ pub(crate) fn to_json(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
         l.iter().map(|v| to_json(&v, depth + 1)).collect::<PyResult<Vec<_>>>().map(Value::Array)
     } else if let Ok(t) = obj.cast::<PyTuple>() {
         t.iter().map(|v| to_json(&v, depth + 1)).collect::<PyResult<Vec<_>>>().map(Value::Array)
+    } else if let Ok(m) = obj.cast::<PyMapping>() {
+        // Any other mapping (`types.MappingProxyType`, a `collections.abc.Mapping` subclass), as
+        // the signatures promise: its items, keys str.
+        let mut map = Map::new();
+        for item in m.items()?.iter() {
+            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item.extract()?;
+            let key = k
+                .cast::<PyString>()
+                .map_err(|_| PyTypeError::new_err("request body keys must be str"))?
+                .to_str()?
+                .to_owned();
+            map.insert(key, to_json(&v, depth + 1)?);
+        }
+        Ok(Value::Object(map))
     } else if obj.hasattr("value")? {
         // An enum member (`mpgs.VerificationStrategy.BASIC`) is sent as its value.
         to_json(&obj.getattr("value")?, depth + 1)
     } else {
         Err(PyTypeError::new_err(format!(
-            "request values must be dict, list, str, int, float, bool or None, got {}",
+            "request values must be a mapping (dict), list, str, int, float, bool or None, got {}",
             obj.get_type().name()?
         )))
     }

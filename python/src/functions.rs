@@ -19,13 +19,14 @@ fn validate_at(
     api_version: Option<u32>,
     validation_level: Option<&str>,
 ) -> PyResult<()> {
-    let body = to_json(body, 0)?;
+    let mut body = to_json(body, 0)?;
     let checked = validation_level
         .map(mpgs::ValidationLevel::from_setting)
         .unwrap_or(Ok(mpgs::ValidationLevel::Auto))
         .and_then(|level| {
             mpgs::validate_at(op, api_version.unwrap_or(op.default_api_version()), level, &body)
         });
+    mpgs::secret::zeroize_json(&mut body);
     checked.map_err(|e| raise(py, e))
 }
 

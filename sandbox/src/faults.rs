@@ -41,13 +41,26 @@ pub enum Fault {
     Drip(Duration),
     /// Answer normally, with 200 extra header lines (as a CDN or a WAF may add).
     ManyHeaders,
+    /// The 201 answer, with the request's `sourceOfFunds` in clear at its head (as the gateway
+    /// returns it when asked for sensitive data), and one byte too many after the JSON (counted
+    /// in `Content-Length`): an answer that does not parse and holds secrets.
+    Trailing,
+    /// The same answer as [`Fault::Trailing`] without the byte, sent with no `Content-Length`
+    /// and cut just before the closing quote of its last secret value by a clean close (TLS
+    /// `close_notify`).
+    CutJson,
+    /// A 500 JSON page that quotes the request's headers with JSON's `\/` escaping, as some
+    /// servers write their error pages.
+    EchoJson,
 }
 
 impl FromStr for Fault {
     type Err = String;
 
     /// `latency=MS`, `busy[=RETRY_AFTER_S]`, `close`, `truncate`, `html500`, `html503`,
-    /// `empty503`, `echo`, `garbage`, `huge`, `redirect`, `stall[=MS]`, `drip[=MS]`, `manyheaders`.
+    /// `empty503`, `echo`, `garbage`, `huge`, `redirect`, `stall[=MS]`, `drip[=MS]`, `manyheaders`,
+    /// `trailing`, `cutjson`,
+    /// `echojson`.
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, arg) = match s.split_once('=') {
             Some((n, a)) => (n, Some(a)),
@@ -71,6 +84,9 @@ impl FromStr for Fault {
             "stall" => Fault::Stall(Duration::from_millis(num(30_000)?)),
             "drip" => Fault::Drip(Duration::from_millis(num(20)?)),
             "manyheaders" => Fault::ManyHeaders,
+            "trailing" => Fault::Trailing,
+            "cutjson" => Fault::CutJson,
+            "echojson" => Fault::EchoJson,
             _ => return Err(format!("unknown fault {name:?}")),
         })
     }

@@ -18,6 +18,10 @@ pub enum ProxyMode {
     Drop,
     /// Answers 200 (the tunnel is open), then closes the connection at once.
     DropAfterConnect,
+    /// Answers with this status and a JSON page that quotes the request's
+    /// `Proxy-Authorization` (with JSON's `\/` escaping, as some proxies' error pages do), and
+    /// closes.
+    RefuseEcho(u16),
 }
 
 /// One CONNECT the proxy received.
@@ -105,6 +109,20 @@ fn serve(mut client: TcpStream, mode: ProxyMode, seen: &Mutex<Vec<Connect>>) -> 
         ProxyMode::Refuse(status) => {
             refuse(&mut client, status);
             return Ok(());
+        }
+        ProxyMode::RefuseEcho(status) => {
+            let quoted =
+                seen.lock().unwrap_or_else(|e| e.into_inner()).last().and_then(|c| c.authorization.clone());
+            let page = serde_json::json!({"error": "proxy authentication refused",
+                "Proxy-Authorization": quoted.unwrap_or_default()})
+            .to_string()
+            .replace('/', "\\/");
+            let _ = write!(
+                client,
+                "HTTP/1.1 {status} Refused\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{page}",
+                page.len()
+            );
+            return client.shutdown(Shutdown::Both);
         }
         ProxyMode::DropAfterConnect => {
             let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");

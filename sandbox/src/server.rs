@@ -115,6 +115,15 @@ impl Conn {
         }
     }
 
+    /// Ends the TLS session cleanly (`close_notify`) after what was written: the end of an
+    /// answer framed by the close.
+    fn close_notify(&mut self) {
+        if let Conn::Tls(s) = self {
+            s.conn.send_close_notify();
+            let _ = s.flush();
+        }
+    }
+
     /// The client certificate presented in the handshake, if any.
     fn client_cert(&self) -> Option<&[u8]> {
         match self {
@@ -322,6 +331,81 @@ fn apply_fault(
             conn.wire().drip = None;
             failed
         }
+        Fault::Trailing => {
+            let mut r = Response::json(201, &serde_json::Value::Null);
+            r.body = sensitive_answer(gateway, req, peer);
+            r.body.push(b'x');
+            let _ = write_response(conn, &r, false);
+            true
+        }
+        Fault::CutJson => {
+            let body = sensitive_answer(gateway, req, peer);
+            // Cut just before the closing quote of the last secret value: all of it is sent, in
+            // a string that never ends.
+            let cut = [
+                &b"\"aes256Key\":\""[..],
+                b"\"number\":\"",
+                b"\"securityCode\":\"",
+                b"\"pin\":\"",
+                b"\"bankAccountNumber\":\"",
+            ]
+            .iter()
+            .filter_map(|m| {
+                let start = body.windows(m.len()).position(|w| w == *m)? + m.len();
+                body[start..].iter().position(|&b| b == b'"').map(|n| start + n)
+            })
+            .max()
+            .unwrap_or(body.len() / 2);
+            let head = "HTTP/1.1 201 Created\r\nContent-Type: application/json;charset=UTF-8\r\nConnection: close\r\n\r\n";
+            let _ = conn.write_all(head.as_bytes());
+            let _ = conn.write_all(&body[..cut]);
+            conn.close_notify();
+            true
+        }
+        Fault::EchoJson => {
+            // Credentials first, so that they fall inside any snippet a client quotes.
+            let mut headers = req.headers.clone();
+            headers.sort_by_key(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+            let quoted: serde_json::Map<String, serde_json::Value> =
+                headers.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
+            let page = serde_json::json!({"headers": quoted, "path": req.path}).to_string();
+            let r = Response {
+                status: 500,
+                headers: vec![("Content-Type", "application/json".to_owned())],
+                body: page.replace('/', "\\/").into_bytes(),
+            };
+            write_response(conn, &r, keep_alive).is_err()
+        }
+    }
+}
+
+/// The gateway's answer to `req` with the request's `sourceOfFunds` in clear at its head, as the
+/// gateway answers when asked for sensitive data (`responseControls.sensitiveData`).
+fn sensitive_answer(gateway: &Gateway, req: &Request, peer: &Peer) -> Vec<u8> {
+    let answer = gateway.handle(req, peer).body;
+    let sent: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+    // The secret values first in each source of funds, so that a short quote of the answer holds them.
+    let secret_first = |o: &serde_json::Map<String, serde_json::Value>| {
+        let mut fields: Vec<_> = o.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        fields.sort_by_key(|(k, _)| {
+            !["securityCode", "pin", "bankAccountNumber", "number"].contains(&k.as_str())
+        });
+        serde_json::Value::Object(fields.into_iter().collect())
+    };
+    let provided = sent.pointer("/sourceOfFunds/provided").and_then(|p| p.as_object()).map(|p| {
+        let m: serde_json::Map<_, _> = p
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_object().map_or_else(|| v.clone(), secret_first)))
+            .collect();
+        serde_json::json!({ "provided": m })
+    });
+    match provided {
+        Some(sof) if answer.first() == Some(&b'{') => {
+            let mut body = format!("{{\"sourceOfFunds\":{sof},").into_bytes();
+            body.extend_from_slice(&answer[1..]);
+            body
+        }
+        _ => answer,
     }
 }
 
@@ -337,7 +421,7 @@ fn admin(gateway: &Gateway, req: &Request, loopback: bool) -> Response {
             let Some(fault) =
                 body.get("fault").and_then(|f| f.as_str()).and_then(|f| f.parse::<Fault>().ok())
             else {
-                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|html503|empty503|echo|garbage|huge|redirect|stall[=ms]|drip[=ms]|manyheaders|latency=ms\", \"count\": N}");
+                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|html503|empty503|echo|garbage|huge|redirect|stall[=ms]|drip[=ms]|manyheaders|trailing|cutjson|echojson|latency=ms\", \"count\": N}");
             };
             let count = body.get("count").and_then(|c| c.as_u64()).unwrap_or(1) as usize;
             gateway.faults.push(fault, count);

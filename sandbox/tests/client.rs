@@ -284,3 +284,15 @@ fn details_come_from_the_request_then_the_session_then_an_existing_token() {
     req.session = Some(mpgs::SessionRef { id: id.clone(), version: None });
     assert_eq!(masked(&c.create_token(&req).unwrap()), "400555xxxxxx0009");
 }
+
+#[test]
+fn an_authentication_limit_written_as_a_whole_float_is_sent_as_an_integer() {
+    let s = common::sandbox();
+    let c = common::client(&s);
+    let session =
+        c.create_session_json(serde_json::json!({"session": {"authenticationLimit": 7.0}})).unwrap();
+    assert_eq!(session.authentication_limit, Some(7));
+    let e = c.create_session_json(serde_json::json!({"session": {"authenticationLimit": 7.5}})).unwrap_err();
+    assert_eq!(e.kind(), mpgs::ErrorKind::Validation, "refused before sending: {e}");
+    assert_eq!(e.field_errors()[0].field, "session.authenticationLimit");
+}

@@ -148,3 +148,24 @@ fn the_connect_line_always_names_the_port() {
     assert_eq!(e.kind(), ErrorKind::Connect, "{e}");
     assert_eq!(proxy.seen()[0].target, "127.0.0.1:443");
 }
+
+#[test]
+fn a_proxy_error_page_echoing_the_proxy_credentials_leaves_them_out_of_every_message() {
+    use base64::Engine as _;
+    let s = sandbox();
+    let proxy = TunnelProxy::start(ProxyMode::RefuseEcho(407)).unwrap();
+    // The password's Base64 holds `/`, which the page writes `\/`.
+    let url = proxy.url().replace("http://", "http://proxyuser:Pa55%3Fw0rd%3E7f3e9b~@");
+    let encoded = base64::engine::general_purpose::STANDARD.encode("proxyuser:Pa55?w0rd>7f3e9b~");
+    assert!(encoded.contains('/'), "{encoded}");
+    let e =
+        client(&s).proxy(&url).max_retries(0).build().unwrap().create_session(&CreateSessionRequest::new());
+    let e = e.unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Connect, "{e}");
+    assert_eq!(proxy.seen()[0].authorization.as_deref(), Some(format!("Basic {encoded}").as_str()));
+    for text in [e.to_string(), format!("{e:?}")] {
+        for leak in ["Pa55?w0rd", "Pa55%3Fw0rd", &encoded[..20], &encoded.replace('/', "\\/")] {
+            assert!(!text.contains(leak), "{leak:?} in {text}");
+        }
+    }
+}

@@ -220,3 +220,68 @@ fn no_string_the_client_produces_holds_a_secret() {
         }
     }
 }
+
+/// A password whose Base64 credentials hold `/` and `+`: JSON escapes them (`\/`).
+const SLASH_PASSWORD: &str = "Pa55?w0rd>7f3e9b~";
+
+fn texts_of(e: &Error) -> Vec<String> {
+    vec![format!("{e}"), format!("{e:?}")]
+}
+
+#[test]
+fn an_undecodable_2xx_answer_never_quotes_a_secret_it_holds() {
+    let s = Sandbox::start(Config {
+        merchants: vec![("TESTMERCHANT".into(), PASSWORD.into())],
+        ..Config::default()
+    })
+    .unwrap();
+    let client = builder(&s, PASSWORD).build().unwrap();
+    let gift = CreateTokenRequest::gift_card(GiftCardDetails::new(CARD).pin(PIN));
+    let ach = CreateTokenRequest::ach(
+        AchDetails::new("011000015", ACCOUNT).holder("A Customer").sec_code(mpgs::SecCode::Web),
+    );
+    for fault in [Fault::Trailing, Fault::CutJson] {
+        // The session's AES key: not known to the client, found by its field name.
+        s.faults().push(fault.clone(), 1);
+        let e = client.create_session(&mpgs::CreateSessionRequest::new()).unwrap_err();
+        assert!(e.kind() == ErrorKind::Decode && e.outcome_unknown(), "{fault:?}: {e}");
+        let t = e.to_string();
+        assert!(t.contains(r#"aes256Key\":\"***\""#), "{fault:?}: the key's place was quoted, masked: {t}");
+        assert!(format!("{e:?}").contains("***"), "{e:?}");
+        // Card number, security code, gift card PIN, account number, in the answer in clear.
+        for (what, request) in [("card", card()), ("gift card", gift.clone()), ("ach", ach.clone())] {
+            s.faults().push(fault.clone(), 1);
+            let e = client.create_token(&request).unwrap_err();
+            assert!(e.kind() == ErrorKind::Decode && e.outcome_unknown(), "{fault:?} {what}: {e}");
+            for t in texts_of(&e) {
+                assert!(t.contains("sourceOfFunds") && t.contains("***"), "{fault:?} {what}: quoted: {t}");
+                for secret in SECRETS {
+                    assert!(!t.contains(secret), "{fault:?} {what}: {secret:?} leaked in: {t}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn an_error_page_echoing_the_authorization_json_escaped_hides_the_credentials() {
+    use base64::Engine as _;
+    let s = Sandbox::start(Config {
+        merchants: vec![("TESTMERCHANT".into(), SLASH_PASSWORD.into())],
+        ..Config::default()
+    })
+    .unwrap();
+    let client = builder(&s, SLASH_PASSWORD).build().unwrap();
+    let encoded =
+        base64::engine::general_purpose::STANDARD.encode(format!("merchant.TESTMERCHANT:{SLASH_PASSWORD}"));
+    assert!(encoded.contains('/'), "{encoded}");
+    s.faults().push(Fault::EchoJson, 1);
+    let e = client.create_token(&card()).unwrap_err();
+    let escaped = encoded.replace('/', "\\/");
+    for t in texts_of(&e) {
+        assert!(t.contains("Basic ***"), "the echoed header was quoted, hidden: {t}");
+        for leak in [encoded.as_str(), escaped.as_str(), &encoded[..24], SLASH_PASSWORD] {
+            assert!(!t.contains(leak), "{leak:?} leaked in: {t}");
+        }
+    }
+}

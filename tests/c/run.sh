@@ -52,15 +52,16 @@ source scripts/sandbox.sh
 trap 'kill "$SANDBOX_PID" "$proxy_pid" "$refusing_pid" 2>/dev/null || true' EXIT
 
 # Runs a test with MPGS_FAULT_URL and MPGS_FAULT_CA: a second sandbox whose next answers are an
-# HTML 500, a truncated body, a closed connection, a stall and a truncated body again; then its
-# next connection drips its TLS handshake a byte at a time; then a normal answer (latency=0) and
-# a connection closed unanswered.
+# HTML 500, a truncated body, a closed connection, a stall, a truncated body again, and a 201
+# holding the request's secrets in clear that does not parse (a byte too many, then cut short);
+# then its next connection drips its TLS handshake a byte at a time; then a normal answer
+# (latency=0) and a connection closed unanswered.
 with_faults() {
   local out pid
   out=$(mktemp)
   target/release/mpgs-sandbox --listen 127.0.0.1:0 \
-    --fault html500 --fault truncate --fault close --fault stall=3000 --fault truncate --fault drip=20 \
-    --fault latency=0 --fault close >"$out" &
+    --fault html500 --fault truncate --fault close --fault stall=3000 --fault truncate \
+    --fault trailing --fault cutjson --fault drip=20 --fault latency=0 --fault close >"$out" &
   pid=$!
   for _ in $(seq 1 100); do [ "$(wc -l <"$out")" -ge 2 ] && break; sleep 0.05; done
   local rc=0

@@ -512,7 +512,25 @@ static void test_operations(mpgs_client *client, const char *label) {
     CHECK_STATUS(mpgs_client_create_session_with(client, req, &s, NULL), MPGS_STATUS_OK);
     CHECK(mpgs_session_authentication_limit(s, &limit) && limit == 4);
     mpgs_session_free(s);
+    /* A whole number written with a fraction is sent as an integer (the sandbox, like the spec,
+     * refuses `6.0`); one with a real fraction is refused before sending. */
+    CHECK_STATUS(mpgs_request_set(req, "session.authenticationLimit", "6.0", NULL), MPGS_STATUS_OK);
+    s = NULL;
+    CHECK_STATUS(mpgs_client_create_session_with(client, req, &s, NULL), MPGS_STATUS_OK);
+    CHECK(mpgs_session_authentication_limit(s, &limit) && limit == 6);
+    mpgs_session_free(s);
+    CHECK_STATUS(mpgs_request_set(req, "session.authenticationLimit", "6.5", NULL), MPGS_STATUS_OK);
+    s = NULL;
+    err = NULL;
+    CHECK_STATUS(mpgs_client_create_session_with(client, req, &s, &err), MPGS_STATUS_VALIDATION);
+    CHECK(streq(mpgs_error_field(err), "session.authenticationLimit"));
+    drop_error(err);
     mpgs_request_free(req);
+    s = NULL;
+    CHECK_STATUS(mpgs_client_create_session(client, "{\"session\": {\"authenticationLimit\": 5.0}}", &s, NULL),
+                 MPGS_STATUS_OK);
+    CHECK(mpgs_session_authentication_limit(s, &limit) && limit == 5);
+    mpgs_session_free(s);
 }
 
 static void test_gateway_error(mpgs_client *client) {
@@ -865,6 +883,22 @@ static void test_no_error_string_holds_a_secret(mpgs_client *client) {
     mpgs_token_free(t);
 }
 
+/* The fault sandbox's sixth and seventh answers are 201s that hold the request's card number and
+ * security code in clear and do not parse (a byte too many; cut short by a clean close): the
+ * quote in the error masks them. */
+static void test_undecodable_answers_quote_no_secret(void) {
+    mpgs_client *faulty = client_for(env("MPGS_FAULT_URL"), env("MPGS_PASSWORD"), env("MPGS_FAULT_CA"), 1000);
+    for (int i = 0; i < 2; i++) {
+        mpgs_token *t = NULL;
+        mpgs_error *e = NULL;
+        CHECK_STATUS(mpgs_client_create_token(faulty, SECRET_CARD_JSON, &t, &e), MPGS_STATUS_DECODE);
+        CHECK(mpgs_error_outcome_unknown(e));
+        CHECK(contains(mpgs_error_message(e), "sourceOfFunds") && contains(mpgs_error_message(e), "***"));
+        CHECK_STATUS(search_error(MPGS_STATUS_DECODE, e), MPGS_STATUS_DECODE);
+    }
+    mpgs_client_free(faulty);
+}
+
 static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -1203,6 +1237,7 @@ int main(void) {
     test_gateway_error(client);
     test_no_error_string_holds_a_secret(client);
     test_outcome_unknown_masking_and_proxies(client);
+    test_undecodable_answers_quote_no_secret();
     test_a_dripping_server_cannot_hold_a_call_past_its_timeout();
     test_a_token_is_repeated_for_a_unique_card_repository();
     test_nul_in_text_becomes_replacement_character(client);

@@ -6,6 +6,7 @@ its URL on the first line and serves until killed, for the C tests (tests/c/run.
 
 from __future__ import annotations
 
+import json
 import socket
 import sys
 import threading
@@ -13,10 +14,13 @@ from typing import List
 
 
 class ConnectProxy:
-    """A CONNECT proxy on 127.0.0.1 that tunnels to loopback targets, or refuses with 403."""
+    """A CONNECT proxy on 127.0.0.1 that tunnels to loopback targets, or refuses with 403, or
+    (`echo`) refuses with 407 and a JSON page that quotes the `Proxy-Authorization` it got, with
+    JSON's `\\/` escaping, as some proxies' error pages do."""
 
-    def __init__(self, refuse: bool = False) -> None:
+    def __init__(self, refuse: bool = False, echo: bool = False) -> None:
         self.refuse = refuse
+        self.echo = echo
         self.targets: List[str] = []
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -43,6 +47,12 @@ class ConnectProxy:
         target = head.split(b" ")[1].decode()
         self.targets.append(target)
         host, _, port = target.rpartition(":")
+        if self.echo:
+            auth = [line.split(b":", 1)[1].strip().decode() for line in head.split(b"\r\n") if line.lower().startswith(b"proxy-authorization:")]
+            page = json.dumps({"error": "proxy authentication required", "Proxy-Authorization": auth}).replace("/", "\\/").encode()
+            conn.sendall(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (len(page), page))
+            conn.close()
+            return
         if self.refuse or host not in ("127.0.0.1", "[::1]", "localhost"):
             conn.sendall(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
             conn.close()

@@ -505,3 +505,14 @@ def test_a_forked_child_and_its_parent_both_keep_working(sandbox: Any) -> None:
     assert (status, child.exitcode) == ("ok", 0), ids
     assert len(set(ids)) == 4
     assert asyncio.run(c.create_session()).http_status == 201
+
+
+@pytest.mark.asyncio
+async def test_any_mapping_is_a_body_and_a_whole_float_limit_is_sent_as_an_integer(sandbox: Any) -> None:
+    from types import MappingProxyType
+
+    async with aclient(sandbox) as c:
+        s = await c.create_session(MappingProxyType({"session": MappingProxyType({"authenticationLimit": 8.0})}))
+        assert s.authentication_limit == 8
+        t = await c.create_token(MappingProxyType(CARD_BODY))
+        assert t.card is not None and t.card.number == "512345xxxxxx0008"

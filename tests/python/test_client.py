@@ -7,7 +7,8 @@ import pickle
 import socket
 import threading
 import time
-from typing import Any, List
+from types import MappingProxyType
+from typing import Any, Iterator, List, Mapping
 
 import mpgs
 import pytest
@@ -261,3 +262,40 @@ def test_python_enums_match_the_cores_enumerations() -> None:
     assert set(core) == set(_enums._BY_NAME)
     for name, values in core.items():
         assert [m.value for m in _enums._BY_NAME[name]] == values, name
+
+
+def test_a_whole_float_authentication_limit_is_sent_as_an_integer(client: mpgs.Client) -> None:
+    # The sandbox, like the spec, refuses a number with a fractional part (`7.0`).
+    assert client.create_session({"session": {"authenticationLimit": 7.0}}).authentication_limit == 7
+    assert client.create_session(authentication_limit=6.0).authentication_limit == 6  # type: ignore[arg-type]
+    with pytest.raises(mpgs.ValidationError) as info:
+        client.create_session({"session": {"authenticationLimit": 7.5}})
+    assert info.value.errors[0].field == "session.authenticationLimit"
+
+
+class _Body(Mapping[str, Any]):
+    """A read-only mapping that is no dict."""
+
+    def __init__(self, **items: Any) -> None:
+        self._items = items
+
+    def __getitem__(self, key: str) -> Any:
+        return self._items[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def test_any_mapping_is_a_body_nested_too(client: mpgs.Client) -> None:
+    card = MappingProxyType({"number": CARD, "expiry": _Body(month="5", year="30"), "securityCode": "737"})
+    body = _Body(sourceOfFunds=MappingProxyType({"type": "CARD", "provided": _Body(card=card)}), verificationStrategy="BASIC")
+    mpgs.validate_create_token(body)
+    t = client.create_token(body)
+    assert t.card is not None and t.card.number == "512345xxxxxx0008"
+    s = client.create_session(MappingProxyType({"session": MappingProxyType({"authenticationLimit": 4})}))
+    assert s.authentication_limit == 4
+    with pytest.raises(TypeError, match="keys must be str"):
+        client.create_session(MappingProxyType({1: "x"}))  # type: ignore[dict-item]

@@ -4,6 +4,7 @@ logger at DEBUG, and every repr, str, attribute and log record is searched."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import socket
 from typing import Any, List
@@ -91,3 +92,40 @@ def test_no_string_the_package_produces_holds_a_secret(start_sandbox: Any, caplo
         for secret in SECRETS:
             assert secret not in text, (secret, text)
         assert "Basic " not in text, text
+
+
+def test_an_undecodable_2xx_answer_never_quotes_a_secret(start_sandbox: Any) -> None:
+    """A 2xx that does not parse (one byte too many, or cut short by a clean close) holds the
+    AES key, the card number, the security code, the PIN, the account number in clear: the
+    quote in the DecodeError masks every one of them, and the Authorization echoed JSON-escaped."""
+    slash_password = "Pa55?w0rd>7f3e9b~"  # its Base64 credentials hold "/", written "\/" in JSON
+    sb = start_sandbox("--merchant", f"TESTMERCHANT:{slash_password}")
+    c = mpgs.Client("TESTMERCHANT", password=slash_password, base_url=sb.url, ca_file=sb.ca, timeout=5.0)
+    gift = {"sourceOfFunds": {"type": "GIFT_CARD", "provided": {"giftCard": {"number": CARD, "pin": PIN}}}}
+    ach = {"sourceOfFunds": {"type": "ACH", "provided": {"ach": {"bankAccountNumber": ACCOUNT, "routingNumber": "011000015", "bankAccountHolder": "A Customer", "secCode": "WEB"}}}}
+    for fault in ["trailing", "cutjson"]:
+        sb.fault(fault, 1)
+        with pytest.raises(mpgs.DecodeError) as info:
+            c.create_session()
+        e = info.value
+        assert e.outcome_unknown
+        assert '\\"aes256Key\\":\\"***\\"' in str(e), str(e)
+        for body in [card(), gift, ach]:
+            sb.fault(fault, 1)
+            with pytest.raises(mpgs.DecodeError) as info:
+                c.create_token(body)
+            texts = texts_of(info.value) + [str(a) for a in info.value.args]
+            assert any("sourceOfFunds" in t for t in texts), texts
+            for text in texts:
+                for secret in SECRETS + [slash_password]:
+                    assert secret not in text, (fault, secret, text)
+    sb.fault("echojson", 1)
+    with pytest.raises(mpgs.DecodeError) as info:
+        c.create_token(card())
+    encoded = base64.b64encode(f"merchant.TESTMERCHANT:{slash_password}".encode()).decode()
+    assert "/" in encoded
+    texts = texts_of(info.value)
+    assert any("Basic ***" in t for t in texts), texts
+    for text in texts:
+        for leak in [encoded, encoded.replace("/", "\\/"), encoded[:24], slash_password]:
+            assert leak not in text, (leak, text)

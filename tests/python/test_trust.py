@@ -191,3 +191,21 @@ def test_trust_system_reads_ssl_cert_file(sandbox: Any) -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                          env={**env, "SSL_CERT_FILE": sandbox.ca})
     assert out.returncode == 0 and out.stdout.strip() == "201", out.stderr
+def test_a_proxy_page_echoing_its_credentials_leaves_them_out_of_every_message(sandbox: Any) -> None:
+    import base64
+
+    p = ConnectProxy(echo=True)
+    try:
+        password = "Pa55?w0rd>7f3e9b~"  # its Base64 holds "/", which the page writes "\\/"
+        encoded = base64.b64encode(f"proxyuser:{password}".encode()).decode()
+        assert "/" in encoded
+        url = p.url.replace("http://", "http://proxyuser:Pa55%3Fw0rd%3E7f3e9b~@")
+        c = password_client(sandbox, proxy=url, max_retries=0)
+        with pytest.raises(mpgs.TransportError) as info:
+            c.create_session()
+        e = info.value
+        for text in [str(e), repr(e)] + [str(v) for v in vars(e).values()]:
+            for leak in [password, "Pa55%3Fw0rd", encoded, encoded.replace("/", "\\/"), encoded[:20]]:
+                assert leak not in text, (leak, text)
+    finally:
+        p.close()

@@ -378,11 +378,15 @@ impl ClientBuilder {
                 let encoded =
                     Zeroizing::new(base64::engine::general_purpose::STANDARD.encode(raw.as_bytes()));
                 authorization = Some(SecretString::new(format!("Basic {}", encoded.as_str())));
-                credentials.push(SecretString::new(encoded.as_str()));
-                credentials.push(p.clone());
+                let user = format!("merchant.{}", self.merchant_id);
+                credentials.extend(crate::secret::basic_credential_forms(&user, p.expose()));
             }
             Some(Auth::Certificate { chain_pem, key_pem }) => client_cert = Some((chain_pem, key_pem)),
             None => return Err(Error::config("no credentials: set a password or a client certificate")),
+        }
+        // The proxy's credentials, that its error pages may echo.
+        if let Some(auth) = checked.proxy.as_ref().and_then(|p| p.authorization.as_ref()) {
+            credentials.extend(crate::secret::basic_header_forms(auth.expose()));
         }
         let tls = if checked.target.https {
             Some(tls_config(self.trust, &self.extra_ca_pem, client_cert)?)

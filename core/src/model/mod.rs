@@ -75,10 +75,17 @@ impl std::fmt::Debug for Raw {
     }
 }
 
+impl Raw {
+    /// Overwrites every string of both forms of the answer in place.
+    fn wipe(&mut self) {
+        crate::secret::wipe_strings(&mut self.masked);
+        crate::secret::wipe_strings(&mut self.verbatim);
+    }
+}
+
 impl Drop for Raw {
     fn drop(&mut self) {
-        crate::secret::zeroize_json(&mut self.masked);
-        crate::secret::zeroize_json(&mut self.verbatim);
+        self.wipe();
     }
 }
 
@@ -95,5 +102,29 @@ pub(crate) fn unsigned(v: &Value, path: &str) -> Option<u32> {
         Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
         Value::String(s) => s.parse().ok(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_wipes_the_answer_it_holds_in_both_forms() {
+        let mut raw = Raw::new(
+            serde_json::json!({"session": {"aes256Key": "q1Zx/9+AbCdEfGhIjKlMnOpQrStUvWxYz0123456789="}}),
+        );
+        let buffer = |v: &Value| match lookup(v, "session.aes256Key") {
+            Some(Value::String(s)) => (s.as_ptr(), s.capacity()),
+            _ => panic!("no key"),
+        };
+        let (verbatim, masked) = (buffer(raw.verbatim()), buffer(&raw.masked));
+        assert_eq!(raw.get_path("session.aes256Key"), Some(&Value::from("***")));
+        raw.wipe();
+        for (ptr, cap) in [verbatim, masked] {
+            // SAFETY: `raw` still owns both buffers (`cap` bytes each, written by the wipe).
+            let bytes = unsafe { std::slice::from_raw_parts(ptr, cap) };
+            assert!(bytes.iter().all(|b| *b == 0), "{bytes:?}");
+        }
     }
 }

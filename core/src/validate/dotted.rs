@@ -27,6 +27,7 @@ pub fn expand_dotted(body: Value) -> Result<Value> {
     if errors.is_empty() {
         Ok(Value::Object(out))
     } else {
+        crate::secret::zeroize_json(&mut Value::Object(out));
         Err(Error::Validation(errors))
     }
 }
@@ -43,6 +44,7 @@ fn expand_map(map: Map<String, Value>, prefix: &str, errors: &mut Vec<FieldError
         let parts: Vec<&str> = key.split('.').collect();
         if parts.iter().any(|p| p.is_empty()) {
             errors.push(FieldError::new(full, Unsupported, "is not a field name (empty segment)"));
+            crate::secret::zeroize_json(&mut { value });
             continue;
         }
         let value = match value {
@@ -56,8 +58,9 @@ fn expand_map(map: Map<String, Value>, prefix: &str, errors: &mut Vec<FieldError
     out
 }
 
-fn insert_path(map: &mut Map<String, Value>, parts: &[&str], value: Value) -> Result<(), &'static str> {
+fn insert_path(map: &mut Map<String, Value>, parts: &[&str], mut value: Value) -> Result<(), &'static str> {
     let Some((last, parents)) = parts.split_last() else {
+        crate::secret::zeroize_json(&mut value);
         return Err("is not a field name");
     };
     let mut cur = map;
@@ -65,7 +68,10 @@ fn insert_path(map: &mut Map<String, Value>, parts: &[&str], value: Value) -> Re
         let entry = cur.entry(p.to_string()).or_insert_with(|| Value::Object(Map::new()));
         cur = match entry {
             Value::Object(m) => m,
-            _ => return Err("is given both as a value and as a group of fields"),
+            _ => {
+                crate::secret::zeroize_json(&mut value);
+                return Err("is given both as a value and as a group of fields");
+            }
         };
     }
     match cur.get_mut(*last) {
@@ -79,24 +85,34 @@ fn insert_path(map: &mut Map<String, Value>, parts: &[&str], value: Value) -> Re
 
 /// Merges a group given in two places (`{"sourceOfFunds": {…}, "sourceOfFunds.provided": {…}}`);
 /// a value given in both is an error.
-fn merge_group(existing: &mut Value, more: Value) -> Result<(), &'static str> {
-    match (existing, more) {
-        (Value::Object(existing), Value::Object(more)) => {
-            for (k, v) in more {
-                match existing.get_mut(&k) {
-                    Some(x) => merge_group(x, v)?,
-                    None => {
-                        existing.insert(k, v);
-                    }
-                }
-            }
-            Ok(())
-        }
-        (Value::Object(_), _) | (_, Value::Object(_)) => {
-            Err("is given both as a value and as a group of fields")
-        }
-        _ => Err("is given twice"),
+fn merge_group(existing: &mut Value, mut more: Value) -> Result<(), &'static str> {
+    if !(existing.is_object() && more.is_object()) {
+        // The value given twice is dropped here: wiped first.
+        let why = if existing.is_object() || more.is_object() {
+            "is given both as a value and as a group of fields"
+        } else {
+            "is given twice"
+        };
+        crate::secret::zeroize_json(&mut more);
+        return Err(why);
     }
+    let (Value::Object(existing), Value::Object(more)) = (existing, more) else {
+        return Err("is given twice");
+    };
+    // Every value is merged or wiped, the first problem reported.
+    let mut first = Ok(());
+    for (k, v) in more {
+        match existing.get_mut(&k) {
+            Some(x) => {
+                let r = merge_group(x, v);
+                first = first.and(r);
+            }
+            None => {
+                existing.insert(k, v);
+            }
+        }
+    }
+    first
 }
 
 /// Drops `null` values and groups left empty.

@@ -12,6 +12,7 @@ use crate::model::enums::ValidationType;
 use crate::number::BadNumber;
 use crate::operation::Operation;
 use crate::rules::{self, FieldRule, Kind};
+use crate::secret::zeroize_json;
 
 use cross::{check_compulsory, check_token_cross_fields};
 pub use dotted::expand_dotted;
@@ -96,7 +97,7 @@ pub fn validate(op: Operation, body: &Value) -> Result<()> {
 /// Checks a request body for `op` as a client at API `version` with `level` would.
 pub fn validate_at(op: Operation, version: u32, level: ValidationLevel, body: &Value) -> Result<()> {
     if needs_rewrite(body, true) {
-        return prepare_at(op, version, level, body.clone()).map(|_| ());
+        return prepare_at(op, version, level, body.clone()).map(|mut copy| zeroize_json(&mut copy));
     }
     let errors = check(op, version, level, body);
     match errors.is_empty() {
@@ -130,9 +131,27 @@ pub fn prepare_at(op: Operation, version: u32, level: ValidationLevel, body: Val
     prune(&mut body);
     let errors = check(op, version, level, &body);
     if errors.is_empty() {
+        whole_numbers_as_integers(op, &mut body);
         Ok(body)
     } else {
+        // A refused body is wiped here: the caller gave it away.
+        zeroize_json(&mut body);
         Err(Error::Validation(errors))
+    }
+}
+
+/// Writes every integer field given as a float with no fractional part (`5.0`, which the checks
+/// accept as 5) as the integer (`5`): the spec's integers have no fractional part, on the wire
+/// too. Any other number is left as it is (the checks refuse it, unless the level lets it pass).
+fn whole_numbers_as_integers(op: Operation, body: &mut Value) {
+    for rule in op.rules().iter().filter(|r| matches!(r.kind, Kind::Integer { .. })) {
+        let pointer = format!("/{}", rule.path.replace('.', "/"));
+        if let Some(v) = body.pointer_mut(&pointer) {
+            let whole = v.as_f64().filter(|f| v.as_i64().is_none() && f.fract() == 0.0 && f.abs() < 9e15);
+            if let Some(f) = whole {
+                *v = Value::from(f as i64);
+            }
+        }
     }
 }
 
@@ -174,8 +193,13 @@ pub fn value_from_text(op: Operation, path: &str, text: &str) -> Value {
                 Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
                     BadNumber::Beyond64Bits.into_value()
                 }
+                // A number with a fraction or an exponent (`5.0`, `5e0`) is a JSON number: the
+                // checks judge it (a whole one is sent as an integer, any other is refused).
                 Err(_) => match t.parse::<f64>() {
                     Ok(f) if !f.is_finite() => BadNumber::json_of_f64(f),
+                    Ok(f) if t.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) => {
+                        BadNumber::json_of_f64(f)
+                    }
                     _ => Value::String(text.to_owned()),
                 },
             }
@@ -209,7 +233,11 @@ pub fn check_fields_at(op: Operation, version: u32, level: ValidationLevel, body
     match body {
         // Dotted keys are expanded first, exactly as for a whole request.
         Value::Object(map) if has_dotted_key(map) => match expand_dotted(body.clone()) {
-            Ok(expanded) => return check_fields_at(op, version, level, &expanded),
+            Ok(mut expanded) => {
+                let errors = check_fields_at(op, version, level, &expanded);
+                zeroize_json(&mut expanded);
+                return errors;
+            }
             Err(e) => errors.extend_from_slice(e.field_errors()),
         },
         Value::Object(_) if resolved == ValidationLevel::Off => {}

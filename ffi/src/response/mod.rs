@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 
 use mpgs_core::{Raw, ResponseMeta};
 use serde_json::Value;
+use zeroize::Zeroizing;
 
 use crate::boundary::Failure;
 use crate::boundary::{arg_out, arg_str};
@@ -34,13 +35,17 @@ impl Common {
 
     /// The whole answer as JSON text with its secrets masked, made on first use.
     fn json(&self, raw: &Raw) -> *const c_char {
-        self.json.get_or_init(|| CText::new(&serde_json::to_string(&**raw).unwrap_or_default())).as_ptr()
+        self.json
+            .get_or_init(|| CText::new(&Zeroizing::new(serde_json::to_string(&**raw).unwrap_or_default())))
+            .as_ptr()
     }
 
     /// The whole answer exactly as the gateway sent it, made on first use.
     fn verbatim(&self, raw: &Raw) -> *const c_char {
         self.verbatim
-            .get_or_init(|| CText::new(&serde_json::to_string(raw.verbatim()).unwrap_or_default()))
+            .get_or_init(|| {
+                CText::new(&Zeroizing::new(serde_json::to_string(raw.verbatim()).unwrap_or_default()))
+            })
             .as_ptr()
     }
 }
@@ -56,7 +61,7 @@ fn get(raw: &Raw, name: *const c_char, value_out: *mut *mut c_char) -> Result<()
         .ok_or_else(|| Failure::NotFound(format!("`{name}` is not in the answer")))?;
     let text = match value {
         Value::String(s) => owned(s),
-        other => owned(&serde_json::to_string(other).unwrap_or_default()),
+        other => owned(&Zeroizing::new(serde_json::to_string(other).unwrap_or_default())),
     };
     if text.is_null() {
         return Err(Failure::argument(format!("`{name}` cannot be copied")));

@@ -249,6 +249,15 @@ impl Gateway {
     }
 
     fn create_session(&self, merchant: &str, version: u32, body: Value) -> Response {
+        // The spec's integers have no fractional part: `5.0` as the gateway reads it is refused
+        // (the client sends a whole float as an integer).
+        if lookup(&body, "session.authenticationLimit").is_some_and(|v| v.is_f64()) {
+            return field_error(
+                "session.authenticationLimit",
+                ValidationType::Invalid,
+                "Value is invalid: a whole number with no fractional part is expected (session.authenticationLimit)",
+            );
+        }
         let body = match validate::prepare_at(Operation::CreateSession, version, ValidationLevel::Auto, body)
         {
             Ok(b) => b,

@@ -8,6 +8,13 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 use zeroize::{Zeroize, Zeroizing};
 
+mod text;
+
+pub(crate) use text::map_digit_runs;
+pub use text::{
+    basic_credential_forms, basic_header_forms, luhn_valid, mask_digit_runs, mask_json_text, redact_text,
+};
+
 /// A secret string: API password, security code, PIN, account number, AES key.
 ///
 /// `Debug` prints `***`; there is no `Display`. The bytes are overwritten when it is dropped.
@@ -119,74 +126,6 @@ pub fn mask_pan(pan: &str) -> String {
     chars.iter().enumerate().map(|(i, c)| if i < 6 || i >= n - 4 { *c } else { 'x' }).collect()
 }
 
-/// Rewrites every run of digits in `text` with `f(run, before, after)`: a run is the longest
-/// stretch of digits, joined by single `joiners` between digits, and `before`/`after` are the
-/// characters around it. Everything else is copied as it is. One scanner for every digit mask.
-pub(crate) fn map_digit_runs(
-    text: &str,
-    joiners: &[char],
-    mut f: impl FnMut(&[char], Option<char>, Option<char>) -> String,
-) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        let (mut end, mut j) = (i, i);
-        while j < chars.len() {
-            if chars[j].is_ascii_digit() {
-                j += 1;
-                end = j;
-            } else if joiners.contains(&chars[j]) && chars.get(j + 1).is_some_and(char::is_ascii_digit) {
-                j += 1;
-            } else {
-                break;
-            }
-        }
-        let before = i.checked_sub(1).map(|k| chars[k]);
-        out.push_str(&f(&chars[i..end], before, chars.get(end).copied()));
-        i = end;
-    }
-    out
-}
-
-/// Replaces every card-number-like run in `text` by its 6.4 mask: 12 or more digits, counted
-/// across single spaces or dashes between them (`5123 4500 0000 0008`, `5123-4500-0000-0008`),
-/// for text that may quote a card number (an error page, a gateway explanation).
-pub fn mask_digit_runs(text: &str) -> String {
-    map_digit_runs(text, &[' ', '-'], |run, _, _| {
-        let mut only: String = run.iter().filter(|c| c.is_ascii_digit()).collect();
-        if only.len() < 12 {
-            only.zeroize();
-            return run.iter().collect();
-        }
-        let pan = mask_pan(&only);
-        only.zeroize();
-        let mut masked = pan.chars();
-        run.iter().map(|c| if c.is_ascii_digit() { masked.next().unwrap_or('x') } else { *c }).collect()
-    })
-}
-
-/// Hides secrets in text the client did not write (a gateway explanation, an error page): every
-/// value in `known` (the secrets of the request that was sent) wherever it appears, then
-/// card-number-like digit runs ([`mask_digit_runs`]).
-pub fn redact_text(text: &str, known: &[&str]) -> String {
-    let mut s = text.to_owned();
-    // Longest first, so that a value inside another is not replaced half-way.
-    let mut known: Vec<&str> = known.to_vec();
-    known.sort_by_key(|k| std::cmp::Reverse(k.len()));
-    for k in known.iter().filter(|k| k.chars().count() >= 3) {
-        if s.contains(*k) {
-            s = s.replace(*k, HIDDEN);
-        }
-    }
-    mask_digit_runs(&s)
-}
-
 /// The answer fields that hold secrets, by key: hidden wherever they appear in an answer.
 const HIDDEN_KEYS: &[&str] =
     &["securityCode", "pin", "bankAccountNumber", "accountIdentifier", "aes256Key", "password"];
@@ -228,22 +167,26 @@ fn mask_answer_under(value: &mut serde_json::Value, parent: &str) {
     }
 }
 
-/// Overwrites every string held in a JSON value (keys and values), then empties it.
+/// Overwrites every string value held in a JSON value (its whole buffer, spare capacity
+/// included), then empties it. Keys (field names) are not secret and are not wiped; numbers
+/// are not wiped either (no secret field is a number).
 ///
 /// Request bodies pass through `serde_json::Value`; this wipes them once sent.
 pub fn zeroize_json(value: &mut serde_json::Value) {
+    wipe_strings(value);
+    *value = serde_json::Value::Null;
+}
+
+/// Overwrites the buffer of every string value in `value` in place, leaving them empty (what
+/// [`zeroize_json`] does before it empties the value).
+pub(crate) fn wipe_strings(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
         Value::String(s) => s.zeroize(),
-        Value::Array(items) => items.iter_mut().for_each(zeroize_json),
-        Value::Object(map) => {
-            for (_, v) in map.iter_mut() {
-                zeroize_json(v);
-            }
-        }
+        Value::Array(items) => items.iter_mut().for_each(wipe_strings),
+        Value::Object(map) => map.iter_mut().for_each(|(_, v)| wipe_strings(v)),
         _ => {}
     }
-    *value = Value::Null;
 }
 
 #[cfg(test)]
@@ -267,20 +210,6 @@ mod tests {
         let s = SecretString::new("hunter2-password");
         assert_eq!(format!("{s:?}"), "***");
         assert_eq!(format!("{:?}", Some(&s)), "Some(***)");
-    }
-
-    #[test]
-    fn card_numbers_with_spaces_or_dashes_are_masked() {
-        assert_eq!(mask_digit_runs("pan 5123 4500 0000 0008 bad"), "pan 5123 45xx xxxx 0008 bad");
-        assert_eq!(mask_digit_runs("5123-4500-0000-0008"), "5123-45xx-xxxx-0008");
-        assert_eq!(mask_digit_runs("on 2026-11-21 at 10 00"), "on 2026-11-21 at 10 00");
-    }
-
-    #[test]
-    fn known_secret_values_are_hidden_wherever_they_appear() {
-        let s = redact_text("Value '123' for securityCode, account 12345678 rejected", &["123", "12345678"]);
-        assert_eq!(s, "Value '***' for securityCode, account *** rejected");
-        assert_eq!(redact_text("code 12", &["12"]), "code 12", "values under 3 characters are left");
     }
 
     #[test]
@@ -311,17 +240,32 @@ mod tests {
     }
 
     #[test]
-    fn digit_runs_in_free_text_are_masked() {
-        assert_eq!(
-            mask_digit_runs("card 5123450000000008 declined, code 12345"),
-            "card 512345xxxxxx0008 declined, code 12345"
-        );
-    }
-
-    #[test]
     fn zeroize_json_empties_the_value() {
         let mut v = serde_json::json!({"a": {"b": "5123450000000008"}, "c": [1, "x"]});
         zeroize_json(&mut v);
         assert!(v.is_null());
+    }
+
+    /// The heap buffer behind a string value, read back after it was wiped (the string still
+    /// owns it: length 0, capacity kept).
+    fn buffer_of(v: &serde_json::Value) -> (*const u8, usize) {
+        let serde_json::Value::String(s) = v else { panic!("not a string") };
+        (s.as_ptr(), s.capacity())
+    }
+
+    #[test]
+    fn wiping_a_json_value_overwrites_every_string_buffer_in_place() {
+        let mut v = serde_json::json!({"session": {"aes256Key": "q1Zx/9+AbCdEfGhIjKlMnOpQrStUvWxYz0123456789="},
+            "list": ["5123450000000008"]});
+        let key = buffer_of(&v["session"]["aes256Key"]);
+        let pan = buffer_of(&v["list"][0]);
+        wipe_strings(&mut v);
+        for (ptr, cap) in [key, pan] {
+            assert!(cap >= 16);
+            // SAFETY: the strings still own their buffers (`cap` bytes, written by the wipe).
+            let bytes = unsafe { std::slice::from_raw_parts(ptr, cap) };
+            assert!(bytes.iter().all(|b| *b == 0), "{bytes:?}");
+        }
+        assert_eq!(v["session"]["aes256Key"], "");
     }
 }
