@@ -36,13 +36,16 @@ pub enum Fault {
     Redirect,
     /// Read the request and say nothing for this long, then close.
     Stall(Duration),
+    /// Check Gateway answers `status` `SHUTDOWN` ("The service is currently not accepting
+    /// requests"); any other route answers as usual.
+    Shutdown,
 }
 
 impl FromStr for Fault {
     type Err = String;
 
     /// `latency=MS`, `busy[=RETRY_AFTER_S]`, `close`, `truncate`, `html500`, `html503`,
-    /// `empty503`, `echo`, `garbage`, `huge`, `redirect`, `stall[=MS]`.
+    /// `empty503`, `echo`, `garbage`, `huge`, `redirect`, `stall[=MS]`, `shutdown`.
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, arg) = match s.split_once('=') {
             Some((n, a)) => (n, Some(a)),
@@ -64,6 +67,7 @@ impl FromStr for Fault {
             "huge" => Fault::Huge,
             "redirect" => Fault::Redirect,
             "stall" => Fault::Stall(Duration::from_millis(num(30_000)?)),
+            "shutdown" => Fault::Shutdown,
             _ => return Err(format!("unknown fault {name:?}")),
         })
     }
