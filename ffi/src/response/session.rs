@@ -14,7 +14,7 @@ use crate::text::{opt, ptr, CText};
 /// A created session. Release it with `mpgs_session_free`. Belongs to one thread at a time;
 /// the strings its accessors return are borrowed from it.
 pub struct mpgs_session {
-    inner: Session,
+    pub(super) inner: Session,
     common: Common,
     id: Option<CText>,
     aes256_key: Option<CText>,
