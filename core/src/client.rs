@@ -252,6 +252,7 @@ impl Client {
     fn execute(&self, op: Operation, id: Option<&str>, body: Value) -> Result<Answer> {
         let version = self.api_version(op);
         let path = self.request_path(op, id)?;
+        let shown = shown_path(op, &path);
         let Prepared { request, secrets } = self.prepare(op, version, &path, body)?;
         let start = Instant::now();
         let deadline = start + self.inner.timeout;
@@ -260,7 +261,7 @@ impl Client {
             attempt += 1;
             let reading = self.attempt(&request, deadline, &secrets);
             let elapsed = start.elapsed();
-            log_attempt(op.method(), &path, &reading, elapsed, attempt);
+            log_attempt(op.method(), &shown, &reading, elapsed, attempt);
             let (retryable, retry_after) = match &reading {
                 Reading::Answered { .. } => (false, None),
                 Reading::Busy { retry_after, .. } => (true, *retry_after),
@@ -269,12 +270,7 @@ impl Client {
             if retryable && attempt <= self.inner.max_retries {
                 let wait = backoff(attempt).max(retry_after.unwrap_or_default());
                 if Instant::now() + wait < deadline {
-                    log::warn!(
-                        "{} {}: retrying in {} ms",
-                        op.method(),
-                        mask_digit_runs(&path),
-                        wait.as_millis()
-                    );
+                    log::warn!("{} {shown}: retrying in {} ms", op.method(), wait.as_millis());
                     std::thread::sleep(wait);
                     continue;
                 }
@@ -328,11 +324,18 @@ impl Client {
     }
 }
 
-/// Method, path, outcome, time and attempt: never a body, never a header. Digit runs that could
-/// be card numbers (a token kept 6.4) are masked in the path.
+/// The path as logs show it: a token id in it masked like a card number (a token may keep a
+/// card's first 6 and last 4 digits); a session id as it is.
+fn shown_path(op: Operation, path: &str) -> String {
+    match op.url_parameter() {
+        Some(_) if op.is_token_operation() => mask_digit_runs(path),
+        _ => path.to_owned(),
+    }
+}
+
+/// Method, path, outcome, time and attempt: never a body, never a header.
 fn log_attempt(method: &str, path: &str, reading: &Reading, elapsed: Duration, attempt: u32) {
     let ms = elapsed.as_millis();
-    let path = mask_digit_runs(path);
     match reading {
         Reading::Answered { status, .. } => {
             log::debug!("{method} {path} -> {status} in {ms} ms (attempt {attempt})")
