@@ -334,13 +334,13 @@ typedef struct mpgs_gateway_info mpgs_gateway_info;
 typedef struct mpgs_request mpgs_request;
 
 /**
- * A created session. Release it with `mpgs_session_free`. Belongs to one thread at a time;
+ * A session (Create, Update or Retrieve Session). Release it with `mpgs_session_free`. Belongs to one thread at a time;
  * the strings its accessors return are borrowed from it.
  */
 typedef struct mpgs_session mpgs_session;
 
 /**
- * A created or updated token. Release it with `mpgs_token_free`. Belongs to one thread at a time;
+ * A token (Create or Update Token, Retrieve Token). Release it with `mpgs_token_free`. Belongs to one thread at a time;
  * the strings its accessors return are borrowed from it.
  */
 typedef struct mpgs_token mpgs_token;

@@ -213,7 +213,7 @@ private:
     detail::Handle<mpgs_request, mpgs_request_free> handle_;
 };
 
-/** A created session. Accessors of a moved-from Session return nullopt or 0; json() and get()
+/** A session (Create, Update or Retrieve Session). Accessors of a moved-from Session return nullopt or 0; json() and get()
  * throw mpgs::Error (MPGS_STATUS_INVALID_ARGUMENT). */
 class Session {
 public:
@@ -257,7 +257,7 @@ private:
     detail::Handle<mpgs_session, mpgs_session_free> handle_;
 };
 
-/** A created or updated token. Accessors of a moved-from Token return nullopt or 0; json() and
+/** A token (Create or Update Token, Retrieve Token). Accessors of a moved-from Token return nullopt or 0; json() and
  * get() throw mpgs::Error (MPGS_STATUS_INVALID_ARGUMENT). */
 class Token {
 public:
