@@ -192,7 +192,47 @@ typedef uint32_t mpgs_stage;
 #endif // __cplusplus
 
 /**
- * The two gateway operations.
+ * Whether a session can be tokenized (`mpgs_session_ready_for_token`). The numbers are stable:
+ * never renumbered, new ones only appended.
+ */
+enum mpgs_readiness
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * `session.updateStatus` is `SUCCESS`, the session holds card details, and its version is
+   * the one expected (when one was given).
+   */
+  MPGS_READINESS_READY = 0,
+  /**
+   * `session.updateStatus` is not `SUCCESS` (or absent): no details were put into the session.
+   */
+  MPGS_READINESS_NOT_UPDATED = 1,
+  /**
+   * The session holds no card details (`sourceOfFunds.provided.card.number`).
+   */
+  MPGS_READINESS_NO_CARD_DETAILS = 2,
+  /**
+   * `session.version` is not the version expected.
+   */
+  MPGS_READINESS_VERSION_DIFFERS = 3,
+  /**
+   * `session` is NULL, or `expected_version` is not UTF-8.
+   */
+  MPGS_READINESS_INVALID_ARGUMENT = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mpgs_readiness mpgs_readiness;
+#else
+typedef uint32_t mpgs_readiness;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The operations with a request body, for `mpgs_request_new` and `mpgs_validate`. The numbers
+ * are stable: never renumbered, new ones only appended.
  */
 enum mpgs_operation
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -207,6 +247,11 @@ enum mpgs_operation
    * Create or Update Token (API version 38 by default).
    */
   MPGS_OPERATION_CREATE_TOKEN = 2,
+  /**
+   * Update Session (API version 58 by default): the fields the library knows are checked,
+   * any other field a session may hold passes.
+   */
+  MPGS_OPERATION_UPDATE_SESSION = 3,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -301,9 +346,21 @@ typedef struct mpgs_client mpgs_client;
 typedef struct mpgs_config mpgs_config;
 
 /**
+ * What Delete Token answered. Release it with `mpgs_delete_result_free`. Belongs to one thread
+ * at a time; the strings its accessors return are borrowed from it.
+ */
+typedef struct mpgs_delete_result mpgs_delete_result;
+
+/**
  * An error from a failed call. Owned by the caller; release it with `mpgs_error_free`.
  */
 typedef struct mpgs_error mpgs_error;
+
+/**
+ * What Check Gateway answered. Release it with `mpgs_gateway_info_free`. Belongs to one thread
+ * at a time; the strings its accessors return are borrowed from it.
+ */
+typedef struct mpgs_gateway_info mpgs_gateway_info;
 
 /**
  * A request for one operation, filled in with `mpgs_request_set`. Belongs to one thread at a
@@ -312,13 +369,13 @@ typedef struct mpgs_error mpgs_error;
 typedef struct mpgs_request mpgs_request;
 
 /**
- * A created session. Release it with `mpgs_session_free`. Belongs to one thread at a time;
+ * A session (Create, Update or Retrieve Session). Release it with `mpgs_session_free`. Belongs to one thread at a time;
  * the strings its accessors return are borrowed from it.
  */
 typedef struct mpgs_session mpgs_session;
 
 /**
- * A created or updated token. Release it with `mpgs_token_free`. Belongs to one thread at a time;
+ * A token (Create or Update Token, Retrieve Token). Release it with `mpgs_token_free`. Belongs to one thread at a time;
  * the strings its accessors return are borrowed from it.
  */
 typedef struct mpgs_token mpgs_token;
@@ -575,6 +632,71 @@ mpgs_status mpgs_client_create_token_with(const struct mpgs_client *client,
                                           struct mpgs_error **err);
 
 /**
+ * Retrieve Session: everything stored in session `session_id`, card details masked by the
+ * gateway, at the session API version. `session_id` is checked before anything is sent (ASCII,
+ * 31-35 characters; `/`, `..`, `%`, `?`, `#`, spaces and control characters refused, never
+ * encoded): `MPGS_STATUS_VALIDATION` naming `sessionId`. Writes `*session_out` on success;
+ * release it with `mpgs_session_free`. Check it with `mpgs_session_ready_for_token`.
+ */
+mpgs_status mpgs_client_retrieve_session(const struct mpgs_client *client,
+                                         const char *session_id,
+                                         struct mpgs_session **session_out,
+                                         struct mpgs_error **err);
+
+/**
+ * Update Session: stores the fields of `json` (nested objects or dotted names; NULL means an
+ * empty body) in session `session_id` (checked as for `mpgs_client_retrieve_session`). The
+ * fields whose rules the library knows (`sourceOfFunds.*` as in Create or Update Token,
+ * `session.*`, `correlationId`) are checked as the validation level says; any other field a
+ * session may hold (`order.*`, `customer.*`…) passes unchecked. Writes `*session_out` on success.
+ */
+mpgs_status mpgs_client_update_session(const struct mpgs_client *client,
+                                       const char *session_id,
+                                       const char *json,
+                                       struct mpgs_session **session_out,
+                                       struct mpgs_error **err);
+
+/**
+ * Update Session from a request handle made with
+ * `mpgs_request_new(MPGS_OPERATION_UPDATE_SESSION)`.
+ */
+mpgs_status mpgs_client_update_session_with(const struct mpgs_client *client,
+                                            const char *session_id,
+                                            const struct mpgs_request *request,
+                                            struct mpgs_session **session_out,
+                                            struct mpgs_error **err);
+
+/**
+ * Retrieve Token: the details stored against `token` (1-40 of `0-9 a-z A-Z`, checked before
+ * anything is sent: `MPGS_STATUS_VALIDATION` naming `tokenid`), at the token API version, card
+ * number masked. Writes `*token_out` on success; release it with `mpgs_token_free`.
+ */
+mpgs_status mpgs_client_retrieve_token(const struct mpgs_client *client,
+                                       const char *token,
+                                       struct mpgs_token **token_out,
+                                       struct mpgs_error **err);
+
+/**
+ * Delete Token: removes `token` (checked as for `mpgs_client_retrieve_token`). The token is then
+ * unknown to the gateway. Writes `*result_out` on success; release it with
+ * `mpgs_delete_result_free`.
+ */
+mpgs_status mpgs_client_delete_token(const struct mpgs_client *client,
+                                     const char *token,
+                                     struct mpgs_delete_result **result_out,
+                                     struct mpgs_error **err);
+
+/**
+ * Check Gateway: whether the gateway is reachable and takes requests (`OPERATING` or
+ * `SHUTDOWN`), at the session API version. It needs no authentication and sends none (no
+ * `Authorization` header), so it proves nothing about the credentials. Writes `*info_out` on
+ * success; release it with `mpgs_gateway_info_free`.
+ */
+mpgs_status mpgs_client_check_gateway(const struct mpgs_client *client,
+                                      struct mpgs_gateway_info **info_out,
+                                      struct mpgs_error **err);
+
+/**
  * The status the failed call returned (never `MPGS_STATUS_OK`); `MPGS_STATUS_INVALID_ARGUMENT`
  * for NULL.
  */
@@ -714,7 +836,7 @@ void mpgs_request_free(struct mpgs_request *request);
 /**
  * Checks a request body given as JSON text for `operation` (an `mpgs_operation` value) without
  * sending it: `MPGS_STATUS_VALIDATION` with every problem in the error's field list. For Create
- * Session, NULL means an empty body.
+ * Session and Update Session, NULL means an empty body.
  */
 mpgs_status mpgs_validate(uint32_t operation,
                           const char *json,
@@ -732,6 +854,99 @@ mpgs_status mpgs_validate_at(uint32_t operation,
                              uint32_t level,
                              const char *json,
                              struct mpgs_error **err);
+
+/**
+ * `result` (`SUCCESS`). Borrowed from `deleted`; NULL when absent or when `deleted` is NULL.
+ */
+const char *mpgs_delete_result_result(const struct mpgs_delete_result *deleted);
+
+/**
+ * `correlationId`, as sent. Borrowed from `deleted`; NULL when absent or when `deleted` is NULL.
+ */
+const char *mpgs_delete_result_correlation_id(const struct mpgs_delete_result *deleted);
+
+/**
+ * The HTTP status of the answer. 0 for NULL.
+ */
+uint16_t mpgs_delete_result_http_status(const struct mpgs_delete_result *deleted);
+
+/**
+ * The API version in the request's path (the token version). 0 for NULL.
+ */
+uint32_t mpgs_delete_result_api_version(const struct mpgs_delete_result *deleted);
+
+/**
+ * How many times the request was sent (1 without retries). 0 for NULL.
+ */
+uint32_t mpgs_delete_result_attempts(const struct mpgs_delete_result *deleted);
+
+/**
+ * The whole answer as JSON text, secrets masked. Borrowed from `deleted`. NULL only for NULL.
+ */
+const char *mpgs_delete_result_json(const struct mpgs_delete_result *deleted);
+
+/**
+ * Releases the result. NULL is a no-op.
+ */
+void mpgs_delete_result_free(struct mpgs_delete_result *deleted);
+
+/**
+ * `gatewayVersion`: the gateway platform's version (`22.8.0.2-1R`). Borrowed from `info`; NULL
+ * when absent or when `info` is NULL.
+ */
+const char *mpgs_gateway_info_gateway_version(const struct mpgs_gateway_info *info);
+
+/**
+ * `status`: `OPERATING` or `SHUTDOWN`. Borrowed from `info`; NULL when absent or when `info` is
+ * NULL.
+ */
+const char *mpgs_gateway_info_status(const struct mpgs_gateway_info *info);
+
+/**
+ * True when `status` is `OPERATING`; false otherwise and for NULL.
+ */
+bool mpgs_gateway_info_is_operating(const struct mpgs_gateway_info *info);
+
+/**
+ * The HTTP status of the answer. 0 for NULL.
+ */
+uint16_t mpgs_gateway_info_http_status(const struct mpgs_gateway_info *info);
+
+/**
+ * The API version in the request's path (the session version). 0 for NULL.
+ */
+uint32_t mpgs_gateway_info_api_version(const struct mpgs_gateway_info *info);
+
+/**
+ * How many times the request was sent (1 without retries). 0 for NULL.
+ */
+uint32_t mpgs_gateway_info_attempts(const struct mpgs_gateway_info *info);
+
+/**
+ * The whole answer as JSON text. Borrowed from `info`. NULL only for NULL.
+ */
+const char *mpgs_gateway_info_json(const struct mpgs_gateway_info *info);
+
+/**
+ * Releases the result. NULL is a no-op.
+ */
+void mpgs_gateway_info_free(struct mpgs_gateway_info *info);
+
+/**
+ * Whether a retrieved session can be tokenized (Create or Update Token with `session.id`), the
+ * check every Hosted Session integration makes: `session.updateStatus` is `SUCCESS`, card
+ * details are present, and, when `expected_version` is not NULL (the version the payment page
+ * reported), `session.version` equals it. Returns the first condition that fails, or
+ * `MPGS_READINESS_READY`. The rule is the core's (`Session::ready_for_token`).
+ */
+mpgs_readiness mpgs_session_ready_for_token(const struct mpgs_session *session,
+                                            const char *expected_version);
+
+/**
+ * The name of a readiness value (`"MPGS_READINESS_NO_CARD_DETAILS"`), for logs;
+ * `"MPGS_READINESS_UNKNOWN"` for a number this version does not define. Static: never free it.
+ */
+const char *mpgs_readiness_name(uint32_t readiness);
 
 /**
  * `session.id`: the session identifier.

@@ -213,7 +213,7 @@ private:
     detail::Handle<mpgs_request, mpgs_request_free> handle_;
 };
 
-/** A created session. Accessors of a moved-from Session return nullopt or 0; json() and get()
+/** A session (Create, Update or Retrieve Session). Accessors of a moved-from Session return nullopt or 0; json() and get()
  * throw mpgs::Error (MPGS_STATUS_INVALID_ARGUMENT). */
 class Session {
 public:
@@ -229,6 +229,13 @@ public:
         return mpgs_session_authentication_limit(capi(), &v) ? std::optional<std::uint32_t>(v) : std::nullopt;
     }
     std::uint16_t http_status() const { return mpgs_session_http_status(capi()); }
+    std::uint32_t api_version() const { return mpgs_session_api_version(capi()); }
+    /** Whether the session can be tokenized: MPGS_READINESS_READY, or the first condition that
+     * fails (not updated, no card details, a version other than `expected_version`). */
+    mpgs_readiness ready_for_token(const std::optional<std::string> &expected_version = std::nullopt) const {
+        const char *v = expected_version ? detail::c_str(*expected_version, "expected_version") : nullptr;
+        return mpgs_session_ready_for_token(capi(), v);
+    }
     /** The whole answer as JSON text. */
     std::string json() const {
         const char *j = mpgs_session_json(capi());
@@ -250,7 +257,7 @@ private:
     detail::Handle<mpgs_session, mpgs_session_free> handle_;
 };
 
-/** A created or updated token. Accessors of a moved-from Token return nullopt or 0; json() and
+/** A token (Create or Update Token, Retrieve Token). Accessors of a moved-from Token return nullopt or 0; json() and
  * get() throw mpgs::Error (MPGS_STATUS_INVALID_ARGUMENT). */
 class Token {
 public:
@@ -269,6 +276,7 @@ public:
         return detail::opt(mpgs_token_card_funding_method(capi()));
     }
     std::uint16_t http_status() const { return mpgs_token_http_status(capi()); }
+    std::uint32_t api_version() const { return mpgs_token_api_version(capi()); }
     /** The whole answer as JSON text. */
     std::string json() const {
         const char *j = mpgs_token_json(capi());
@@ -288,6 +296,40 @@ public:
 
 private:
     detail::Handle<mpgs_token, mpgs_token_free> handle_;
+};
+
+/** What Delete Token answered. */
+class DeleteResult {
+public:
+    explicit DeleteResult(mpgs_delete_result *d) : handle_(d) {}
+    std::optional<std::string> result() const { return detail::opt(mpgs_delete_result_result(capi())); }
+    std::optional<std::string> correlation_id() const {
+        return detail::opt(mpgs_delete_result_correlation_id(capi()));
+    }
+    std::uint16_t http_status() const { return mpgs_delete_result_http_status(capi()); }
+    std::uint32_t attempts() const { return mpgs_delete_result_attempts(capi()); }
+    /** The C handle (NULL once moved from); still owned by this object. */
+    const mpgs_delete_result *capi() const noexcept { return handle_.get(); }
+
+private:
+    detail::Handle<mpgs_delete_result, mpgs_delete_result_free> handle_;
+};
+
+/** What Check Gateway answered: `gatewayVersion` and `status` (OPERATING or SHUTDOWN). */
+class GatewayInfo {
+public:
+    explicit GatewayInfo(mpgs_gateway_info *i) : handle_(i) {}
+    std::optional<std::string> gateway_version() const {
+        return detail::opt(mpgs_gateway_info_gateway_version(capi()));
+    }
+    std::optional<std::string> status() const { return detail::opt(mpgs_gateway_info_status(capi())); }
+    bool is_operating() const { return mpgs_gateway_info_is_operating(capi()); }
+    std::uint16_t http_status() const { return mpgs_gateway_info_http_status(capi()); }
+    /** The C handle (NULL once moved from); still owned by this object. */
+    const mpgs_gateway_info *capi() const noexcept { return handle_.get(); }
+
+private:
+    detail::Handle<mpgs_gateway_info, mpgs_gateway_info_free> handle_;
 };
 
 /** Client settings; chain the setters, then construct a Client from it. */
@@ -397,6 +439,54 @@ public:
         mpgs_error *e = nullptr;
         detail::check(mpgs_client_create_token_with(capi(), request.capi(), &t, &e), e);
         return Token(t);
+    }
+
+    /** Retrieve Session: the session's stored fields, card details masked. The id is checked
+     * before anything is sent (mpgs::Error naming `sessionId`). */
+    Session retrieve_session(const std::string &session_id) const {
+        mpgs_session *s = nullptr;
+        mpgs_error *e = nullptr;
+        detail::check(mpgs_client_retrieve_session(capi(), detail::c_str(session_id, "session_id"), &s, &e), e);
+        return Session(s);
+    }
+    /** Update Session from JSON text (nested or dotted fields to store). */
+    Session update_session(const std::string &session_id, const std::string &json) const {
+        mpgs_session *s = nullptr;
+        mpgs_error *e = nullptr;
+        detail::check(mpgs_client_update_session(capi(), detail::c_str(session_id, "session_id"),
+                                                 detail::c_str(json, "json"), &s, &e),
+                      e);
+        return Session(s);
+    }
+    /** Update Session from a Request(MPGS_OPERATION_UPDATE_SESSION). */
+    Session update_session(const std::string &session_id, const Request &request) const {
+        mpgs_session *s = nullptr;
+        mpgs_error *e = nullptr;
+        detail::check(
+            mpgs_client_update_session_with(capi(), detail::c_str(session_id, "session_id"), request.capi(), &s, &e),
+            e);
+        return Session(s);
+    }
+    /** Retrieve Token: the details stored against `token`, card number masked. */
+    Token retrieve_token(const std::string &token) const {
+        mpgs_token *t = nullptr;
+        mpgs_error *e = nullptr;
+        detail::check(mpgs_client_retrieve_token(capi(), detail::c_str(token, "token"), &t, &e), e);
+        return Token(t);
+    }
+    /** Delete Token: the token is then unknown to the gateway. */
+    DeleteResult delete_token(const std::string &token) const {
+        mpgs_delete_result *d = nullptr;
+        mpgs_error *e = nullptr;
+        detail::check(mpgs_client_delete_token(capi(), detail::c_str(token, "token"), &d, &e), e);
+        return DeleteResult(d);
+    }
+    /** Check Gateway: sends no credentials (it needs none), so it proves nothing about them. */
+    GatewayInfo check_gateway() const {
+        mpgs_gateway_info *i = nullptr;
+        mpgs_error *e = nullptr;
+        detail::check(mpgs_client_check_gateway(capi(), &i, &e), e);
+        return GatewayInfo(i);
     }
 
     /** The C handle (NULL once moved from); still owned by this object. */

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# make demo: start the sandbox, run both operations from every binding, stop the sandbox.
+# make demo: start the sandbox, run both operations from every binding, then the Hosted Session
+# flow (create, update as the payment page would, retrieve and check, tokenize, retrieve and delete
+# the token) from Rust, C and Python; stop the sandbox.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/sandbox.sh
@@ -17,3 +19,11 @@ echo "== Python (examples/quickstart.py)"
 "${PY:-.venv/bin/python}" examples/quickstart.py
 echo "== Python asyncio (examples/quickstart_async.py)"
 "${PY:-.venv/bin/python}" examples/quickstart_async.py
+echo "== Hosted Session flow, Rust (examples/hosted_session.rs)"
+target/release/examples/hosted_session
+echo "== Hosted Session flow, C (examples/hosted_session.c)"
+# shellcheck disable=SC2046 # pkg-config prints several words on purpose
+cc -std=c11 -Wall -Wextra -Werror examples/hosted_session.c $(pkg-config --cflags --libs mpgs) -o target/c/bin/hosted_session
+LD_LIBRARY_PATH=target/c/stage/lib target/c/bin/hosted_session
+echo "== Hosted Session flow, Python (examples/hosted_session.py)"
+"${PY:-.venv/bin/python}" examples/hosted_session.py

@@ -9,12 +9,13 @@ use zeroize::Zeroizing;
 use crate::answer::{self, Head, Reading};
 use crate::config::ClientBuilder;
 use crate::error::{Error, Result, TransportKind};
-use crate::model::session::{CreateSessionRequest, Session};
-use crate::model::token::{CreateTokenRequest, Token};
+use crate::model::gateway::GatewayInformation;
+use crate::model::session::{CreateSessionRequest, Session, UpdateSessionRequest};
+use crate::model::token::{CreateTokenRequest, DeleteTokenResult, Token};
 use crate::model::ResponseMeta;
 use crate::operation::Operation;
 use crate::rules::Sensitivity;
-use crate::secret::{zeroize_json, SecretString};
+use crate::secret::{mask_digit_runs, zeroize_json, SecretString};
 use crate::transport::{Failure, Transport};
 use crate::validate::{self, ValidationLevel};
 
@@ -25,6 +26,9 @@ const BACKOFF_CAP: Duration = Duration::from_secs(5);
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Settings>,
+    /// When the calls made through this handle started, if before they reach the client (see
+    /// [`Client::queued_since`]); `None`: each call starts when it is made.
+    started: Option<Instant>,
 }
 
 /// Everything a client keeps: the transport and the checked settings.
@@ -87,7 +91,15 @@ struct Answer {
 
 impl Client {
     pub(crate) fn new(settings: Settings) -> Self {
-        Self { inner: Arc::new(settings) }
+        Self { inner: Arc::new(settings), started: None }
+    }
+
+    /// The same client, for one call that was made at `started` and waited its turn (in a
+    /// binding's queue, such as Python's `AsyncClient`): its timeout counts from `started`, so
+    /// the wait is part of it.
+    #[doc(hidden)]
+    pub fn queued_since(&self, started: Instant) -> Client {
+        Client { inner: Arc::clone(&self.inner), started: Some(started) }
     }
 
     /// Starts configuring a client for a merchant.
@@ -105,11 +117,13 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// The API version used for `op`.
+    /// The API version used for `op`: the token version for the token operations, the session
+    /// version for the session operations and Check Gateway.
     pub fn api_version(&self, op: Operation) -> u32 {
-        match op {
-            Operation::CreateSession => self.inner.session_api_version,
-            Operation::CreateToken => self.inner.token_api_version,
+        if op.is_token_operation() {
+            self.inner.token_api_version
+        } else {
+            self.inner.session_api_version
         }
     }
 
@@ -120,14 +134,41 @@ impl Client {
     }
 
     /// The request path of `op` (`/api/rest/version/58/merchant/TESTMERCHANT/session`), after
-    /// the base URL's own path: what the client logs, and what bindings log.
+    /// the base URL's own path: what the client logs, and what bindings log. For an operation
+    /// with a URL parameter, the parameter's name stands in for it
+    /// (`…/session/{sessionId}`); Check Gateway's path names no merchant
+    /// (`/api/rest/version/58/information`).
     pub fn path(&self, op: Operation) -> String {
-        format!(
-            "/api/rest/version/{}/merchant/{}/{}",
-            self.api_version(op),
-            self.inner.merchant_id,
-            op.resource()
-        )
+        let id = op.url_parameter().map(|r| format!("{{{}}}", r.path));
+        self.path_with(op, id.as_deref())
+    }
+
+    fn path_with(&self, op: Operation, id: Option<&str>) -> String {
+        let mut path = format!("/api/rest/version/{}", self.api_version(op));
+        if op.has_merchant() {
+            path.push_str("/merchant/");
+            path.push_str(&self.inner.merchant_id);
+        }
+        path.push('/');
+        path.push_str(op.resource());
+        if let Some(id) = id {
+            path.push('/');
+            path.push_str(id);
+        }
+        path
+    }
+
+    /// The path of one call: its URL parameter checked ([`validate::check_url_parameter`]) before
+    /// it goes in, never encoded.
+    fn request_path(&self, op: Operation, id: Option<&str>) -> Result<String> {
+        match (op.url_parameter(), id) {
+            (Some(rule), id) => {
+                let id = id.unwrap_or_default();
+                validate::check_url_parameter(rule, id)?;
+                Ok(self.path_with(op, Some(id)))
+            }
+            (None, _) => Ok(self.path_with(op, None)),
+        }
     }
 
     /// Create Session from a typed request.
@@ -137,14 +178,8 @@ impl Client {
 
     /// Create Session from JSON in the nested or the dotted form (`{}` or `null` for none).
     pub fn create_session_json(&self, body: Value) -> Result<Session> {
-        self.create_session_json_since(body, Instant::now())
-    }
-
-    /// As [`Client::create_session_json`] for a call made at `started` that waited its turn
-    /// (in a binding's queue): the timeout counts from `started`.
-    pub fn create_session_json_since(&self, body: Value, started: Instant) -> Result<Session> {
         let body = if body.is_null() { Value::Object(Default::default()) } else { body };
-        let answer = self.execute(Operation::CreateSession, body, started)?;
+        let answer = self.execute(Operation::CreateSession, None, body)?;
         Ok(Session::from_json(answer.json, answer.meta))
     }
 
@@ -155,33 +190,82 @@ impl Client {
 
     /// Create or Update Token from JSON in the nested or the dotted form.
     pub fn create_token_json(&self, body: Value) -> Result<Token> {
-        self.create_token_json_since(body, Instant::now())
-    }
-
-    /// As [`Client::create_token_json`] for a call made at `started` that waited its turn (in a
-    /// binding's queue): the timeout counts from `started`.
-    pub fn create_token_json_since(&self, body: Value, started: Instant) -> Result<Token> {
-        let answer = self.execute(Operation::CreateToken, body, started)?;
+        let answer = self.execute(Operation::CreateToken, None, body)?;
         Ok(Token::from_json(answer.json, answer.meta))
     }
 
-    /// The whole HTTP request, head and body, ready to write once.
-    fn request_bytes(&self, path: &str, body: &[u8]) -> Zeroizing<Vec<u8>> {
+    /// Retrieve Session ("Session: Retrieve Session", REST JSON version 58): everything stored
+    /// in the session, card details masked by the gateway. `session_id` is checked (ASCII, 31-35
+    /// characters, nothing that could change the path) before anything is sent. Safe to repeat.
+    pub fn retrieve_session(&self, session_id: &str) -> Result<Session> {
+        let answer = self.execute(Operation::RetrieveSession, Some(session_id), Value::Null)?;
+        Ok(Session::from_json(answer.json, answer.meta))
+    }
+
+    /// Update Session ("Session: Update Session", REST JSON version 58) from a typed request.
+    pub fn update_session(&self, session_id: &str, req: &UpdateSessionRequest) -> Result<Session> {
+        self.update_session_json(session_id, req.expose_json())
+    }
+
+    /// Update Session from JSON in the nested or the dotted form: the fields to store. The
+    /// fields whose rules the crate knows (`sourceOfFunds.*` as in Create or Update Token,
+    /// `session.*`, `correlationId`) are checked as the validation level says; any other field
+    /// a session may hold passes unchecked ([`crate::rules::update_session`]). Not repeated
+    /// blindly: an update may have been applied.
+    pub fn update_session_json(&self, session_id: &str, body: Value) -> Result<Session> {
+        let body = if body.is_null() { Value::Object(Default::default()) } else { body };
+        let answer = self.execute(Operation::UpdateSession, Some(session_id), body)?;
+        Ok(Session::from_json(answer.json, answer.meta))
+    }
+
+    /// Retrieve Token ("Tokenization: Retrieve Token"): the details stored against `token`,
+    /// decoded as a Create or Update Token answer, card number masked. `token` is checked (1-40
+    /// of `0-9 a-z A-Z`) before anything is sent. Safe to repeat.
+    pub fn retrieve_token(&self, token: &str) -> Result<Token> {
+        let answer = self.execute(Operation::RetrieveToken, Some(token), Value::Null)?;
+        Ok(Token::from_json(answer.json, answer.meta))
+    }
+
+    /// Delete Token ("Tokenization: Delete Token"): removes `token` (checked as for
+    /// [`Client::retrieve_token`]). Safe to repeat: a second delete finds the token unknown.
+    pub fn delete_token(&self, token: &str) -> Result<DeleteTokenResult> {
+        let answer = self.execute(Operation::DeleteToken, Some(token), Value::Null)?;
+        Ok(DeleteTokenResult::from_json(answer.json, answer.meta))
+    }
+
+    /// Check Gateway ("Check Gateway"): whether the gateway is reachable and takes requests, at
+    /// the session API version. It needs no authentication and the client sends none: no
+    /// `Authorization` header (with certificate authentication, the TLS connection the client
+    /// shares between its calls has presented the certificate at its handshake). So it proves
+    /// nothing about the credentials; an authenticated call such as Retrieve Token does.
+    pub fn check_gateway(&self) -> Result<GatewayInformation> {
+        let answer = self.execute(Operation::CheckGateway, None, Value::Null)?;
+        Ok(GatewayInformation::from_json(answer.json, answer.meta))
+    }
+
+    /// The whole HTTP request, head and body (for the operations that have one), ready to write
+    /// once. The `Authorization` header only for the operations that send credentials.
+    fn request_bytes(&self, op: Operation, path: &str, body: Option<&[u8]>) -> Zeroizing<Vec<u8>> {
         let t = self.inner.transport.target();
         let mut head = Zeroizing::new(format!(
-            "POST {}{path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {}\r\nAccept: application/json\r\n\
-             Accept-Encoding: identity\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\n",
+            "{} {}{path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: {}\r\nAccept: application/json\r\n\
+             Accept-Encoding: identity\r\n",
+            op.method(),
             t.prefix,
             t.authority,
             self.inner.user_agent,
-            body.len()
         ));
-        if let Some(auth) = &self.inner.authorization {
+        if let Some(body) = body {
+            head.push_str("Content-Type: application/json;charset=UTF-8\r\n");
+            head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
+        if let Some(auth) = self.inner.authorization.as_ref().filter(|_| op.sends_credentials()) {
             head.push_str("Authorization: ");
             head.push_str(auth.expose());
             head.push_str("\r\n");
         }
         head.push_str("\r\n");
+        let body = body.unwrap_or_default();
         let mut bytes = Zeroizing::new(Vec::with_capacity(head.len() + body.len()));
         bytes.extend_from_slice(head.as_bytes());
         bytes.extend_from_slice(body);
@@ -194,10 +278,12 @@ impl Client {
     /// which is final), and the gateway's own `SERVER_BUSY` answer. Repeated at once on a new
     /// connection: a request whose reused connection closed before any answer byte, when the
     /// operation's [`crate::RepeatRule`] says a repeat is harmless. Nothing else, ever.
-    fn execute(&self, op: Operation, body: Value, start: Instant) -> Result<Answer> {
+    fn execute(&self, op: Operation, id: Option<&str>, body: Value) -> Result<Answer> {
         let version = self.api_version(op);
-        let path = self.path(op);
+        let path = self.request_path(op, id)?;
+        let shown = shown_path(op, &path);
         let Prepared { request, secrets, may_repeat } = self.prepare(op, version, &path, body)?;
+        let start = self.started.unwrap_or_else(Instant::now);
         let deadline = start + self.inner.timeout;
         let mut attempt = 0u32;
         let mut reuse = true;
@@ -205,7 +291,7 @@ impl Client {
             attempt += 1;
             let (reading, resend) = self.attempt(&request, deadline, &secrets, reuse);
             let elapsed = start.elapsed();
-            log_attempt(&path, &reading, elapsed, attempt);
+            log_attempt(op.method(), &shown, &reading, elapsed, attempt);
             let (retryable, retry_after, repeat) = match (&reading, resend) {
                 (Reading::Answered { .. }, _) => (false, None, false),
                 (Reading::Busy { retry_after, .. }, _) => (true, *retry_after, false),
@@ -222,9 +308,9 @@ impl Client {
                 };
                 if Instant::now() + wait < deadline {
                     if repeat {
-                        log::warn!("POST {path}: a reused connection closed under the request; sending it again on a new connection");
+                        log::warn!("{} {shown}: a reused connection closed under the request; sending it again on a new connection", op.method());
                     } else {
-                        log::warn!("POST {path}: retrying in {} ms", wait.as_millis());
+                        log::warn!("{} {shown}: retrying in {} ms", op.method(), wait.as_millis());
                     }
                     std::thread::sleep(wait);
                     reuse = !repeat;
@@ -249,13 +335,19 @@ impl Client {
     /// Validates the body and serializes the whole request; returns it with the values an answer
     /// must never show (the request's secret fields and the credentials).
     fn prepare(&self, op: Operation, version: u32, path: &str, body: Value) -> Result<Prepared> {
+        if !op.has_body() {
+            let secrets =
+                self.inner.credentials.iter().map(|c| Zeroizing::new(c.expose().to_owned())).collect();
+            let may_repeat = op.may_repeat(self.inner.token_repository_unique_card, &Value::Null);
+            return Ok(Prepared { request: self.request_bytes(op, path, None), secrets, may_repeat });
+        }
         let mut body = validate::prepare_at(op, version, self.inner.validation_level, body)?;
         let may_repeat = op.may_repeat(self.inner.token_repository_unique_card, &body);
         let mut secrets = secret_values(op, &body);
         secrets.extend(self.inner.credentials.iter().map(|c| Zeroizing::new(c.expose().to_owned())));
         let bytes = Zeroizing::new(serde_json::to_vec(&body).unwrap_or_default());
         zeroize_json(&mut body);
-        Ok(Prepared { request: self.request_bytes(path, &bytes), secrets, may_repeat })
+        Ok(Prepared { request: self.request_bytes(op, path, Some(&bytes)), secrets, may_repeat })
     }
 
     /// One exchange (on an idle connection if `reuse` and one is fit, else a new one), read into
@@ -289,15 +381,26 @@ impl Client {
     }
 }
 
+/// The path as logs show it: a token id in it masked like a card number (a token may keep a
+/// card's first 6 and last 4 digits); a session id as it is.
+fn shown_path(op: Operation, path: &str) -> String {
+    match op.url_parameter() {
+        Some(_) if op.is_token_operation() => mask_digit_runs(path),
+        _ => path.to_owned(),
+    }
+}
+
 /// Method, path, outcome, time and attempt: never a body, never a header.
-fn log_attempt(path: &str, reading: &Reading, elapsed: Duration, attempt: u32) {
+fn log_attempt(method: &str, path: &str, reading: &Reading, elapsed: Duration, attempt: u32) {
     let ms = elapsed.as_millis();
     match reading {
         Reading::Answered { status, .. } => {
-            log::debug!("POST {path} -> {status} in {ms} ms (attempt {attempt})")
+            log::debug!("{method} {path} -> {status} in {ms} ms (attempt {attempt})")
         }
-        Reading::Busy { .. } => log::debug!("POST {path} -> server busy in {ms} ms (attempt {attempt})"),
-        Reading::Failed(e) => log::debug!("POST {path} -> {:?} after {ms} ms (attempt {attempt})", e.kind()),
+        Reading::Busy { .. } => log::debug!("{method} {path} -> server busy in {ms} ms (attempt {attempt})"),
+        Reading::Failed(e) => {
+            log::debug!("{method} {path} -> {:?} after {ms} ms (attempt {attempt})", e.kind())
+        }
     }
 }
 

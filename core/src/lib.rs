@@ -1,7 +1,8 @@
 //! # mpgs
 //!
 //! A client for the Mastercard Payment Gateway (MPGS) REST API: **Create Session** (v58) and
-//! **Create or Update Token** (v38). At those versions every documented field rule is checked
+//! **Create or Update Token** (v38), and the calls integrations make around them (Retrieve and
+//! Update Session, Retrieve and Delete Token, Check Gateway: see [`Operation`]). At those versions every documented field rule is checked
 //! before a request leaves the machine, and every problem is named the gateway's way: a dotted
 //! field path and `INVALID`, `MISSING` or `UNSUPPORTED`. At another API version only what cannot
 //! have changed is checked; [`ValidationLevel`] says what, and [`ClientBuilder::validation_level`]
@@ -49,10 +50,12 @@ pub use client::Client;
 pub use config::{Auth, ClientBuilder, Host, REGIONS};
 pub use error::{Error, ErrorKind, FieldError, GatewayError, Result, Stage, TransportKind};
 pub use model::enums::*;
-pub use model::session::{CreateSessionRequest, Session, SessionLimits};
+pub use model::gateway::GatewayInformation;
+pub use model::session::{CreateSessionRequest, NotReady, Session, SessionLimits, UpdateSessionRequest};
 pub use model::token::{
-    AchDetails, AchInfo, CardDetails, CardInfo, CreateTokenRequest, Expiry, GiftCardDetails, GiftCardInfo,
-    ProvidedDetails, ResponseControls, SessionRef, SourceOfFunds, Token, TransactionInfo, Usage,
+    AchDetails, AchInfo, CardDetails, CardInfo, CreateTokenRequest, DeleteTokenResult, Expiry,
+    GiftCardDetails, GiftCardInfo, ProvidedDetails, ResponseControls, SessionRef, SourceOfFunds, Token,
+    TransactionInfo, Usage,
 };
 pub use model::{Raw, ResponseMeta};
 pub use number::BadNumber;

@@ -148,6 +148,17 @@ use Chars::*;
 /// `{merchantId}` (URL parameter of both operations).
 pub const MERCHANT_ID: FieldRule = text("merchantId", AlphanumericPlus(&['-', '_']), 1, 40).compulsory();
 
+/// `{sessionId}`, the URL parameter of Retrieve Session and Update Session ("Session: Retrieve
+/// Session" and "Session: Update Session", REST JSON version 58): "Data consists of ASCII
+/// characters", min length 31, max length 35. Characters that would change the path are refused
+/// on top of this rule (`validate::check_url_parameter`).
+pub const SESSION_ID: FieldRule = text("sessionId", Ascii, 31, 35).compulsory();
+
+/// `{tokenid}`, the URL parameter of Retrieve Token and Delete Token ("Tokenization: Retrieve
+/// Token", REST JSON version 58, and "Tokenization: Delete Token", version 55; the same in the
+/// v38 reference): "Data may consist of the characters 0-9, a-z, A-Z", min length 1, max length 40.
+pub const TOKEN_ID: FieldRule = text("tokenid", Alphanumeric, 1, 40).compulsory();
+
 /// Create Session, API version 58: request fields.
 #[rustfmt::skip]
 pub static CREATE_SESSION: &[FieldRule] = &[
@@ -204,6 +215,28 @@ pub static CREATE_TOKEN: &[FieldRule] = &[
     text("transaction.currency", UpperAlpha, 3, 3),
     enumeration("verificationStrategy", VERIFICATION_STRATEGIES),
 ];
+
+/// Update Session, API version 58: the request fields whose rules this crate knows. A session
+/// may store any request field of the operations that take a session ("Session: Update Session",
+/// REST JSON version 58, lists hundreds: `order.*`, `customer.*`, `billing.*`…); the table holds
+/// only the ones the documented tables already rule (`shared/spec/related-operations.md`):
+/// `correlationId`; `session.authenticationLimit` as in Create Session v58; `session.version` (for
+/// optimistic locking) and every `sourceOfFunds.*` row as in Create or Update Token v38, none of
+/// them compulsory (an update may carry part of the details). Any other field passes unchecked
+/// ([`crate::Operation::rules_are_complete`]). Derived from the two tables, so that each row is
+/// written once.
+pub fn update_session() -> &'static [FieldRule] {
+    static TABLE: std::sync::LazyLock<Vec<FieldRule>> = std::sync::LazyLock::new(|| {
+        let mut table = vec![text("correlationId", Any, 1, 100), group("session")];
+        table.extend(CREATE_SESSION.iter().filter(|r| r.path.starts_with("session.")).copied());
+        let from_token = |r: &&FieldRule| {
+            r.path == "session.version" || r.path == "sourceOfFunds" || r.path.starts_with("sourceOfFunds.")
+        };
+        table.extend(CREATE_TOKEN.iter().filter(from_token).map(|r| FieldRule { compulsory: false, ..*r }));
+        table
+    });
+    &TABLE
+}
 
 /// Each `sourceOfFunds.type`, the `sourceOfFunds.provided` group that holds its details (no other
 /// type's group may be given), and the details the request must hold when it is their only

@@ -24,8 +24,11 @@ namespace Mpgs
     /// <summary>Where a call failed.</summary>
     public enum Stage : uint { Unknown = 0, NotSent = 1, Answered = 2, Unanswered = 3 }
 
-    /// <summary>The two gateway operations.</summary>
-    public enum Operation : uint { CreateSession = 1, CreateToken = 2 }
+    /// <summary>The gateway operations with a body (for Validate).</summary>
+    public enum Operation : uint { CreateSession = 1, CreateToken = 2, UpdateSession = 3 }
+
+    /// <summary>Whether a session can be tokenized (mpgs_readiness, stable numbers; the core's rule).</summary>
+    public enum Readiness : uint { Ready = 0, NotUpdated = 1, NoCardDetails = 2, VersionDiffers = 3, InvalidArgument = 4 }
 
     /// <summary>How strictly a client checks requests before sending them (mpgs_validation_level, stable numbers).</summary>
     public enum ValidationLevel : uint
@@ -153,6 +156,8 @@ namespace Mpgs
         public string Id, Aes256Key, Version, UpdateStatus, Merchant, Result, CorrelationId, Json;
         public uint? AuthenticationLimit;
         public int HttpStatus, ApiVersion, Attempts;
+        /// <summary>Whether it can be tokenized, judged by the core against the version given to RetrieveSession.</summary>
+        public Readiness Readiness;
         /// <summary>Never prints the AES key.</summary>
         public override string ToString() { return "Session " + Id + " (" + Result + ")"; }
     }
@@ -165,6 +170,21 @@ namespace Mpgs
             CardLocalBrand, Json;
         public int HttpStatus, ApiVersion, Attempts;
         public override string ToString() { return "Token " + Value + " (" + Status + ", " + CardNumber + ")"; }
+    }
+
+    /// <summary>What Delete Token answered.</summary>
+    public sealed class DeleteResult
+    {
+        public string Result, CorrelationId;
+        public int HttpStatus, ApiVersion, Attempts;
+    }
+
+    /// <summary>What Check Gateway answered.</summary>
+    public sealed class GatewayInfo
+    {
+        public string GatewayVersion, Status;
+        public bool Operating;
+        public int HttpStatus, ApiVersion, Attempts;
     }
 
     /// <summary>A libmpgs client, safe to share between threads.</summary>
@@ -220,7 +240,80 @@ namespace Mpgs
             Native.ErrorHandle err;
             using (var body = new Utf8(json))
                 MpgsException.Check(Native.mpgs_client_create_session(Live(), body.Bytes, out s, out err), err);
+            return ReadSession(s, null);
+        }
+
+        /// <summary>Retrieve Session: the stored fields, card details masked. The id is checked before anything is
+        /// sent (an MpgsException naming sessionId); Readiness is judged against expectedVersion (null: none).</summary>
+        public Session RetrieveSession(string sessionId, string expectedVersion = null)
+        {
+            Native.SessionHandle s;
+            Native.ErrorHandle err;
+            using (var id = new Utf8(sessionId))
+                MpgsException.Check(Native.mpgs_client_retrieve_session(Live(), id.Bytes, out s, out err), err);
+            return ReadSession(s, expectedVersion);
+        }
+
+        /// <summary>Update Session: stores the JSON body's fields (nested or dotted) in the session.</summary>
+        public Session UpdateSession(string sessionId, string json)
+        {
+            Native.SessionHandle s;
+            Native.ErrorHandle err;
+            using (var id = new Utf8(sessionId)) using (var body = new Utf8(json))
+                MpgsException.Check(Native.mpgs_client_update_session(Live(), id.Bytes, body.Bytes, out s, out err), err);
+            return ReadSession(s, null);
+        }
+
+        /// <summary>Retrieve Token: the details stored against token, card number masked.</summary>
+        public Token RetrieveToken(string token)
+        {
+            Native.TokenHandle t;
+            Native.ErrorHandle err;
+            using (var v = new Utf8(token))
+                MpgsException.Check(Native.mpgs_client_retrieve_token(Live(), v.Bytes, out t, out err), err);
+            return ReadToken(t);
+        }
+
+        /// <summary>Delete Token: the token is then unknown to the gateway.</summary>
+        public DeleteResult DeleteToken(string token)
+        {
+            Native.DeleteResultHandle d;
+            Native.ErrorHandle err;
+            using (var v = new Utf8(token))
+                MpgsException.Check(Native.mpgs_client_delete_token(Live(), v.Bytes, out d, out err), err);
+            using (d)
+                return new DeleteResult
+                {
+                    Result = Native.Str(Native.mpgs_delete_result_result(d)),
+                    CorrelationId = Native.Str(Native.mpgs_delete_result_correlation_id(d)),
+                    HttpStatus = Native.mpgs_delete_result_http_status(d),
+                    ApiVersion = (int)Native.mpgs_delete_result_api_version(d),
+                    Attempts = (int)Native.mpgs_delete_result_attempts(d),
+                };
+        }
+
+        /// <summary>Check Gateway: sends no credentials (it needs none), so it proves nothing about them.</summary>
+        public GatewayInfo CheckGateway()
+        {
+            Native.GatewayInfoHandle i;
+            Native.ErrorHandle err;
+            MpgsException.Check(Native.mpgs_client_check_gateway(Live(), out i, out err), err);
+            using (i)
+                return new GatewayInfo
+                {
+                    GatewayVersion = Native.Str(Native.mpgs_gateway_info_gateway_version(i)),
+                    Status = Native.Str(Native.mpgs_gateway_info_status(i)),
+                    Operating = Native.mpgs_gateway_info_is_operating(i),
+                    HttpStatus = Native.mpgs_gateway_info_http_status(i),
+                    ApiVersion = (int)Native.mpgs_gateway_info_api_version(i),
+                    Attempts = (int)Native.mpgs_gateway_info_attempts(i),
+                };
+        }
+
+        private static Session ReadSession(Native.SessionHandle s, string expectedVersion)
+        {
             using (s)
+            using (var expected = new Utf8(expectedVersion))
             {
                 uint limit;
                 return new Session
@@ -237,6 +330,7 @@ namespace Mpgs
                     HttpStatus = Native.mpgs_session_http_status(s),
                     ApiVersion = (int)Native.mpgs_session_api_version(s),
                     Attempts = (int)Native.mpgs_session_attempts(s),
+                    Readiness = Native.mpgs_session_ready_for_token(s, expected.Bytes),
                 };
             }
         }
@@ -248,6 +342,11 @@ namespace Mpgs
             Native.ErrorHandle err;
             using (var body = new Utf8(json))
                 MpgsException.Check(Native.mpgs_client_create_token(Live(), body.Bytes, out t, out err), err);
+            return ReadToken(t);
+        }
+
+        private static Token ReadToken(Native.TokenHandle t)
+        {
             using (t)
             {
                 return new Token
@@ -321,6 +420,8 @@ namespace Mpgs
         internal sealed class ErrorHandle : Handle { protected override bool ReleaseHandle() { mpgs_error_free(handle); return true; } }
         internal sealed class SessionHandle : Handle { protected override bool ReleaseHandle() { mpgs_session_free(handle); return true; } }
         internal sealed class TokenHandle : Handle { protected override bool ReleaseHandle() { mpgs_token_free(handle); return true; } }
+        internal sealed class DeleteResultHandle : Handle { protected override bool ReleaseHandle() { mpgs_delete_result_free(handle); return true; } }
+        internal sealed class GatewayInfoHandle : Handle { protected override bool ReleaseHandle() { mpgs_gateway_info_free(handle); return true; } }
 
         [StructLayout(LayoutKind.Sequential)]
         internal struct FieldErrorStruct { public IntPtr field, validation_type, explanation; }
@@ -359,6 +460,25 @@ namespace Mpgs
         [DllImport(Lib)] internal static extern Status mpgs_client_create_session(ClientHandle c, byte[] json, out SessionHandle s, out ErrorHandle err);
         [DllImport(Lib)] internal static extern Status mpgs_client_create_token(ClientHandle c, byte[] json, out TokenHandle t, out ErrorHandle err);
         [DllImport(Lib)] internal static extern Status mpgs_validate(uint op, byte[] json, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_client_retrieve_session(ClientHandle c, byte[] id, out SessionHandle s, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_client_update_session(ClientHandle c, byte[] id, byte[] json, out SessionHandle s, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_client_retrieve_token(ClientHandle c, byte[] token, out TokenHandle t, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_client_delete_token(ClientHandle c, byte[] token, out DeleteResultHandle d, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_client_check_gateway(ClientHandle c, out GatewayInfoHandle i, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Readiness mpgs_session_ready_for_token(SessionHandle s, byte[] expectedVersion);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_delete_result_result(DeleteResultHandle d);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_delete_result_correlation_id(DeleteResultHandle d);
+        [DllImport(Lib)] internal static extern ushort mpgs_delete_result_http_status(DeleteResultHandle d);
+        [DllImport(Lib)] internal static extern uint mpgs_delete_result_api_version(DeleteResultHandle d);
+        [DllImport(Lib)] internal static extern uint mpgs_delete_result_attempts(DeleteResultHandle d);
+        [DllImport(Lib)] internal static extern void mpgs_delete_result_free(IntPtr d);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_gateway_info_gateway_version(GatewayInfoHandle i);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_gateway_info_status(GatewayInfoHandle i);
+        [DllImport(Lib)] [return: MarshalAs(UnmanagedType.I1)] internal static extern bool mpgs_gateway_info_is_operating(GatewayInfoHandle i);
+        [DllImport(Lib)] internal static extern ushort mpgs_gateway_info_http_status(GatewayInfoHandle i);
+        [DllImport(Lib)] internal static extern uint mpgs_gateway_info_api_version(GatewayInfoHandle i);
+        [DllImport(Lib)] internal static extern uint mpgs_gateway_info_attempts(GatewayInfoHandle i);
+        [DllImport(Lib)] internal static extern void mpgs_gateway_info_free(IntPtr i);
 
         [DllImport(Lib)] internal static extern Status mpgs_error_status(ErrorHandle e);
         [DllImport(Lib)] internal static extern Stage mpgs_error_stage(ErrorHandle e);

@@ -195,6 +195,35 @@ static class MpgsTest
         }
     }
 
+    // The Hosted Session flow (issue 21): update with a card, retrieve and check readiness, tokenize
+    // from the session, retrieve and delete the token; bad ids refused before sending; Check Gateway.
+    static void HostedSessionFlow()
+    {
+        using (var c = NewClient())
+        {
+            var id = c.CreateSession().Id;
+            var page = c.UpdateSession(id, "{\"sourceOfFunds\": {\"provided\": {\"card\": {\"number\": \"5123450000000008\","
+                + " \"expiry\": {\"month\": \"5\", \"year\": \"30\"}}}}}");
+            Check(page.UpdateStatus == "SUCCESS", "updated");
+            var s = c.RetrieveSession(id, page.Version);
+            Check(s.Readiness == Readiness.Ready && s.ApiVersion == 58, "ready: " + s.Readiness);
+            Check(c.RetrieveSession(id, "0000000000").Readiness == Readiness.VersionDiffers, "a stale version");
+            Check(s.Json.Contains("512345xxxxxx0008") && !s.Json.Contains("5123450000000008"), "masked");
+            var token = c.CreateToken("{\"session\": {\"id\": \"" + id + "\"}, \"sourceOfFunds\": {\"type\": \"CARD\"}}").Value;
+            var again = c.RetrieveToken(token);
+            Check(again.Value == token && again.CardNumber == "512345xxxxxx0008" && again.ApiVersion == 38, "retrieved");
+            var d = c.DeleteToken(token);
+            Check(d.Result == "SUCCESS" && d.Attempts == 1, "deleted");
+            Check(Refused(() => c.RetrieveToken(token), Status.Gateway).HttpStatus == 400, "a deleted token");
+            var bad = Refused(() => c.RetrieveSession("SESSION0002695081404E6099215K60/../x"), Status.Validation);
+            Check(bad.Field == "sessionId" && bad.Stage == Stage.NotSent, "a bad session id");
+            Check(Refused(() => c.DeleteToken("91/23"), Status.Validation).Field == "tokenid", "a bad token");
+            Client.Validate(Operation.UpdateSession, "{\"order.currency\": \"USD\"}");
+            var info = c.CheckGateway();
+            Check(info.Operating && info.Status == "OPERATING" && !string.IsNullOrEmpty(info.GatewayVersion), "check gateway");
+        }
+    }
+
     static void DisposedClientFailsCleanly()
     {
         var c = NewClient();
@@ -231,6 +260,7 @@ static class MpgsTest
         Run("a non-http proxy is a config error without its password", ANonHttpProxyIsAConfigErrorWithoutItsPassword);
         Run("TokenApiVersion 70 and ValidationLevel.Strict", TokenApiVersionAndValidationLevel);
         Run("Trust.CaFilesOnly works with the sandbox CA, Trust.Mozilla refuses it", TrustCaFilesOnlyAndMozilla);
+        Run("the Hosted Session flow", HostedSessionFlow);
         Console.WriteLine("csharp: {0} passed, {1} failed", passed, failed);
         return failed == 0 ? 0 : 1;
     }

@@ -16,6 +16,8 @@ koffi.opaque('mpgs_client');
 koffi.opaque('mpgs_error');
 koffi.opaque('mpgs_session');
 koffi.opaque('mpgs_token');
+koffi.opaque('mpgs_delete_result');
+koffi.opaque('mpgs_gateway_info');
 koffi.struct('mpgs_field_error', {
   field: 'const char *',
   validation_type: 'const char *',
@@ -47,6 +49,26 @@ for (const decl of [
   'uint32_t mpgs_client_create_session(const mpgs_client *client, const char *json, _Out_ mpgs_session **session_out, _Out_ mpgs_error **err)',
   'uint32_t mpgs_client_create_token(const mpgs_client *client, const char *json, _Out_ mpgs_token **token_out, _Out_ mpgs_error **err)',
   'uint32_t mpgs_validate(uint32_t operation, const char *json, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_client_retrieve_session(const mpgs_client *client, const char *session_id, _Out_ mpgs_session **session_out, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_client_update_session(const mpgs_client *client, const char *session_id, const char *json, _Out_ mpgs_session **session_out, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_client_retrieve_token(const mpgs_client *client, const char *token, _Out_ mpgs_token **token_out, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_client_delete_token(const mpgs_client *client, const char *token, _Out_ mpgs_delete_result **result_out, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_client_check_gateway(const mpgs_client *client, _Out_ mpgs_gateway_info **info_out, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_session_ready_for_token(const mpgs_session *session, const char *expected_version)',
+  'const char *mpgs_readiness_name(uint32_t readiness)',
+  'const char *mpgs_delete_result_result(const mpgs_delete_result *deleted)',
+  'const char *mpgs_delete_result_correlation_id(const mpgs_delete_result *deleted)',
+  'uint16_t mpgs_delete_result_http_status(const mpgs_delete_result *deleted)',
+  'uint32_t mpgs_delete_result_api_version(const mpgs_delete_result *deleted)',
+  'uint32_t mpgs_delete_result_attempts(const mpgs_delete_result *deleted)',
+  'void mpgs_delete_result_free(mpgs_delete_result *deleted)',
+  'const char *mpgs_gateway_info_gateway_version(const mpgs_gateway_info *info)',
+  'const char *mpgs_gateway_info_status(const mpgs_gateway_info *info)',
+  'bool mpgs_gateway_info_is_operating(const mpgs_gateway_info *info)',
+  'uint16_t mpgs_gateway_info_http_status(const mpgs_gateway_info *info)',
+  'uint32_t mpgs_gateway_info_api_version(const mpgs_gateway_info *info)',
+  'uint32_t mpgs_gateway_info_attempts(const mpgs_gateway_info *info)',
+  'void mpgs_gateway_info_free(mpgs_gateway_info *info)',
   'uint32_t mpgs_error_status(const mpgs_error *error)',
   'uint32_t mpgs_error_stage(const mpgs_error *error)',
   'const char *mpgs_error_message(const mpgs_error *error)',
@@ -104,8 +126,10 @@ const Status = Object.freeze({
 });
 /** Where a call failed. */
 const Stage = Object.freeze({ UNKNOWN: 0, NOT_SENT: 1, ANSWERED: 2, UNANSWERED: 3 });
-/** The two operations, for validate(). */
-const Operation = Object.freeze({ CREATE_SESSION: 1, CREATE_TOKEN: 2 });
+/** The operations with a body, for validate(). */
+const Operation = Object.freeze({ CREATE_SESSION: 1, CREATE_TOKEN: 2, UPDATE_SESSION: 3 });
+/** Whether a session can be tokenized (the C library's mpgs_readiness, the core's rule). */
+const Readiness = Object.freeze({ READY: 0, NOT_UPDATED: 1, NO_CARD_DETAILS: 2, VERSION_DIFFERS: 3 });
 /** The config's validationLevel names and the C library's mpgs_validation_level numbers. */
 const VALIDATION_LEVELS = Object.freeze({ auto: 0, strict: 1, 'known-fields': 2, off: 3 });
 /** The config's trust names and the C library's mpgs_trust numbers. */
@@ -150,7 +174,8 @@ function body(json) {
   return json == null || typeof json === 'string' ? json : JSON.stringify(json);
 }
 
-function readSession(s) {
+// `expected`: the version the session's readiness is judged against (null: none).
+function readSession(s, expected = null) {
   try {
     const out = {};
     for (const [key, name] of Object.entries(SESSION_FIELDS)) out[key] = c[`mpgs_session_${name}`](s);
@@ -159,9 +184,35 @@ function readSession(s) {
     out.httpStatus = c.mpgs_session_http_status(s);
     out.apiVersion = c.mpgs_session_api_version(s);
     out.attempts = c.mpgs_session_attempts(s);
+    out.readiness = c.mpgs_session_ready_for_token(s, expected);
+    out.readinessName = c.mpgs_readiness_name(out.readiness);
     return out;
   } finally {
     c.mpgs_session_free(s);
+  }
+}
+
+function readDeleted(d) {
+  try {
+    return {
+      result: c.mpgs_delete_result_result(d), correlationId: c.mpgs_delete_result_correlation_id(d),
+      httpStatus: c.mpgs_delete_result_http_status(d), apiVersion: c.mpgs_delete_result_api_version(d),
+      attempts: c.mpgs_delete_result_attempts(d),
+    };
+  } finally {
+    c.mpgs_delete_result_free(d);
+  }
+}
+
+function readGatewayInfo(i) {
+  try {
+    return {
+      gatewayVersion: c.mpgs_gateway_info_gateway_version(i), status: c.mpgs_gateway_info_status(i),
+      operating: c.mpgs_gateway_info_is_operating(i), httpStatus: c.mpgs_gateway_info_http_status(i),
+      apiVersion: c.mpgs_gateway_info_api_version(i), attempts: c.mpgs_gateway_info_attempts(i),
+    };
+  } finally {
+    c.mpgs_gateway_info_free(i);
   }
 }
 
@@ -266,6 +317,55 @@ class Client {
     return readToken(out[0]);
   }
 
+  /**
+   * Retrieve Session: the stored fields, card details masked. `sessionId` is checked before
+   * anything is sent (an MpgsError naming sessionId). `readiness` is judged by the core against
+   * `expectedVersion`, the version the payment page reported (null: none).
+   */
+  retrieveSession(sessionId, expectedVersion = null) {
+    const out = [null];
+    const err = [null];
+    const st = c.mpgs_client_retrieve_session(this._ptr, sessionId, out, err);
+    if (st !== Status.OK) throw takeError(st, err[0]);
+    return readSession(out[0], expectedVersion);
+  }
+
+  /** Update Session: stores `json`'s fields (object or JSON text, nested or dotted). */
+  updateSession(sessionId, json = null) {
+    const out = [null];
+    const err = [null];
+    const st = c.mpgs_client_update_session(this._ptr, sessionId, body(json), out, err);
+    if (st !== Status.OK) throw takeError(st, err[0]);
+    return readSession(out[0]);
+  }
+
+  /** Retrieve Token: the details stored against `token`, card number masked. */
+  retrieveToken(token) {
+    const out = [null];
+    const err = [null];
+    const st = c.mpgs_client_retrieve_token(this._ptr, token, out, err);
+    if (st !== Status.OK) throw takeError(st, err[0]);
+    return readToken(out[0]);
+  }
+
+  /** Delete Token: the token is then unknown to the gateway. */
+  deleteToken(token) {
+    const out = [null];
+    const err = [null];
+    const st = c.mpgs_client_delete_token(this._ptr, token, out, err);
+    if (st !== Status.OK) throw takeError(st, err[0]);
+    return readDeleted(out[0]);
+  }
+
+  /** Check Gateway: sends no credentials (it needs none), so it proves nothing about them. */
+  checkGateway() {
+    const out = [null];
+    const err = [null];
+    const st = c.mpgs_client_check_gateway(this._ptr, out, err);
+    if (st !== Status.OK) throw takeError(st, err[0]);
+    return readGatewayInfo(out[0]);
+  }
+
   /** createSession on libuv's thread pool: a Promise of the session. */
   createSessionAsync(json = null) {
     return this._async(c.mpgs_client_create_session, body(json), readSession);
@@ -298,4 +398,6 @@ function validate(operation, json) {
   if (st !== Status.OK) throw takeError(st, err[0]);
 }
 
-module.exports = { Client, MpgsError, Status, Stage, Operation, validate, version: () => c.mpgs_version() };
+module.exports = {
+  Client, MpgsError, Status, Stage, Operation, Readiness, validate, version: () => c.mpgs_version(),
+};

@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const util = require('node:util');
-const { Client, MpgsError, Status, Stage, Operation, validate } = require('./mpgs');
+const { Client, MpgsError, Status, Stage, Operation, Readiness, validate } = require('./mpgs');
 
 const CARD_TOKEN = {
   sourceOfFunds: { type: 'CARD', provided: { card: { number: '5123450000000008', expiry: { month: '5', year: '30' }, securityCode: '123' } } },
@@ -211,4 +211,38 @@ test('trust: ca-files-only works with the sandbox CA and needs one; mozilla refu
     moz.close();
   }
   assert.throws(() => new Client({ ...config, trust: 'none' }), TypeError);
+});
+
+test('the Hosted Session flow: update, retrieve and check, tokenize, retrieve and delete the token', () => {
+  const c = client();
+  try {
+    const id = c.createSession().id;
+    const page = c.updateSession(id, { sourceOfFunds: { provided: { card: {
+      number: '5123450000000008', expiry: { month: '5', year: '30' } } } } });
+    assert.equal(page.updateStatus, 'SUCCESS');
+    const s = c.retrieveSession(id, page.version);
+    assert.equal(s.readiness, Readiness.READY, s.readinessName);
+    assert.equal(s.apiVersion, 58);
+    assert.equal(c.retrieveSession(id, '0000000000').readiness, Readiness.VERSION_DIFFERS);
+    assert.ok(s.json.includes('512345xxxxxx0008') && !s.json.includes('5123450000000008'));
+    const token = c.createToken({ session: { id }, sourceOfFunds: { type: 'CARD' } }).token;
+    const again = c.retrieveToken(token);
+    assert.equal(again.token, token);
+    assert.equal(again.cardNumber, '512345xxxxxx0008');
+    assert.equal(again.apiVersion, 38);
+    const d = c.deleteToken(token);
+    assert.equal(d.result, 'SUCCESS');
+    assert.equal(d.attempts, 1);
+    assert.equal(refused(() => c.retrieveToken(token), Status.GATEWAY).httpStatus, 400);
+    const bad = refused(() => c.retrieveSession('SESSION0002695081404E6099215K60/../x'), Status.VALIDATION);
+    assert.equal(bad.field, 'sessionId');
+    assert.equal(bad.stage, Stage.NOT_SENT);
+    assert.equal(refused(() => c.deleteToken('91/23'), Status.VALIDATION).field, 'tokenid');
+    validate(Operation.UPDATE_SESSION, { 'order.currency': 'USD' });
+    const info = c.checkGateway();
+    assert.equal(info.status, 'OPERATING');
+    assert.ok(info.operating && info.gatewayVersion);
+  } finally {
+    c.close();
+  }
 });

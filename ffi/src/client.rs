@@ -1,5 +1,5 @@
 //! `mpgs_config` (a builder the caller fills in) and `mpgs_client` (immutable, shared by threads),
-//! and the two operations.
+//! and the operations.
 
 use std::ffi::c_char;
 use std::time::Duration;
@@ -11,7 +11,7 @@ use crate::boundary::Failure;
 use crate::boundary::{arg_mut, arg_opt_str, arg_out, arg_ref, arg_str, ffi_export, free, give};
 use crate::error::mpgs_error;
 use crate::request::mpgs_request;
-use crate::response::{mpgs_session, mpgs_token};
+use crate::response::{mpgs_delete_result, mpgs_gateway_info, mpgs_session, mpgs_token};
 use crate::{mpgs_status, mpgs_trust, mpgs_validation_level};
 
 /// Client settings. Fill it in with the `mpgs_config_set_*` functions, then make any number of
@@ -381,6 +381,126 @@ pub extern "C" fn mpgs_client_create_token_with(
         let body = arg_ref(request, "request")?.body_for(mpgs_core::Operation::CreateToken)?;
         let out = arg_out(token_out, "token_out")?;
         give(out, mpgs_token::new(client.inner.create_token_json(body)?));
+        Ok(())
+    })
+}
+
+/// Retrieve Session: everything stored in session `session_id`, card details masked by the
+/// gateway, at the session API version. `session_id` is checked before anything is sent (ASCII,
+/// 31-35 characters; `/`, `..`, `%`, `?`, `#`, spaces and control characters refused, never
+/// encoded): `MPGS_STATUS_VALIDATION` naming `sessionId`. Writes `*session_out` on success;
+/// release it with `mpgs_session_free`. Check it with `mpgs_session_ready_for_token`.
+#[no_mangle]
+pub extern "C" fn mpgs_client_retrieve_session(
+    client: *const mpgs_client,
+    session_id: *const c_char,
+    session_out: *mut *mut mpgs_session,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let client = arg_ref(client, "client")?;
+        let session_id = arg_str(session_id, "session_id")?;
+        let out = arg_out(session_out, "session_out")?;
+        give(out, mpgs_session::new(client.inner.retrieve_session(session_id)?));
+        Ok(())
+    })
+}
+
+/// Update Session: stores the fields of `json` (nested objects or dotted names; NULL means an
+/// empty body) in session `session_id` (checked as for `mpgs_client_retrieve_session`). The
+/// fields whose rules the library knows (`sourceOfFunds.*` as in Create or Update Token,
+/// `session.*`, `correlationId`) are checked as the validation level says; any other field a
+/// session may hold (`order.*`, `customer.*`…) passes unchecked. Writes `*session_out` on success.
+#[no_mangle]
+pub extern "C" fn mpgs_client_update_session(
+    client: *const mpgs_client,
+    session_id: *const c_char,
+    json: *const c_char,
+    session_out: *mut *mut mpgs_session,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let client = arg_ref(client, "client")?;
+        let session_id = arg_str(session_id, "session_id")?;
+        let out = arg_out(session_out, "session_out")?;
+        let body = body(json, true)?;
+        give(out, mpgs_session::new(client.inner.update_session_json(session_id, body)?));
+        Ok(())
+    })
+}
+
+/// Update Session from a request handle made with
+/// `mpgs_request_new(MPGS_OPERATION_UPDATE_SESSION)`.
+#[no_mangle]
+pub extern "C" fn mpgs_client_update_session_with(
+    client: *const mpgs_client,
+    session_id: *const c_char,
+    request: *const mpgs_request,
+    session_out: *mut *mut mpgs_session,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let client = arg_ref(client, "client")?;
+        let session_id = arg_str(session_id, "session_id")?;
+        let body = arg_ref(request, "request")?.body_for(mpgs_core::Operation::UpdateSession)?;
+        let out = arg_out(session_out, "session_out")?;
+        give(out, mpgs_session::new(client.inner.update_session_json(session_id, body)?));
+        Ok(())
+    })
+}
+
+/// Retrieve Token: the details stored against `token` (1-40 of `0-9 a-z A-Z`, checked before
+/// anything is sent: `MPGS_STATUS_VALIDATION` naming `tokenid`), at the token API version, card
+/// number masked. Writes `*token_out` on success; release it with `mpgs_token_free`.
+#[no_mangle]
+pub extern "C" fn mpgs_client_retrieve_token(
+    client: *const mpgs_client,
+    token: *const c_char,
+    token_out: *mut *mut mpgs_token,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let client = arg_ref(client, "client")?;
+        let token = arg_str(token, "token")?;
+        let out = arg_out(token_out, "token_out")?;
+        give(out, mpgs_token::new(client.inner.retrieve_token(token)?));
+        Ok(())
+    })
+}
+
+/// Delete Token: removes `token` (checked as for `mpgs_client_retrieve_token`). The token is then
+/// unknown to the gateway. Writes `*result_out` on success; release it with
+/// `mpgs_delete_result_free`.
+#[no_mangle]
+pub extern "C" fn mpgs_client_delete_token(
+    client: *const mpgs_client,
+    token: *const c_char,
+    result_out: *mut *mut mpgs_delete_result,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let client = arg_ref(client, "client")?;
+        let token = arg_str(token, "token")?;
+        let out = arg_out(result_out, "result_out")?;
+        give(out, mpgs_delete_result::new(client.inner.delete_token(token)?));
+        Ok(())
+    })
+}
+
+/// Check Gateway: whether the gateway is reachable and takes requests (`OPERATING` or
+/// `SHUTDOWN`), at the session API version. It needs no authentication and sends none (no
+/// `Authorization` header), so it proves nothing about the credentials. Writes `*info_out` on
+/// success; release it with `mpgs_gateway_info_free`.
+#[no_mangle]
+pub extern "C" fn mpgs_client_check_gateway(
+    client: *const mpgs_client,
+    info_out: *mut *mut mpgs_gateway_info,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let client = arg_ref(client, "client")?;
+        let out = arg_out(info_out, "info_out")?;
+        give(out, mpgs_gateway_info::new(client.inner.check_gateway()?));
         Ok(())
     })
 }

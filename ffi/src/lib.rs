@@ -53,6 +53,8 @@ const _: () = {
     movable::<mpgs_request>();
     movable::<mpgs_session>();
     movable::<mpgs_token>();
+    movable::<mpgs_delete_result>();
+    movable::<mpgs_gateway_info>();
     movable::<mpgs_error>();
 };
 
@@ -132,7 +134,8 @@ pub enum mpgs_stage {
     Unanswered = 3,
 }
 
-/// The two gateway operations.
+/// The operations with a request body, for `mpgs_request_new` and `mpgs_validate`. The numbers
+/// are stable: never renumbered, new ones only appended.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum mpgs_operation {
@@ -140,6 +143,9 @@ pub enum mpgs_operation {
     CreateSession = 1,
     /// Create or Update Token (API version 38 by default).
     CreateToken = 2,
+    /// Update Session (API version 58 by default): the fields the library knows are checked,
+    /// any other field a session may hold passes.
+    UpdateSession = 3,
 }
 
 impl mpgs_operation {
@@ -148,6 +154,7 @@ impl mpgs_operation {
         match n {
             1 => Some(mpgs_core::Operation::CreateSession),
             2 => Some(mpgs_core::Operation::CreateToken),
+            3 => Some(mpgs_core::Operation::UpdateSession),
             _ => None,
         }
     }

@@ -43,8 +43,8 @@ impl Drop for mpgs_request {
 fn operation(op: u32) -> Result<Operation, Failure> {
     mpgs_operation::from_number(op).ok_or_else(|| {
         Failure::argument(format!(
-            "`operation` {op} is not an operation (MPGS_OPERATION_CREATE_SESSION or \
-             MPGS_OPERATION_CREATE_TOKEN)"
+            "`operation` {op} is not an operation (MPGS_OPERATION_CREATE_SESSION, \
+             MPGS_OPERATION_CREATE_TOKEN or MPGS_OPERATION_UPDATE_SESSION)"
         ))
     })
 }
@@ -130,7 +130,7 @@ pub extern "C" fn mpgs_request_free(request: *mut mpgs_request) {
 
 /// Checks a request body given as JSON text for `operation` (an `mpgs_operation` value) without
 /// sending it: `MPGS_STATUS_VALIDATION` with every problem in the error's field list. For Create
-/// Session, NULL means an empty body.
+/// Session and Update Session, NULL means an empty body.
 #[no_mangle]
 pub extern "C" fn mpgs_validate(
     operation: u32,
@@ -140,7 +140,7 @@ pub extern "C" fn mpgs_validate(
     ffi_export!(fallible err, {
         let op = self::operation(operation)?;
         let text = match op {
-            Operation::CreateSession => arg_opt_str(json, "json")?.unwrap_or(""),
+            Operation::CreateSession | Operation::UpdateSession => arg_opt_str(json, "json")?.unwrap_or(""),
             _ => arg_str(json, "json")?,
         };
         let mut prepared = validate::prepare_text(op, text)?;
@@ -168,7 +168,7 @@ pub extern "C" fn mpgs_validate_at(
             .ok_or_else(|| Failure::argument(format!("`level` {level} is not a validation level")))?;
         let version = if api_version == 0 { op.default_api_version() } else { api_version };
         let text = match op {
-            Operation::CreateSession => arg_opt_str(json, "json")?.unwrap_or(""),
+            Operation::CreateSession | Operation::UpdateSession => arg_opt_str(json, "json")?.unwrap_or(""),
             _ => arg_str(json, "json")?,
         };
         let mut prepared = validate::prepare_at(op, version, level, validate::parse_body(text)?)?;

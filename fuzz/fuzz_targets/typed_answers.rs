@@ -1,5 +1,6 @@
 //! Typed answers: any JSON object (or, for other input, NUL-separated strings placed at every
-//! documented answer path) decoded into `Session` and `Token`, then every Rust accessor and
+//! documented answer path) decoded into `Session`, `Token`, `GatewayInformation` and
+//! `DeleteTokenResult`, then every Rust accessor (the readiness check included) and
 //! every C accessor called on it. Gateway data must never crash a till.
 #![no_main]
 
@@ -7,7 +8,7 @@ use std::ffi::{c_char, CStr, CString};
 use std::ptr::null_mut;
 
 use libfuzzer_sys::fuzz_target;
-use mpgs::{ResponseMeta, Session, Token};
+use mpgs::{DeleteTokenResult, GatewayInformation, ResponseMeta, Session, Token};
 use mpgs_ffi::*;
 use serde_json::{json, Value};
 
@@ -60,7 +61,11 @@ fn touch(p: *const c_char) {
 fuzz_target!(|data: &[u8]| {
     let v = answer(data);
     let meta = ResponseMeta { http_status: 201, api_version: 58, elapsed: Default::default(), attempts: 1 };
+    let info = GatewayInformation::from_json(v.clone(), meta.clone());
+    let deleted = DeleteTokenResult::from_json(v.clone(), meta.clone());
+    let _ = (format!("{info:?}"), info.is_operating(), format!("{deleted:?}"));
     let s = Session::from_json(v.clone(), meta.clone());
+    let _ = (s.ready_for_token(None), s.ready_for_token(s.version.as_deref()), s.ready_for_token(Some("")));
     let t = Token::from_json(v, meta);
     let _ = (format!("{s:?}"), format!("{t:?}"), s.raw.to_string(), t.raw.verbatim().to_string());
     if let Some(c) = &t.card {
@@ -101,6 +106,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = (mpgs_token_http_status(th), mpgs_token_api_version(th), mpgs_token_attempts(th));
     let extra = CString::new(String::from_utf8_lossy(data).replace('\0', "")).unwrap_or_default();
     for name in PATHS.iter().map(|p| CString::new(*p).unwrap()).chain([extra]) {
+        let _ = mpgs_session_ready_for_token(sh, name.as_ptr());
         let mut out: *mut c_char = null_mut();
         if mpgs_session_get(sh, name.as_ptr(), &mut out, null_mut()) == mpgs_status::Ok {
             touch(out);

@@ -7,7 +7,7 @@ use mpgs::Operation;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    for op in [Operation::CreateSession, Operation::CreateToken] {
+    for op in Operation::ALL {
         if let Err(e) = prepare_text(op, &text) {
             assert!(e.kind() == mpgs::ErrorKind::Validation);
         }

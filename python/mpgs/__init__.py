@@ -1,5 +1,6 @@
 """mpgs: a Mastercard Payment Gateway client — Create Session and Create or Update Token,
-checked against the gateway's published field rules before anything is sent."""
+checked against the gateway's published field rules before anything is sent, and the calls around
+them (Retrieve and Update Session, Retrieve and Delete Token, Check Gateway)."""
 
 from ._async_client import AsyncClient
 from ._client import Client
@@ -8,6 +9,7 @@ from ._enums import (
     CardScheme,
     FundingMethod,
     GatewayCode,
+    GatewayStatus,
     GiftCardBrand,
     GiftCardScheme,
     Result,
@@ -27,11 +29,21 @@ from ._errors import (
     TransportError,
     ValidationError,
 )
-from ._native import Session, Token, __version__, validate_create_session, validate_create_token
+from ._native import (
+    DeleteTokenResult,
+    GatewayInformation,
+    Readiness,
+    Session,
+    Token,
+    __version__,
+    validate_create_session,
+    validate_create_token,
+)
 
 __all__ = [
     "AsyncClient", "AuthenticationError", "CardBrand", "CardScheme", "Client", "ConfigError", "DecodeError",
-    "Error", "FieldError", "FundingMethod", "GatewayCode", "GatewayError", "GiftCardBrand",
+    "DeleteTokenResult", "Error", "FieldError", "FundingMethod", "GatewayCode", "GatewayError",
+    "GatewayInformation", "GatewayStatus", "GiftCardBrand", "Readiness",
     "GiftCardScheme", "Result", "Session", "SourceOfFundsType",
     "TimeoutError", "Token", "TokenStatus", "TransportError", "UpdateStatus", "ValidationError",
     "VerificationStrategy", "__version__", "validate_create_session", "validate_create_token",

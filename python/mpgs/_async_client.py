@@ -74,6 +74,26 @@ class AsyncClient(_ClientBase):
         """Create or Update Token. ``body`` is nested or dotted JSON."""
         return await self._call("token", lambda runner, inbox, fut: runner.create_token(inbox, fut, body))
 
+    async def retrieve_session(self, session_id: str) -> _native.Session:
+        """Retrieve Session (see ``Client.retrieve_session``)."""
+        return await self._call("retrieve_session", lambda runner, inbox, fut: runner.retrieve_session(inbox, fut, session_id))
+
+    async def update_session(self, session_id: str, body: Optional[Mapping[str, Any]] = None) -> _native.Session:
+        """Update Session (see ``Client.update_session``)."""
+        return await self._call("update_session", lambda runner, inbox, fut: runner.update_session(inbox, fut, session_id, body))
+
+    async def retrieve_token(self, token: str) -> _native.Token:
+        """Retrieve Token (see ``Client.retrieve_token``)."""
+        return await self._call("retrieve_token", lambda runner, inbox, fut: runner.retrieve_token(inbox, fut, token))
+
+    async def delete_token(self, token: str) -> _native.DeleteTokenResult:
+        """Delete Token (see ``Client.delete_token``)."""
+        return await self._call("delete_token", lambda runner, inbox, fut: runner.delete_token(inbox, fut, token))
+
+    async def check_gateway(self) -> _native.GatewayInformation:
+        """Check Gateway: sends no credentials (see ``Client.check_gateway``)."""
+        return await self._call("check_gateway", lambda runner, inbox, fut: runner.check_gateway(inbox, fut))
+
     def _bind(self) -> Tuple[asyncio.AbstractEventLoop, _native.Inbox, _native.AsyncRunner, Set[asyncio.Future[Any]]]:
         """Binds the running loop to this client; refuses a closed client or a second loop. The
         caller registers its call's future in the returned set while holding ``_bind_lock``."""
@@ -108,11 +128,12 @@ class AsyncClient(_ClientBase):
             result = await future
         except asyncio.CancelledError:
             ms = (time.perf_counter() - start) * 1000
+            method, path = self._routes[op]
             if call.cancel():
-                _log.warning("POST %s cancelled after %.1f ms while under way: the gateway may have processed it; "
-                             "its outcome is unknown", self._paths[op], ms)
+                _log.warning("%s %s cancelled after %.1f ms while under way: the gateway may have processed it; "
+                             "its outcome is unknown", method, path, ms)
             else:
-                _log.info("POST %s cancelled after %.1f ms before it was sent", self._paths[op], ms)
+                _log.info("%s %s cancelled after %.1f ms before it was sent", method, path, ms)
             raise
         except Exception as e:
             self._log(op, type(e).__name__, start)

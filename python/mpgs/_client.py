@@ -5,13 +5,20 @@ from __future__ import annotations
 import logging
 import os
 import time
-from typing import Any, Literal, Mapping, Optional, Union
+from typing import Any, Callable, Literal, Mapping, Optional, TypeVar, Union
 
 from . import _native
 
 _log = logging.getLogger("mpgs")
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+_R = TypeVar("_R")
+
+#: The operations, by the names ``_native.NativeClient.route`` takes ("session" and "token" are
+#: Create Session and Create or Update Token).
+_OPERATIONS = ("session", "token", "retrieve_session", "update_session", "retrieve_token", "delete_token",
+               "check_gateway")
 
 #: How strictly requests are checked before they are sent (``Client(validation_level=...)``).
 ValidationLevel = Literal["auto", "strict", "known-fields", "off"]
@@ -92,7 +99,8 @@ class _ClientBase:
             trust=trust,
         )
         self._merchant_id = merchant_id
-        self._paths = {op: self._native.path(op) for op in ("session", "token")}
+        self._routes = {op: self._native.route(op) for op in _OPERATIONS}
+        self._paths = {op: path for op, (_, path) in self._routes.items()}
 
     def _client(self) -> _native.NativeClient:
         if self._native is None:
@@ -101,7 +109,8 @@ class _ClientBase:
 
     def _log(self, op: str, outcome: str, start: float) -> None:
         """Method, path, status (or error class) and elapsed time; never bodies or credentials."""
-        _log.info("POST %s -> %s in %.1f ms", self._paths[op], outcome, (time.perf_counter() - start) * 1000)
+        method, path = self._routes[op]
+        _log.info("%s %s -> %s in %.1f ms", method, path, outcome, (time.perf_counter() - start) * 1000)
 
     def __reduce__(self) -> Any:
         raise TypeError(f"mpgs.{type(self).__name__} holds credentials and cannot be pickled")
@@ -146,6 +155,50 @@ class Client(_ClientBase):
             raise
         self._log("token", str(t.http_status), start)
         return t
+
+    def _run(self, op: str, call: Callable[[_native.NativeClient], _R]) -> _R:
+        start = time.perf_counter()
+        try:
+            result = call(self._client())
+        except Exception as e:
+            self._log(op, type(e).__name__, start)
+            raise
+        self._log(op, str(getattr(result, "http_status", "")), start)
+        return result
+
+    def retrieve_session(self, session_id: str) -> _native.Session:
+        """Retrieve Session: everything stored in the session, card details masked by the gateway.
+
+        ``session_id`` is checked before anything is sent (ASCII, 31-35 characters; ``/``, ``..``,
+        ``%``, ``?``, ``#``, spaces and control characters are refused, never encoded): a
+        ``ValidationError`` naming ``sessionId``. Check the result with ``ready_for_token``.
+        """
+        return self._run("retrieve_session", lambda c: c.retrieve_session(session_id))
+
+    def update_session(self, session_id: str, body: Optional[Mapping[str, Any]] = None) -> _native.Session:
+        """Update Session: stores ``body``'s fields (nested or dotted) in the session.
+
+        The fields whose rules the core knows (``sourceOfFunds.*`` as in Create or Update Token,
+        ``session.*``, ``correlationId``) are checked as ``validation_level`` says; any other field
+        a session may hold (``order.*``, ``customer.*``...) passes unchecked.
+        """
+        return self._run("update_session", lambda c: c.update_session(session_id, body))
+
+    def retrieve_token(self, token: str) -> _native.Token:
+        """Retrieve Token: the details stored against ``token`` (1-40 of 0-9 a-z A-Z), card masked."""
+        return self._run("retrieve_token", lambda c: c.retrieve_token(token))
+
+    def delete_token(self, token: str) -> _native.DeleteTokenResult:
+        """Delete Token: the token is then unknown to the gateway."""
+        return self._run("delete_token", lambda c: c.delete_token(token))
+
+    def check_gateway(self) -> _native.GatewayInformation:
+        """Check Gateway: whether the gateway is reachable and takes requests (``OPERATING``).
+
+        It needs no credentials and sends none (no ``Authorization`` header), so it proves
+        nothing about them: an authenticated call such as ``retrieve_token`` does.
+        """
+        return self._run("check_gateway", lambda c: c.check_gateway())
 
     def close(self) -> None:
         """Drops the connections and credentials; the client cannot be used afterwards."""

@@ -89,6 +89,11 @@ class GiftCardScheme(_GatewayEnum):
     OTHER = "OTHER"
 
 
+class GatewayStatus(_GatewayEnum):
+    OPERATING = "OPERATING"
+    SHUTDOWN = "SHUTDOWN"
+
+
 class FundingMethod(_GatewayEnum):
     CHARGE = "CHARGE"
     CREDIT = "CREDIT"
@@ -99,7 +104,7 @@ class FundingMethod(_GatewayEnum):
 _BY_NAME: Dict[str, Type[_GatewayEnum]] = {
     c.__name__: c
     for c in (Result, UpdateStatus, SourceOfFundsType, VerificationStrategy, TokenStatus, GatewayCode,
-              CardBrand, CardScheme, GiftCardBrand, GiftCardScheme, FundingMethod)
+              CardBrand, CardScheme, GiftCardBrand, GiftCardScheme, FundingMethod, GatewayStatus)
 }
 
 

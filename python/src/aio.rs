@@ -20,7 +20,9 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::Value;
 
-use crate::{raise, session_json, to_json, NativeClient, Session, Token};
+use crate::{
+    raise, session_json, to_json, DeleteTokenResult, GatewayInformation, NativeClient, Session, Token,
+};
 
 /// The most calls one client runs at once by default; more wait their turn in a queue.
 pub(crate) const MAX_IN_FLIGHT: usize = 256;
@@ -167,6 +169,11 @@ pub(crate) struct AsyncRunner {
 enum Op {
     Session,
     Token,
+    RetrieveSession(String),
+    UpdateSession(String),
+    RetrieveToken(String),
+    DeleteToken(String),
+    CheckGateway,
 }
 
 impl AsyncRunner {
@@ -188,13 +195,19 @@ impl AsyncRunner {
                 return; // cancelled before it was sent
             }
             // Not attached to the interpreter: the network wait holds no GIL.
+            let client = client.queued_since(started);
             let call = std::panic::AssertUnwindSafe(move || match op {
-                Op::Session => {
-                    client.create_session_json_since(json, started).map(|s| Outcome::Session(Box::new(s)))
+                Op::Session => client.create_session_json(json).map(|s| Outcome::Session(Box::new(s))),
+                Op::Token => client.create_token_json(json).map(|t| Outcome::Token(Box::new(t))),
+                Op::RetrieveSession(id) => {
+                    client.retrieve_session(&id).map(|s| Outcome::Session(Box::new(s)))
                 }
-                Op::Token => {
-                    client.create_token_json_since(json, started).map(|t| Outcome::Token(Box::new(t)))
+                Op::UpdateSession(id) => {
+                    client.update_session_json(&id, json).map(|s| Outcome::Session(Box::new(s)))
                 }
+                Op::RetrieveToken(id) => client.retrieve_token(&id).map(|t| Outcome::Token(Box::new(t))),
+                Op::DeleteToken(id) => client.delete_token(&id).map(|d| Outcome::Deleted(Box::new(d))),
+                Op::CheckGateway => client.check_gateway().map(|g| Outcome::Gateway(Box::new(g))),
             });
             // A bug in the core must not leave the awaiting task waiting forever.
             let result = std::panic::catch_unwind(call).unwrap_or_else(|_| Ok(Outcome::Panicked));
@@ -260,6 +273,8 @@ pub(crate) fn shutdown(py: Python<'_>) {
 enum Outcome {
     Session(Box<mpgs::Session>),
     Token(Box<mpgs::Token>),
+    Deleted(Box<mpgs::DeleteTokenResult>),
+    Gateway(Box<mpgs::GatewayInformation>),
     Panicked,
 }
 
@@ -314,6 +329,12 @@ impl Inbox {
                 match result {
                     Ok(Outcome::Session(s)) => future.call_method1("set_result", (Session { inner: *s },)),
                     Ok(Outcome::Token(t)) => future.call_method1("set_result", (Token { inner: *t },)),
+                    Ok(Outcome::Deleted(d)) => {
+                        future.call_method1("set_result", (DeleteTokenResult { inner: *d },))
+                    }
+                    Ok(Outcome::Gateway(g)) => {
+                        future.call_method1("set_result", (GatewayInformation { inner: *g },))
+                    }
                     Ok(Outcome::Panicked) => future.call_method1(
                         "set_exception",
                         (PyRuntimeError::new_err(
@@ -367,6 +388,53 @@ impl AsyncRunner {
         body: &Bound<'_, PyAny>,
     ) -> PyResult<AsyncCall> {
         self.start(Op::Token, to_json(body, 0)?, inbox, future)
+    }
+
+    #[pyo3(signature = (inbox, future, /, session_id))]
+    fn retrieve_session(
+        &self,
+        inbox: &Bound<'_, Inbox>,
+        future: Bound<'_, PyAny>,
+        session_id: String,
+    ) -> PyResult<AsyncCall> {
+        self.start(Op::RetrieveSession(session_id), Value::Null, inbox, future)
+    }
+
+    #[pyo3(signature = (inbox, future, /, session_id, body=None))]
+    fn update_session(
+        &self,
+        inbox: &Bound<'_, Inbox>,
+        future: Bound<'_, PyAny>,
+        session_id: String,
+        body: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<AsyncCall> {
+        let json = body.map(|b| to_json(b, 0)).transpose()?.unwrap_or(Value::Null);
+        self.start(Op::UpdateSession(session_id), json, inbox, future)
+    }
+
+    #[pyo3(signature = (inbox, future, /, token))]
+    fn retrieve_token(
+        &self,
+        inbox: &Bound<'_, Inbox>,
+        future: Bound<'_, PyAny>,
+        token: String,
+    ) -> PyResult<AsyncCall> {
+        self.start(Op::RetrieveToken(token), Value::Null, inbox, future)
+    }
+
+    #[pyo3(signature = (inbox, future, /, token))]
+    fn delete_token(
+        &self,
+        inbox: &Bound<'_, Inbox>,
+        future: Bound<'_, PyAny>,
+        token: String,
+    ) -> PyResult<AsyncCall> {
+        self.start(Op::DeleteToken(token), Value::Null, inbox, future)
+    }
+
+    #[pyo3(signature = (inbox, future, /))]
+    fn check_gateway(&self, inbox: &Bound<'_, Inbox>, future: Bound<'_, PyAny>) -> PyResult<AsyncCall> {
+        self.start(Op::CheckGateway, Value::Null, inbox, future)
     }
 
     /// The worker threads alive now (started on demand, ended when idle).

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::convert::to_json;
 use crate::errors::raise;
-use crate::results::{Session, Token};
+use crate::results::{DeleteTokenResult, GatewayInformation, Session, Token};
 
 #[pyclass(frozen, module = "mpgs._native")]
 pub(crate) struct NativeClient {
@@ -113,6 +113,14 @@ impl NativeClient {
         }
     }
 
+    /// The method and path of an operation (`create_session`, `create_token`, `retrieve_session`,
+    /// `update_session`, `retrieve_token`, `delete_token`, `check_gateway`), as the core builds
+    /// them, ids as `{sessionId}` / `{tokenid}`: for logs.
+    fn route(&self, op: &str) -> PyResult<(&'static str, String)> {
+        let op = operation(op)?;
+        Ok((op.method(), self.inner.path(op)))
+    }
+
     #[getter]
     fn merchant_id(&self) -> &str {
         self.inner.merchant_id()
@@ -144,9 +152,61 @@ impl NativeClient {
         result.map(|inner| Token { inner }).map_err(|e| raise(py, e))
     }
 
+    fn retrieve_session(&self, py: Python<'_>, session_id: String) -> PyResult<Session> {
+        let client = self.inner.clone();
+        let result = py.detach(move || client.retrieve_session(&session_id));
+        result.map(|inner| Session { inner }).map_err(|e| raise(py, e))
+    }
+
+    #[pyo3(signature = (session_id, body=None))]
+    fn update_session(
+        &self,
+        py: Python<'_>,
+        session_id: String,
+        body: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Session> {
+        let json = body.map(|b| to_json(b, 0)).transpose()?.unwrap_or(Value::Null);
+        let client = self.inner.clone();
+        let result = py.detach(move || client.update_session_json(&session_id, json));
+        result.map(|inner| Session { inner }).map_err(|e| raise(py, e))
+    }
+
+    fn retrieve_token(&self, py: Python<'_>, token: String) -> PyResult<Token> {
+        let client = self.inner.clone();
+        let result = py.detach(move || client.retrieve_token(&token));
+        result.map(|inner| Token { inner }).map_err(|e| raise(py, e))
+    }
+
+    fn delete_token(&self, py: Python<'_>, token: String) -> PyResult<DeleteTokenResult> {
+        let client = self.inner.clone();
+        let result = py.detach(move || client.delete_token(&token));
+        result.map(|inner| DeleteTokenResult { inner }).map_err(|e| raise(py, e))
+    }
+
+    fn check_gateway(&self, py: Python<'_>) -> PyResult<GatewayInformation> {
+        let client = self.inner.clone();
+        let result = py.detach(move || client.check_gateway());
+        result.map(|inner| GatewayInformation { inner }).map_err(|e| raise(py, e))
+    }
+
     fn __repr__(&self) -> String {
         format!("Client(merchant_id={:?}, base_url={:?})", self.inner.merchant_id(), self.inner.base_url())
     }
+}
+
+/// The core's operation for a binding's name of it.
+fn operation(name: &str) -> PyResult<mpgs::Operation> {
+    use mpgs::Operation as O;
+    Ok(match name {
+        "create_session" | "session" => O::CreateSession,
+        "create_token" | "token" => O::CreateToken,
+        "retrieve_session" => O::RetrieveSession,
+        "update_session" => O::UpdateSession,
+        "retrieve_token" => O::RetrieveToken,
+        "delete_token" => O::DeleteToken,
+        "check_gateway" => O::CheckGateway,
+        _ => return Err(PyTypeError::new_err(format!("unknown operation {name:?}"))),
+    })
 }
 
 /// The Create Session body from `create_session`'s arguments (blocking and async alike).

@@ -86,5 +86,6 @@ pub(crate) fn enum_values(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     d.set_item("GiftCardBrand", mpgs::GiftCardBrand::VALUES)?;
     d.set_item("GiftCardScheme", mpgs::GiftCardScheme::VALUES)?;
     d.set_item("FundingMethod", mpgs::FundingMethod::VALUES)?;
+    d.set_item("GatewayStatus", mpgs::GatewayStatus::VALUES)?;
     Ok(d)
 }

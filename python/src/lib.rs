@@ -16,7 +16,7 @@ use pyo3::prelude::*;
 pub(crate) use client::{session_json, NativeClient};
 pub(crate) use convert::to_json;
 pub(crate) use errors::raise;
-pub(crate) use results::{Session, Token};
+pub(crate) use results::{DeleteTokenResult, GatewayInformation, Session, Token};
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -32,6 +32,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::AchInfo>()?;
     m.add_class::<results::GiftCardInfo>()?;
     m.add_class::<results::Usage>()?;
+    m.add_class::<results::Readiness>()?;
+    m.add_class::<DeleteTokenResult>()?;
+    m.add_class::<GatewayInformation>()?;
     m.add_class::<aio::AsyncRunner>()?;
     m.add_class::<aio::AsyncCall>()?;
     m.add_class::<aio::Inbox>()?;

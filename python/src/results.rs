@@ -1,4 +1,5 @@
-//! The result classes: `Session`, `Token` and the token's groups, read from the core's types.
+//! The result classes: `Session`, `Token` and the token's groups, `DeleteTokenResult`,
+//! `GatewayInformation` and a session's `Readiness`, read from the core's types.
 
 use pyo3::prelude::*;
 
@@ -69,6 +70,15 @@ impl Session {
     #[getter]
     fn raw_verbatim<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         to_py(py, self.inner.raw.verbatim())
+    }
+    /// Whether the session can be tokenized (the core's `Session::ready_for_token`): truthy
+    /// when ready; else `reason` names the first condition that failed.
+    #[pyo3(signature = (expected_version=None))]
+    fn ready_for_token(&self, expected_version: Option<&str>) -> Readiness {
+        match self.inner.ready_for_token(expected_version) {
+            Ok(()) => Readiness { ready: true, reason: None, explanation: None },
+            Err(e) => Readiness { ready: false, reason: Some(e.code()), explanation: Some(e.to_string()) },
+        }
     }
     fn __repr__(&self) -> String {
         format!(
@@ -242,4 +252,120 @@ pub(crate) struct Usage {
     last_updated: Option<String>,
     last_updated_by: Option<String>,
     last_used: Option<String>,
+}
+
+/// Whether a session can be tokenized: truthy when ready; `reason` is `"update_status"`,
+/// `"no_card_details"` or `"version_differs"` otherwise, `explanation` says it in words.
+#[pyclass(frozen, get_all, module = "mpgs._native")]
+pub(crate) struct Readiness {
+    ready: bool,
+    reason: Option<&'static str>,
+    explanation: Option<String>,
+}
+
+#[pymethods]
+impl Readiness {
+    fn __bool__(&self) -> bool {
+        self.ready
+    }
+    fn __repr__(&self) -> String {
+        match self.reason {
+            None => "Readiness(ready=True)".to_owned(),
+            Some(r) => format!("Readiness(ready=False, reason='{r}')"),
+        }
+    }
+}
+
+/// What Delete Token answered.
+#[pyclass(frozen, module = "mpgs._native")]
+pub(crate) struct DeleteTokenResult {
+    pub(crate) inner: mpgs::DeleteTokenResult,
+}
+
+#[pymethods]
+impl DeleteTokenResult {
+    #[getter]
+    fn result<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        enum_value(py, "Result", self.inner.result.as_ref().map(|s| s.as_str()))
+    }
+    #[getter]
+    fn correlation_id(&self) -> Option<&str> {
+        self.inner.correlation_id.as_deref()
+    }
+    #[getter]
+    fn http_status(&self) -> u16 {
+        self.inner.meta.http_status
+    }
+    #[getter]
+    fn api_version(&self) -> u32 {
+        self.inner.meta.api_version
+    }
+    #[getter]
+    fn attempts(&self) -> u32 {
+        self.inner.meta.attempts
+    }
+    /// The whole answer, secrets masked.
+    #[getter]
+    fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.raw)
+    }
+    /// The whole answer exactly as the gateway sent it.
+    #[getter]
+    fn raw_verbatim<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, self.inner.raw.verbatim())
+    }
+    fn __repr__(&self) -> String {
+        format!("DeleteTokenResult(result={:?})", self.inner.result.as_ref().map_or("", |s| s.as_str()))
+    }
+}
+
+/// What Check Gateway answered: `gateway_version` and `status` (`OPERATING` or `SHUTDOWN`).
+#[pyclass(frozen, module = "mpgs._native")]
+pub(crate) struct GatewayInformation {
+    pub(crate) inner: mpgs::GatewayInformation,
+}
+
+#[pymethods]
+impl GatewayInformation {
+    #[getter]
+    fn gateway_version(&self) -> Option<&str> {
+        self.inner.gateway_version.as_deref()
+    }
+    #[getter]
+    fn status<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        enum_value(py, "GatewayStatus", self.inner.status.as_ref().map(|s| s.as_str()))
+    }
+    #[getter]
+    fn is_operating(&self) -> bool {
+        self.inner.is_operating()
+    }
+    #[getter]
+    fn http_status(&self) -> u16 {
+        self.inner.meta.http_status
+    }
+    #[getter]
+    fn api_version(&self) -> u32 {
+        self.inner.meta.api_version
+    }
+    #[getter]
+    fn attempts(&self) -> u32 {
+        self.inner.meta.attempts
+    }
+    /// The whole answer.
+    #[getter]
+    fn raw<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.inner.raw)
+    }
+    /// The whole answer exactly as the gateway sent it.
+    #[getter]
+    fn raw_verbatim<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, self.inner.raw.verbatim())
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "GatewayInformation(gateway_version={:?}, status={:?})",
+            self.inner.gateway_version.as_deref().unwrap_or(""),
+            self.inner.status.as_ref().map_or("", |s| s.as_str())
+        )
+    }
 }

@@ -52,6 +52,9 @@ pub enum Fault {
     /// A 500 JSON page that quotes the request's headers with JSON's `\/` escaping, as some
     /// servers write their error pages.
     EchoJson,
+    /// Check Gateway answers `status` `SHUTDOWN` ("The service is currently not accepting
+    /// requests"); any other route answers as usual.
+    Shutdown,
 }
 
 impl FromStr for Fault {
@@ -59,8 +62,7 @@ impl FromStr for Fault {
 
     /// `latency=MS`, `busy[=RETRY_AFTER_S]`, `close`, `truncate`, `html500`, `html503`,
     /// `empty503`, `echo`, `garbage`, `huge`, `redirect`, `stall[=MS]`, `drip[=MS]`, `manyheaders`,
-    /// `trailing`, `cutjson`,
-    /// `echojson`.
+    /// `trailing`, `cutjson`, `echojson`, `shutdown`.
     fn from_str(s: &str) -> Result<Self, String> {
         let (name, arg) = match s.split_once('=') {
             Some((n, a)) => (n, Some(a)),
@@ -87,6 +89,7 @@ impl FromStr for Fault {
             "trailing" => Fault::Trailing,
             "cutjson" => Fault::CutJson,
             "echojson" => Fault::EchoJson,
+            "shutdown" => Fault::Shutdown,
             _ => return Err(format!("unknown fault {name:?}")),
         })
     }

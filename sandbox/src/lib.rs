@@ -30,7 +30,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use faults::{Fault, Faults};
-pub use gateway::{Behaviour, Gateway, SeenRequest, TokenManagement, TokenStrategy};
+pub use gateway::{Behaviour, Gateway, SeenRequest, TokenManagement, TokenStrategy, GATEWAY_VERSION};
 pub use proxy::{Connect, ProxyMode, TunnelProxy};
 pub use tls::TlsFiles;
 

@@ -376,6 +376,7 @@ fn apply_fault(
             };
             write_response(conn, &r, keep_alive).is_err()
         }
+        Fault::Shutdown => write_response(conn, &gateway.handle_as(req, peer, true), keep_alive).is_err(),
     }
 }
 
@@ -421,7 +422,7 @@ fn admin(gateway: &Gateway, req: &Request, loopback: bool) -> Response {
             let Some(fault) =
                 body.get("fault").and_then(|f| f.as_str()).and_then(|f| f.parse::<Fault>().ok())
             else {
-                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|html503|empty503|echo|garbage|huge|redirect|stall[=ms]|drip[=ms]|manyheaders|trailing|cutjson|echojson|latency=ms\", \"count\": N}");
+                return gateway::error(400, "expected {\"fault\": \"busy|close|truncate|html500|html503|empty503|echo|garbage|huge|redirect|stall[=ms]|drip[=ms]|manyheaders|trailing|cutjson|echojson|shutdown|latency=ms\", \"count\": N}");
             };
             let count = body.get("count").and_then(|c| c.as_u64()).unwrap_or(1) as usize;
             gateway.faults.push(fault, count);

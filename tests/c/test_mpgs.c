@@ -1222,6 +1222,159 @@ static void test_trust(void) {
     mpgs_config_free(config);
 }
 
+/* Retrieve and Update Session, Retrieve and Delete Token, Check Gateway (#21): the Hosted
+ * Session flow, the readiness check, ids refused before sending, no credentials for Check
+ * Gateway's sake (proved in the Rust suite), NULL arguments. */
+static void test_related_operations(mpgs_client *client) {
+    mpgs_session *s = NULL;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_client_create_session(client, NULL, &s, NULL), MPGS_STATUS_OK);
+    char id[64] = "";
+    snprintf(id, sizeof id, "%s", mpgs_session_id(s) ? mpgs_session_id(s) : "");
+    CHECK(mpgs_session_ready_for_token(s, NULL) == MPGS_READINESS_NOT_UPDATED);
+    mpgs_session_free(s);
+
+    /* The payment page's part, field by field. */
+    mpgs_request *req = NULL;
+    CHECK_STATUS(mpgs_request_new(MPGS_OPERATION_UPDATE_SESSION, &req, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "sourceOfFunds.provided.card.number", "5123450000000008", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "sourceOfFunds.provided.card.expiry.month", "5", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "sourceOfFunds.provided.card.expiry.year", "30", NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_request_set(req, "order.currency", "USD", NULL), MPGS_STATUS_OK);
+    s = NULL;
+    CHECK_STATUS(mpgs_client_update_session_with(client, id, req, &s, NULL), MPGS_STATUS_OK);
+    mpgs_request_free(req);
+    CHECK(streq(mpgs_session_update_status(s), "SUCCESS"));
+    char version[32] = "";
+    snprintf(version, sizeof version, "%s", mpgs_session_version(s) ? mpgs_session_version(s) : "");
+    mpgs_session_free(s);
+
+    s = NULL;
+    CHECK_STATUS(mpgs_client_retrieve_session(client, id, &s, &err), MPGS_STATUS_OK);
+    CHECK(streq(mpgs_session_id(s), id));
+    CHECK(mpgs_session_api_version(s) == 58);
+    CHECK(mpgs_session_ready_for_token(s, version) == MPGS_READINESS_READY);
+    CHECK(mpgs_session_ready_for_token(s, NULL) == MPGS_READINESS_READY);
+    CHECK(mpgs_session_ready_for_token(s, "0000000000") == MPGS_READINESS_VERSION_DIFFERS);
+    CHECK(contains(mpgs_session_json(s), "512345xxxxxx0008"));
+    CHECK(!contains(mpgs_session_json(s), "5123450000000008"));
+    CHECK(!contains(mpgs_session_json_verbatim(s), "5123450000000008"));
+    mpgs_session_free(s);
+    CHECK(mpgs_session_ready_for_token(NULL, NULL) == MPGS_READINESS_INVALID_ARGUMENT);
+    CHECK(streq(mpgs_readiness_name(MPGS_READINESS_NO_CARD_DETAILS), "MPGS_READINESS_NO_CARD_DETAILS"));
+    CHECK(streq(mpgs_readiness_name(99), "MPGS_READINESS_UNKNOWN"));
+
+    /* Update Session from JSON; order data only: no card, not ready. */
+    mpgs_session *other = NULL;
+    CHECK_STATUS(mpgs_client_create_session(client, NULL, &other, NULL), MPGS_STATUS_OK);
+    char other_id[64] = "";
+    snprintf(other_id, sizeof other_id, "%s", mpgs_session_id(other) ? mpgs_session_id(other) : "");
+    mpgs_session_free(other);
+    other = NULL;
+    CHECK_STATUS(mpgs_client_update_session(client, other_id, "{\"order.amount\": \"10.00\"}", &other, NULL),
+                 MPGS_STATUS_OK);
+    CHECK(mpgs_session_ready_for_token(other, NULL) == MPGS_READINESS_NO_CARD_DETAILS);
+    mpgs_session_free(other);
+
+    /* Tokenize from the session, retrieve, delete; then the token is unknown. */
+    char body[128];
+    snprintf(body, sizeof body, "{\"session.id\": \"%s\", \"sourceOfFunds.type\": \"CARD\"}", id);
+    mpgs_token *t = NULL;
+    CHECK_STATUS(mpgs_client_create_token(client, body, &t, NULL), MPGS_STATUS_OK);
+    char token[64] = "";
+    snprintf(token, sizeof token, "%s", mpgs_token_token(t) ? mpgs_token_token(t) : "");
+    mpgs_token_free(t);
+    t = NULL;
+    CHECK_STATUS(mpgs_client_retrieve_token(client, token, &t, NULL), MPGS_STATUS_OK);
+    CHECK(streq(mpgs_token_token(t), token));
+    CHECK(streq(mpgs_token_card_number(t), "512345xxxxxx0008"));
+    CHECK(mpgs_token_api_version(t) == 38);
+    mpgs_token_free(t);
+    mpgs_delete_result *d = NULL;
+    CHECK_STATUS(mpgs_client_delete_token(client, token, &d, NULL), MPGS_STATUS_OK);
+    CHECK(streq(mpgs_delete_result_result(d), "SUCCESS"));
+    CHECK(mpgs_delete_result_http_status(d) == 200);
+    CHECK(mpgs_delete_result_api_version(d) == 38);
+    CHECK(mpgs_delete_result_attempts(d) == 1);
+    CHECK(contains(mpgs_delete_result_json(d), "SUCCESS"));
+    CHECK(mpgs_delete_result_correlation_id(d) == NULL);
+    mpgs_delete_result_free(d);
+    t = NULL;
+    err = NULL;
+    CHECK_STATUS(mpgs_client_retrieve_token(client, token, &t, &err), MPGS_STATUS_GATEWAY);
+    CHECK(t == NULL);
+    CHECK(mpgs_error_http_status(err) == 400);
+    CHECK(!mpgs_error_outcome_unknown(err));
+    drop_error(err);
+
+    /* Ids that break their rule or could change the path: refused, nothing sent. */
+    const char *bad_sessions[] = {"", "SHORT", "SESSION0002695081404E6099215K60/../x", "SESSION0002695081404E609921?K60",
+                                  "SESSION0002695081404E609921%2F60", "SESSION0002695081404E6099215 K60"};
+    for (size_t i = 0; i < sizeof bad_sessions / sizeof *bad_sessions; i++) {
+        s = NULL;
+        err = NULL;
+        CHECK_STATUS(mpgs_client_retrieve_session(client, bad_sessions[i], &s, &err), MPGS_STATUS_VALIDATION);
+        CHECK(s == NULL);
+        CHECK(streq(mpgs_error_field(err), "sessionId"));
+        CHECK(streq(mpgs_error_validation_type(err), i == 0 ? "MISSING" : "INVALID"));
+        CHECK(mpgs_error_stage(err) == MPGS_STAGE_NOT_SENT);
+        CHECK(mpgs_error_attempts(err) == 0);
+        drop_error(err);
+        err = NULL;
+        CHECK_STATUS(mpgs_client_update_session(client, bad_sessions[i], NULL, &s, &err), MPGS_STATUS_VALIDATION);
+        CHECK(streq(mpgs_error_field(err), "sessionId"));
+        drop_error(err);
+    }
+    const char *bad_tokens[] = {"", "91/23", "..", "9123%2F", "9123#x", "9123 4", "91234567890123456789012345678901234567890"};
+    for (size_t i = 0; i < sizeof bad_tokens / sizeof *bad_tokens; i++) {
+        err = NULL;
+        t = NULL;
+        CHECK_STATUS(mpgs_client_retrieve_token(client, bad_tokens[i], &t, &err), MPGS_STATUS_VALIDATION);
+        CHECK(streq(mpgs_error_field(err), "tokenid"));
+        drop_error(err);
+        err = NULL;
+        d = NULL;
+        CHECK_STATUS(mpgs_client_delete_token(client, bad_tokens[i], &d, &err), MPGS_STATUS_VALIDATION);
+        CHECK(d == NULL);
+        CHECK(streq(mpgs_error_field(err), "tokenid"));
+        drop_error(err);
+    }
+    /* A known Update Session field breaking its rule: refused naming it. */
+    err = NULL;
+    CHECK_STATUS(mpgs_client_update_session(client, id, "{\"sourceOfFunds.provided.card.securityCode\": \"12345\"}",
+                                            &s, &err),
+                 MPGS_STATUS_VALIDATION);
+    CHECK(streq(mpgs_error_field(err), "sourceOfFunds.provided.card.securityCode"));
+    CHECK(!contains(mpgs_error_message(err), "12345"));
+    drop_error(err);
+    CHECK_STATUS(mpgs_validate(MPGS_OPERATION_UPDATE_SESSION, NULL, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_validate(MPGS_OPERATION_UPDATE_SESSION, "{\"customer.email\": \"a@b.c\"}", NULL), MPGS_STATUS_OK);
+
+    /* Check Gateway. */
+    mpgs_gateway_info *info = NULL;
+    CHECK_STATUS(mpgs_client_check_gateway(client, &info, NULL), MPGS_STATUS_OK);
+    CHECK(streq(mpgs_gateway_info_status(info), "OPERATING"));
+    CHECK(mpgs_gateway_info_is_operating(info));
+    CHECK(contains(mpgs_gateway_info_gateway_version(info), "sandbox"));
+    CHECK(mpgs_gateway_info_http_status(info) == 200);
+    CHECK(mpgs_gateway_info_api_version(info) == 58);
+    CHECK(mpgs_gateway_info_attempts(info) == 1);
+    CHECK(contains(mpgs_gateway_info_json(info), "OPERATING"));
+    mpgs_gateway_info_free(info);
+
+    /* NULL arguments. */
+    CHECK_STATUS(mpgs_client_check_gateway(NULL, &info, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mpgs_client_check_gateway(client, NULL, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mpgs_client_retrieve_session(client, NULL, &s, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mpgs_client_delete_token(client, NULL, &d, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(mpgs_gateway_info_status(NULL) == NULL);
+    CHECK(!mpgs_gateway_info_is_operating(NULL));
+    CHECK(mpgs_delete_result_result(NULL) == NULL);
+    CHECK(mpgs_delete_result_http_status(NULL) == 0);
+    mpgs_gateway_info_free(NULL);
+    mpgs_delete_result_free(NULL);
+}
+
 int main(void) {
     test_version();
     test_free_null_is_a_no_op();
@@ -1235,6 +1388,7 @@ int main(void) {
     mpgs_client *client = password_client();
     test_operations(client, "password");
     test_gateway_error(client);
+    test_related_operations(client);
     test_no_error_string_holds_a_secret(client);
     test_outcome_unknown_masking_and_proxies(client);
     test_undecodable_answers_quote_no_secret();

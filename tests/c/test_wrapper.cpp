@@ -271,6 +271,36 @@ int main() {
         CHECK(std::string(e.what()).find("ca-files-only") != std::string::npos);
     }
 
+    // The Hosted Session flow (issue 21): update with a card, retrieve and check, tokenize,
+    // retrieve the token, delete it; bad ids throw before sending; Check Gateway.
+    {
+        const std::string id = *client.create_session().id();
+        mpgs::Request card(MPGS_OPERATION_UPDATE_SESSION);
+        card.set("sourceOfFunds.provided.card.number", "5123450000000008")
+            .set("sourceOfFunds.provided.card.expiry.month", "5")
+            .set("sourceOfFunds.provided.card.expiry.year", "30");
+        const std::string page_version = *client.update_session(id, card).version();
+        mpgs::Session retrieved = client.retrieve_session(id);
+        CHECK(retrieved.ready_for_token(page_version) == MPGS_READINESS_READY);
+        CHECK(retrieved.ready_for_token(std::string("0000000000")) == MPGS_READINESS_VERSION_DIFFERS);
+        CHECK(retrieved.api_version() == 58u);
+        CHECK(client.update_session(id, R"({"order.currency": "USD"})").update_status() == std::string("SUCCESS"));
+        const std::string t =
+            *client.create_token(R"({"session": {"id": ")" + id + R"("}, "sourceOfFunds": {"type": "CARD"}})").token();
+        CHECK(client.retrieve_token(t).card_number() == std::string("512345xxxxxx0008"));
+        mpgs::DeleteResult deleted = client.delete_token(t);
+        CHECK(deleted.result() == std::string("SUCCESS"));
+        CHECK(deleted.attempts() == 1u);
+        CHECK(throws([&] { client.retrieve_token(t); }, MPGS_STATUS_GATEWAY));
+        CHECK(throws([&] { client.retrieve_token("91/23"); }, MPGS_STATUS_VALIDATION));
+        CHECK(throws([&] { client.retrieve_session(id + "/.."); }, MPGS_STATUS_VALIDATION));
+        CHECK(throws([&] { client.delete_token(std::string("91\0x", 4)); }, MPGS_STATUS_INVALID_ARGUMENT));
+        mpgs::GatewayInfo info = client.check_gateway();
+        CHECK(info.is_operating());
+        CHECK(info.status() == std::string("OPERATING"));
+        CHECK(info.gateway_version().has_value());
+    }
+
     test_durations_out_of_range_are_refused();
     test_error_frees_its_c_error_when_construction_throws();
 

@@ -94,6 +94,16 @@ gateway_enum! {
 }
 
 gateway_enum! {
+    /// `status` of a Check Gateway answer ("Check Gateway" reference page, REST JSON).
+    GatewayStatus {
+        /// "The service is currently capable of processing requests."
+        Operating = "OPERATING",
+        /// "The service is currently not accepting requests."
+        Shutdown = "SHUTDOWN",
+    }
+}
+
+gateway_enum! {
     /// `sourceOfFunds.type`.
     SourceOfFundsType {
         /// Bank account, ACH network.

@@ -1,6 +1,7 @@
-//! Requests and responses of both operations.
+//! Requests and responses of the operations.
 
 pub mod enums;
+pub mod gateway;
 pub mod session;
 pub mod token;
 

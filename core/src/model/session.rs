@@ -1,4 +1,5 @@
-//! Create Session (v58).
+//! Create Session (v58), and the session calls around it: Update Session and Retrieve Session
+//! (v58), whose answers are the same [`Session`], and the readiness check before tokenizing.
 
 use std::fmt;
 
@@ -6,6 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::enums::{OperationResult, UpdateStatus};
+use super::token::CardDetails;
 use super::{parsed, text, unsigned, Raw, ResponseMeta};
 use crate::secret::SecretString;
 use crate::validate;
@@ -83,7 +85,7 @@ impl CreateSessionRequest {
     }
 }
 
-/// A created session.
+/// A session: the answer of Create, Update and Retrieve Session.
 #[derive(Clone, PartialEq)]
 pub struct Session {
     /// `session.id` (31-35 characters).
@@ -132,6 +134,187 @@ impl Session {
     /// Any field of the answer by dotted name.
     pub fn get(&self, path: &str) -> Option<&Value> {
         self.raw.get_path(path)
+    }
+
+    /// Whether a retrieved session can be tokenized (Create or Update Token with `session.id`),
+    /// as every Hosted Session integration checks before it does: `session.updateStatus` is
+    /// `SUCCESS`, the session holds card details (`sourceOfFunds.provided.card.number`, masked
+    /// by the gateway), and, when `expected_version` is given (the version the payment page
+    /// reported), `session.version` equals it: a guard against a swapped session. The first
+    /// condition that fails is the answer.
+    ///
+    /// ```
+    /// use mpgs::{NotReady, ResponseMeta, Session};
+    /// let meta = ResponseMeta { http_status: 200, api_version: 58, elapsed: Default::default(), attempts: 1 };
+    /// let s = Session::from_json(serde_json::json!({"session": {"updateStatus": "SUCCESS", "version": "a1b2c3d402"},
+    ///     "sourceOfFunds": {"provided": {"card": {"number": "512345xxxxxx0008"}}}}), meta);
+    /// assert_eq!(s.ready_for_token(Some("a1b2c3d402")), Ok(()));
+    /// assert!(matches!(s.ready_for_token(Some("a1b2c3d401")), Err(NotReady::VersionDiffers { .. })));
+    /// ```
+    pub fn ready_for_token(&self, expected_version: Option<&str>) -> Result<(), NotReady> {
+        if self.update_status != Some(UpdateStatus::Success) {
+            return Err(NotReady::UpdateStatus(self.update_status.clone()));
+        }
+        let card_number = self.raw.get_path("sourceOfFunds.provided.card.number");
+        if !card_number.and_then(Value::as_str).is_some_and(|n| !n.is_empty()) {
+            return Err(NotReady::NoCardDetails);
+        }
+        match expected_version {
+            Some(expected) if self.version.as_deref() != Some(expected) => {
+                Err(NotReady::VersionDiffers { expected: expected.to_owned(), actual: self.version.clone() })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Why a session is not ready to be tokenized ([`Session::ready_for_token`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NotReady {
+    /// `session.updateStatus` is not `SUCCESS` (`None`: the answer has none): the payment page
+    /// has not put details into the session, or its last update failed.
+    UpdateStatus(Option<UpdateStatus>),
+    /// The session holds no card details (`sourceOfFunds.provided.card.number`).
+    NoCardDetails,
+    /// `session.version` is not the version the payment page reported.
+    VersionDiffers {
+        /// The version the caller expected.
+        expected: String,
+        /// The session's version (`None`: the answer has none).
+        actual: Option<String>,
+    },
+}
+
+impl NotReady {
+    /// A stable short name: `update_status`, `no_card_details` or `version_differs`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::UpdateStatus(_) => "update_status",
+            Self::NoCardDetails => "no_card_details",
+            Self::VersionDiffers { .. } => "version_differs",
+        }
+    }
+}
+
+impl fmt::Display for NotReady {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UpdateStatus(s) => write!(
+                f,
+                "session.updateStatus is {}, not SUCCESS: no payment details were put into the session",
+                s.as_ref().map_or("absent", |s| s.as_str())
+            ),
+            Self::NoCardDetails => f.write_str("the session holds no card details (sourceOfFunds.provided.card.number)"),
+            Self::VersionDiffers { expected, actual } => write!(
+                f,
+                "session.version is {}, not {expected:?} as expected: the session changed since the payment page used it",
+                actual.as_deref().map_or_else(|| "absent".to_owned(), |a| format!("{a:?}"))
+            ),
+        }
+    }
+}
+
+impl std::error::Error for NotReady {}
+
+/// An Update Session request ("Session: Update Session", REST JSON version 58): the fields to
+/// store in the session. Card details go in [`UpdateSessionRequest::card`] (a secret type: never
+/// shown by `Debug` or `Serialize`); any other field a session may hold (`order.amount`,
+/// `customer.email`…) by dotted name with [`UpdateSessionRequest::field`].
+///
+/// ```
+/// use mpgs::{CardDetails, UpdateSessionRequest};
+/// let req = UpdateSessionRequest::new()
+///     .card(CardDetails::new("5123450000000008").expiry("5", "30").security_code("100"))
+///     .field("order.currency", "USD");
+/// assert!(!format!("{req:?}").contains("5123450000000008"));
+/// assert_eq!(req.expose_json()["sourceOfFunds.provided.card"]["number"], "5123450000000008");
+/// ```
+#[derive(Clone, Default, PartialEq)]
+pub struct UpdateSessionRequest {
+    /// `correlationId`.
+    pub correlation_id: Option<String>,
+    /// `session.version`: the update is refused if the session changed since this version.
+    pub version: Option<String>,
+    /// `sourceOfFunds.provided.card`.
+    pub card: Option<CardDetails>,
+    /// Any other field, by dotted name (or a group by its name).
+    pub fields: serde_json::Map<String, Value>,
+}
+
+impl UpdateSessionRequest {
+    /// An empty request.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `correlationId`.
+    pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+        self.correlation_id = Some(id.into());
+        self
+    }
+
+    /// Sets `session.version` (optimistic locking).
+    pub fn version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
+    /// Sets `sourceOfFunds.provided.card`, as the payment page does.
+    pub fn card(mut self, card: CardDetails) -> Self {
+        self.card = Some(card);
+        self
+    }
+
+    /// Sets any other field by dotted name (`order.currency`), or a group by name.
+    pub fn field(mut self, path: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.fields.insert(path.into(), value.into());
+        self
+    }
+
+    /// The body (dotted names at the top level, expanded when sent) with the card's secrets
+    /// masked: safe to log, not to send.
+    pub fn to_json(&self) -> Value {
+        self.body(false)
+    }
+
+    /// The body as it goes on the wire, secrets in clear. The client calls it.
+    pub fn expose_json(&self) -> Value {
+        self.body(true)
+    }
+
+    fn body(&self, exposed: bool) -> Value {
+        let mut map = self.fields.clone();
+        if let Some(c) = &self.correlation_id {
+            map.insert("correlationId".into(), Value::String(c.clone()));
+        }
+        if let Some(v) = &self.version {
+            map.insert("session.version".into(), Value::String(v.clone()));
+        }
+        if let Some(card) = &self.card {
+            let mut json = serde_json::to_value(card).unwrap_or(Value::Null);
+            if exposed {
+                if let Some(n) = &card.number {
+                    json["number"] = Value::String(n.expose().to_owned());
+                }
+                if let Some(c) = &card.security_code {
+                    json["securityCode"] = Value::String(c.expose().to_owned());
+                }
+            }
+            map.insert("sourceOfFunds.provided.card".into(), json);
+        }
+        Value::Object(map)
+    }
+}
+
+impl fmt::Debug for UpdateSessionRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UpdateSessionRequest")
+            .field("correlation_id", &self.correlation_id)
+            .field("version", &self.version)
+            .field("card", &self.card)
+            .field("fields", &self.fields.keys().collect::<Vec<_>>())
+            .finish()
     }
 }
 

@@ -179,6 +179,38 @@ pub fn check_merchant_id(id: &str) -> Result<()> {
     }
 }
 
+/// Checks a URL parameter (`{sessionId}`, `{tokenid}`: [`Operation::url_parameter`]) before it
+/// goes into a path: MISSING when empty, INVALID when it breaks its rule. On top of the rule,
+/// nothing that could change the request's path is ever accepted, whatever the rule allows
+/// (`{sessionId}` is any ASCII): `/`, `\`, `..`, `%`, `?`, `#`, spaces and control characters are
+/// INVALID. An id is never encoded: it is sent as given, or refused.
+pub fn check_url_parameter(rule: &FieldRule, value: &str) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::field(rule.path, ValidationType::Missing, "is required (it is part of the URL)"));
+    }
+    let path_changing = |c: char| matches!(c, '/' | '\\' | '%' | '?' | '#' | ' ') || c.is_control();
+    if let Some(c) = value.chars().find(|c| path_changing(*c)) {
+        return Err(Error::field(
+            rule.path,
+            Invalid,
+            format!("must not hold {c:?}: it would change the request's path (ids are never encoded)"),
+        ));
+    }
+    if value.contains("..") {
+        return Err(Error::field(
+            rule.path,
+            Invalid,
+            "must not hold \"..\": it would change the request's path",
+        ));
+    }
+    let mut errors = Vec::new();
+    check_text_value(rule, value, &mut errors);
+    match errors.is_empty() {
+        true => Ok(()),
+        false => Err(Error::Validation(errors)),
+    }
+}
+
 /// The JSON value for a field set from text (the C setters): a number for integer fields when
 /// the text is one, a string otherwise. Validation then judges it like any other value. Number
 /// text JSON cannot carry (an integer beyond 64 bits, `nan`, `inf`, `1e400`) becomes a
@@ -311,7 +343,7 @@ fn walk(
             continue;
         }
         let Some(rule) = rules::find(table, path) else {
-            if ctx.strict {
+            if ctx.strict && ctx.op.rules_are_complete() {
                 errors.push(FieldError::new(
                     path.as_str(),
                     Unsupported,

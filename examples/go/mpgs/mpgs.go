@@ -61,7 +61,23 @@ type Operation uint32
 const (
 	CreateSession Operation = C.MPGS_OPERATION_CREATE_SESSION
 	CreateToken   Operation = C.MPGS_OPERATION_CREATE_TOKEN
+	UpdateSession Operation = C.MPGS_OPERATION_UPDATE_SESSION
 )
+
+// Readiness says whether a session can be tokenized (the C library's mpgs_readiness, decided by
+// the core's rule: updateStatus SUCCESS, card details present, the expected version).
+type Readiness uint32
+
+// The readiness values; the numbers are the C library's and never change.
+const (
+	Ready          Readiness = C.MPGS_READINESS_READY
+	NotUpdated     Readiness = C.MPGS_READINESS_NOT_UPDATED
+	NoCardDetails  Readiness = C.MPGS_READINESS_NO_CARD_DETAILS
+	VersionDiffers Readiness = C.MPGS_READINESS_VERSION_DIFFERS
+)
+
+// String is the readiness's C name, e.g. "MPGS_READINESS_NO_CARD_DETAILS".
+func (r Readiness) String() string { return C.GoString(C.mpgs_readiness_name(C.uint32_t(r))) }
 
 // ValidationLevel is how strictly a client checks requests before sending them (the C
 // library's mpgs_validation_level; the numbers are the C library's and never change).
@@ -350,6 +366,22 @@ type Session struct {
 	APIVersion          int
 	Attempts            int
 	JSON                string // the whole answer
+	// Readiness: whether the session can be tokenized, judged by the core when the answer was
+	// read, against the expected version given to RetrieveSession (none for the other calls).
+	Readiness Readiness
+}
+
+// DeleteResult is what Delete Token answered.
+type DeleteResult struct {
+	Result, CorrelationID            string
+	HTTPStatus, APIVersion, Attempts int
+}
+
+// GatewayInfo is what Check Gateway answered.
+type GatewayInfo struct {
+	GatewayVersion, Status           string // Status: OPERATING or SHUTDOWN
+	Operating                        bool
+	HTTPStatus, APIVersion, Attempts int
 }
 
 // Token is a created or updated token. Card numbers are masked (512345xxxxxx0008).
@@ -378,6 +410,12 @@ func (c *Client) CreateSession(body string) (*Session, error) {
 	if st := C.mpgs_client_create_session(c.ptr, js, &s, &e); st != C.MPGS_STATUS_OK {
 		return nil, takeError(st, e)
 	}
+	return readSession(s, nil), nil
+}
+
+// readSession copies a session handle into a Session and releases it; expected (nil for none)
+// is the version its readiness is judged against.
+func readSession(s *C.mpgs_session, expected *C.char) *Session {
 	defer C.mpgs_session_free(s)
 	out := &Session{
 		ID:            str(C.mpgs_session_id(s)),
@@ -397,7 +435,103 @@ func (c *Client) CreateSession(body string) (*Session, error) {
 		l := uint32(limit)
 		out.AuthenticationLimit = &l
 	}
-	return out, nil
+	out.Readiness = Readiness(C.mpgs_session_ready_for_token(s, expected))
+	return out
+}
+
+// RetrieveSession runs Retrieve Session: the session's stored fields, card details masked.
+// sessionID is checked before anything is sent (an *Error naming sessionId). Readiness is judged
+// against expectedVersion, the version the payment page reported ("" for none).
+func (c *Client) RetrieveSession(sessionID, expectedVersion string) (*Session, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	id := newCString(sessionID)
+	defer id.free()
+	var ev *C.char
+	if expectedVersion != "" {
+		v := newCString(expectedVersion)
+		defer v.free()
+		ev = v.p
+	}
+	var s *C.mpgs_session
+	var e *C.mpgs_error
+	if st := C.mpgs_client_retrieve_session(c.ptr, id.p, &s, &e); st != C.MPGS_STATUS_OK {
+		return nil, takeError(st, e)
+	}
+	return readSession(s, ev), nil
+}
+
+// UpdateSession runs Update Session: stores body's fields (JSON, nested or dotted) in the
+// session. Known fields (sourceOfFunds.*, session.*) are checked; any other field passes.
+func (c *Client) UpdateSession(sessionID, body string) (*Session, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	id := newCString(sessionID)
+	defer id.free()
+	b := newCString(body)
+	defer b.free()
+	var s *C.mpgs_session
+	var e *C.mpgs_error
+	if st := C.mpgs_client_update_session(c.ptr, id.p, b.p, &s, &e); st != C.MPGS_STATUS_OK {
+		return nil, takeError(st, e)
+	}
+	return readSession(s, nil), nil
+}
+
+// RetrieveToken runs Retrieve Token: the details stored against token, card number masked.
+func (c *Client) RetrieveToken(token string) (*Token, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	tk := newCString(token)
+	defer tk.free()
+	var t *C.mpgs_token
+	var e *C.mpgs_error
+	if st := C.mpgs_client_retrieve_token(c.ptr, tk.p, &t, &e); st != C.MPGS_STATUS_OK {
+		return nil, takeError(st, e)
+	}
+	return readToken(t), nil
+}
+
+// DeleteToken runs Delete Token: the token is then unknown to the gateway.
+func (c *Client) DeleteToken(token string) (*DeleteResult, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	tk := newCString(token)
+	defer tk.free()
+	var d *C.mpgs_delete_result
+	var e *C.mpgs_error
+	if st := C.mpgs_client_delete_token(c.ptr, tk.p, &d, &e); st != C.MPGS_STATUS_OK {
+		return nil, takeError(st, e)
+	}
+	defer C.mpgs_delete_result_free(d)
+	return &DeleteResult{
+		Result:        str(C.mpgs_delete_result_result(d)),
+		CorrelationID: str(C.mpgs_delete_result_correlation_id(d)),
+		HTTPStatus:    int(C.mpgs_delete_result_http_status(d)),
+		APIVersion:    int(C.mpgs_delete_result_api_version(d)),
+		Attempts:      int(C.mpgs_delete_result_attempts(d)),
+	}, nil
+}
+
+// CheckGateway runs Check Gateway. It sends no credentials (it needs none), so it proves nothing
+// about them.
+func (c *Client) CheckGateway() (*GatewayInfo, error) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var i *C.mpgs_gateway_info
+	var e *C.mpgs_error
+	if st := C.mpgs_client_check_gateway(c.ptr, &i, &e); st != C.MPGS_STATUS_OK {
+		return nil, takeError(st, e)
+	}
+	defer C.mpgs_gateway_info_free(i)
+	return &GatewayInfo{
+		GatewayVersion: str(C.mpgs_gateway_info_gateway_version(i)),
+		Status:         str(C.mpgs_gateway_info_status(i)),
+		Operating:      bool(C.mpgs_gateway_info_is_operating(i)),
+		HTTPStatus:     int(C.mpgs_gateway_info_http_status(i)),
+		APIVersion:     int(C.mpgs_gateway_info_api_version(i)),
+		Attempts:       int(C.mpgs_gateway_info_attempts(i)),
+	}, nil
 }
 
 // CreateToken runs Create or Update Token with body, a JSON request in the gateway's shape.
@@ -411,6 +545,11 @@ func (c *Client) CreateToken(body string) (*Token, error) {
 	if st := C.mpgs_client_create_token(c.ptr, b.p, &t, &e); st != C.MPGS_STATUS_OK {
 		return nil, takeError(st, e)
 	}
+	return readToken(t), nil
+}
+
+// readToken copies a token handle into a Token and releases it.
+func readToken(t *C.mpgs_token) *Token {
 	defer C.mpgs_token_free(t)
 	return &Token{
 		Token:                str(C.mpgs_token_token(t)),
@@ -432,7 +571,7 @@ func (c *Client) CreateToken(body string) (*Token, error) {
 		APIVersion:           int(C.mpgs_token_api_version(t)),
 		Attempts:             int(C.mpgs_token_attempts(t)),
 		JSON:                 str(C.mpgs_token_json(t)),
-	}, nil
+	}
 }
 
 // Validate checks a JSON body for op against every documented rule without sending it; the

@@ -293,3 +293,60 @@ func TestTrustCAFilesOnlyWorksWithTheSandboxCAAndMozillaRefusesIt(t *testing.T) 
 		t.Fatalf("a refused certificate sent nothing: %+v", e)
 	}
 }
+
+// The Hosted Session flow (issue 21): update with a card, retrieve and check readiness,
+// tokenize from the session, retrieve and delete the token; bad ids refused before sending.
+func TestHostedSessionFlow(t *testing.T) {
+	c := sandbox(t)
+	defer c.Close()
+	s, err := c.CreateSession("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := c.UpdateSession(s.ID, `{"sourceOfFunds": {"provided": {"card": {"number": "5123450000000008",
+  "expiry": {"month": "5", "year": "30"}}}}}`)
+	if err != nil || page.UpdateStatus != "SUCCESS" {
+		t.Fatalf("UpdateSession: %v %+v", err, page)
+	}
+	got, err := c.RetrieveSession(s.ID, page.Version)
+	if err != nil || got.Readiness != mpgs.Ready || got.APIVersion != 58 {
+		t.Fatalf("RetrieveSession: %v %v", err, got)
+	}
+	if stale, _ := c.RetrieveSession(s.ID, "0000000000"); stale.Readiness != mpgs.VersionDiffers {
+		t.Fatalf("a stale version: %v", stale.Readiness)
+	}
+	if strings.Contains(got.JSON, "5123450000000008") || !strings.Contains(got.JSON, "512345xxxxxx0008") {
+		t.Fatalf("the card is not masked: %s", got.JSON)
+	}
+	tok, err := c.CreateToken(`{"session": {"id": "` + s.ID + `"}, "sourceOfFunds": {"type": "CARD"}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.RetrieveToken(tok.Token)
+	if err != nil || again.Token != tok.Token || again.CardNumber != "512345xxxxxx0008" || again.APIVersion != 38 {
+		t.Fatalf("RetrieveToken: %v %+v", err, again)
+	}
+	d, err := c.DeleteToken(tok.Token)
+	if err != nil || d.Result != "SUCCESS" || d.Attempts != 1 {
+		t.Fatalf("DeleteToken: %v %+v", err, d)
+	}
+	_, err = c.RetrieveToken(tok.Token)
+	if e := asError(t, err, mpgs.StatusGateway); e.HTTPStatus != 400 {
+		t.Fatalf("a deleted token: %+v", e)
+	}
+	_, err = c.RetrieveSession("SESSION0002695081404E6099215K60/../x", "")
+	if e := asError(t, err, mpgs.StatusValidation); e.Field != "sessionId" || e.Stage != mpgs.StageNotSent {
+		t.Fatalf("a bad session id: %+v", e)
+	}
+	_, err = c.DeleteToken("91/23")
+	if e := asError(t, err, mpgs.StatusValidation); e.Field != "tokenid" {
+		t.Fatalf("a bad token: %+v", e)
+	}
+	info, err := c.CheckGateway()
+	if err != nil || !info.Operating || info.Status != "OPERATING" || info.GatewayVersion == "" {
+		t.Fatalf("CheckGateway: %v %+v", err, info)
+	}
+	if mpgs.NoCardDetails.String() != "MPGS_READINESS_NO_CARD_DETAILS" {
+		t.Fatal(mpgs.NoCardDetails.String())
+	}
+}

@@ -211,6 +211,34 @@ public final class MpgsTest {
         }
     }
 
+    // The Hosted Session flow (issue 21): update with a card, retrieve and check readiness, tokenize
+    // from the session, retrieve and delete the token; bad ids refused before sending; Check Gateway.
+    static void hostedSessionFlow() {
+        try (MpgsClient c = sandbox()) {
+            String id = c.createSession(null).id;
+            MpgsClient.Session page = c.updateSession(id, "{\"sourceOfFunds\": {\"provided\": {\"card\": {"
+                    + "\"number\": \"5123450000000008\", \"expiry\": {\"month\": \"5\", \"year\": \"30\"}}}}}");
+            check("SUCCESS".equals(page.updateStatus), "updated");
+            MpgsClient.Session s = c.retrieveSession(id, page.version);
+            check(s.readiness == MpgsClient.Readiness.READY && s.apiVersion == 58, "ready: " + s.readiness);
+            check(c.retrieveSession(id, "0000000000").readiness == MpgsClient.Readiness.VERSION_DIFFERS, "a stale version");
+            check(c.retrieveSession(id).readiness == MpgsClient.Readiness.READY, "no version given");
+            check(s.json.contains("512345xxxxxx0008") && !s.json.contains("5123450000000008"), "masked");
+            String token = c.createToken("{\"session\": {\"id\": \"" + id + "\"}, \"sourceOfFunds\": {\"type\": \"CARD\"}}").token;
+            MpgsClient.Token again = c.retrieveToken(token);
+            check(token.equals(again.token) && "512345xxxxxx0008".equals(again.cardNumber) && again.apiVersion == 38, "retrieved");
+            MpgsClient.DeleteResult d = c.deleteToken(token);
+            check("SUCCESS".equals(d.result) && d.attempts == 1, "deleted");
+            check(refused(() -> c.retrieveToken(token), Status.GATEWAY).httpStatus == 400, "a deleted token");
+            MpgsException bad = refused(() -> c.retrieveSession("SESSION0002695081404E6099215K60/../x"), Status.VALIDATION);
+            check("sessionId".equals(bad.field) && bad.stage == Stage.NOT_SENT, "a bad session id");
+            check("tokenid".equals(refused(() -> c.deleteToken("91/23"), Status.VALIDATION).field), "a bad token");
+            MpgsClient.validate(Operation.UPDATE_SESSION, "{\"order.currency\": \"USD\"}");
+            MpgsClient.GatewayInfo info = c.checkGateway();
+            check(info.operating && "OPERATING".equals(info.status) && info.gatewayVersion != null, "check gateway");
+        }
+    }
+
     static void closedClientFailsCleanly() {
         MpgsClient c = sandbox();
         c.close();
@@ -240,6 +268,7 @@ public final class MpgsTest {
         run("a non-http proxy is a config error without its password", MpgsTest::aNonHttpProxyIsAConfigErrorWithoutItsPassword);
         run("tokenApiVersion 70 and ValidationLevel.STRICT", MpgsTest::tokenApiVersionAndValidationLevel);
         run("Trust.CA_FILES_ONLY works with the sandbox CA, Trust.MOZILLA refuses it", MpgsTest::trustCaFilesOnlyAndMozilla);
+        run("the Hosted Session flow", MpgsTest::hostedSessionFlow);
         System.out.printf("java: %d passed, %d failed%n", passed, failed);
         System.exit(failed == 0 ? 0 : 1);
     }

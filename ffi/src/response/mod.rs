@@ -4,6 +4,7 @@
 //! A response belongs to one thread at a time. Every `const char *` an accessor returns is
 //! borrowed from the response: valid until the response is freed, NULL when the field is absent.
 
+mod other;
 mod session;
 mod token;
 
@@ -18,6 +19,7 @@ use crate::boundary::Failure;
 use crate::boundary::{arg_out, arg_str};
 use crate::text::{owned, CText};
 
+pub use other::*;
 pub use session::*;
 pub use token::*;
 

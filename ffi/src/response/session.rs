@@ -1,4 +1,4 @@
-//! `mpgs_session`: a created session.
+//! `mpgs_session`: a session (Create, Update or Retrieve Session).
 
 use std::ffi::c_char;
 use std::ptr::null;
@@ -11,10 +11,10 @@ use crate::error::mpgs_error;
 use crate::mpgs_status;
 use crate::text::{opt, ptr, CText};
 
-/// A created session. Release it with `mpgs_session_free`. Belongs to one thread at a time;
+/// A session (Create, Update or Retrieve Session). Release it with `mpgs_session_free`. Belongs to one thread at a time;
 /// the strings its accessors return are borrowed from it.
 pub struct mpgs_session {
-    inner: Session,
+    pub(super) inner: Session,
     common: Common,
     id: Option<CText>,
     aes256_key: Option<CText>,

@@ -1,4 +1,4 @@
-//! `mpgs_token`: a created or updated token.
+//! `mpgs_token`: a token (Create or Update Token, Retrieve Token).
 
 use std::ffi::c_char;
 use std::ptr::null;
@@ -11,7 +11,7 @@ use crate::error::mpgs_error;
 use crate::mpgs_status;
 use crate::text::{opt, ptr, CText};
 
-/// A created or updated token. Release it with `mpgs_token_free`. Belongs to one thread at a time;
+/// A token (Create or Update Token, Retrieve Token). Release it with `mpgs_token_free`. Belongs to one thread at a time;
 /// the strings its accessors return are borrowed from it.
 pub struct mpgs_token {
     inner: Token,

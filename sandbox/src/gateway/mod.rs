@@ -55,6 +55,8 @@ struct StoredSession {
     update_status: &'static str,
     authentication_limit: u64,
     source_of_funds: Value,
+    /// Every other field an Update Session stored (`order.*`, `customer.*`…), nested.
+    other: Map<String, Value>,
 }
 
 impl StoredSession {
@@ -66,6 +68,9 @@ impl StoredSession {
 struct StoredToken {
     merchant: String,
     source_of_funds: Value,
+    /// What Retrieve Token answers: the Create or Update Token answer that stored it (masked,
+    /// without `correlationId`).
+    answer: Value,
 }
 
 /// Settings of the gateway behaviour.
@@ -198,8 +203,25 @@ impl Gateway {
 
     /// Answers one API request.
     pub fn handle(&self, req: &Request, peer: &Peer) -> Response {
+        self.handle_as(req, peer, false)
+    }
+
+    /// Answers one API request; `shutdown`: Check Gateway says `SHUTDOWN` (the `shutdown`
+    /// fault), every other route answers as usual.
+    pub(crate) fn handle_as(&self, req: &Request, peer: &Peer, shutdown: bool) -> Response {
         let path = req.path.split('?').next().unwrap_or_default();
         let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        // Check Gateway: no merchant in the path, no authentication ("Check Gateway" page).
+        if let ["api", "rest", "version", version, "information"] = parts.as_slice() {
+            if !matches!(version.parse::<u32>(), Ok(v) if SUPPORTED_VERSIONS.contains(&v)) {
+                return error(404, &format!("Unsupported value for 'version = {version}'"));
+            }
+            if req.method != "GET" {
+                return error(405, "Unsupported HTTP method for this resource");
+            }
+            let status = if shutdown { "SHUTDOWN" } else { "OPERATING" };
+            return Response::json(200, &json!({"gatewayVersion": GATEWAY_VERSION, "status": status}));
+        }
         let ["api", "rest", "version", version, "merchant", merchant, rest @ ..] = parts.as_slice() else {
             return error(404, "Unsupported resource");
         };
@@ -214,7 +236,9 @@ impl Gateway {
         if authenticated != *merchant {
             return error(400, "Authenticated entity not authorised to perform operation for target entity");
         }
-        let body = if req.method == "GET" || req.body.iter().all(u8::is_ascii_whitespace) {
+        let body = if matches!(req.method.as_str(), "GET" | "DELETE")
+            || req.body.iter().all(u8::is_ascii_whitespace)
+        {
             Value::Object(Map::new())
         } else {
             match serde_json::from_slice::<Value>(&req.body) {
@@ -226,9 +250,11 @@ impl Gateway {
         match (req.method.as_str(), rest) {
             ("POST", ["session"]) => self.create_session(merchant, version, body),
             ("PUT", ["session", id]) => self.update_session(merchant, version, id, body),
-            ("GET", ["session", id]) => self.retrieve_session(merchant, id),
+            ("GET", ["session", id]) => self.retrieve_session(merchant, version, id),
             ("POST", ["token"]) => self.create_token(merchant, version, body),
-            (_, ["session"] | ["session", _] | ["token"]) => {
+            ("GET", ["token", id]) => self.retrieve_token(merchant, id),
+            ("DELETE", ["token", id]) => self.delete_token(merchant, id),
+            (_, ["session"] | ["session", _] | ["token"] | ["token", _]) => {
                 error(405, "Unsupported HTTP method for this resource")
             }
             _ => error(404, "Unsupported resource"),
@@ -275,6 +301,7 @@ impl Gateway {
                 .and_then(Value::as_u64)
                 .unwrap_or(DEFAULT_AUTHENTICATION_LIMIT),
             source_of_funds: Value::Object(Map::new()),
+            other: Map::new(),
         };
         let mut answer = json!({
             "merchant": merchant,
@@ -295,22 +322,18 @@ impl Gateway {
     }
 
     fn update_session(&self, merchant: &str, version: u32, id: &str, body: Value) -> Response {
-        // Dotted names are stored in the nested shape, as the token request reads them.
-        let body = match validate::expand_dotted(body) {
+        if let Err(e) = validate::check_url_parameter(&mpgs::rules::SESSION_ID, id) {
+            return validation_answer(e);
+        }
+        // The client's rules for Update Session (`mpgs::rules::update_session`): the fields the
+        // documented tables know (`sourceOfFunds.*` as in Create or Update Token, `session.*`)
+        // in full at 58, known fields only at another version; any other field is stored as it
+        // came. Dotted names are stored in the nested shape, as the token request reads them.
+        let body = match validate::prepare_at(Operation::UpdateSession, version, ValidationLevel::Auto, body)
+        {
             Ok(b) => b,
             Err(e) => return validation_answer(e),
         };
-        // The payment details a session stores are judged by the token table: in full at a
-        // documented version (the session's 58 or the token's 38), known fields only at another.
-        let documented = [Operation::CreateSession, Operation::CreateToken]
-            .iter()
-            .any(|op| op.default_api_version() == version);
-        let table_version = if documented { Operation::CreateToken.default_api_version() } else { version };
-        let errors =
-            validate::check_fields_at(Operation::CreateToken, table_version, ValidationLevel::Auto, &body);
-        if let Some(e) = errors.into_iter().next() {
-            return validation_answer(Error::Validation(vec![e]));
-        }
         let mut sessions = lock(&self.sessions);
         let Some(session) = sessions.get_mut(id).filter(|s| s.merchant == merchant) else {
             return invalid("session.id", "Session not found");
@@ -323,6 +346,12 @@ impl Gateway {
         if let Some(sof) = body.get("sourceOfFunds") {
             merge(&mut session.source_of_funds, sof);
         }
+        for (k, v) in body.as_object().into_iter().flatten() {
+            if !matches!(k.as_str(), "sourceOfFunds" | "session" | "correlationId") {
+                let slot = session.other.entry(k.clone()).or_insert(Value::Null);
+                merge(slot, v);
+            }
+        }
         session.updates += 1;
         session.update_status = "SUCCESS";
         let mut answer = session_view(id, session);
@@ -332,13 +361,58 @@ impl Gateway {
         Response::json(200, &answer)
     }
 
-    fn retrieve_session(&self, merchant: &str, id: &str) -> Response {
+    fn retrieve_session(&self, merchant: &str, version: u32, id: &str) -> Response {
+        if let Err(e) = validate::check_url_parameter(&mpgs::rules::SESSION_ID, id) {
+            return validation_answer(e);
+        }
         let sessions = lock(&self.sessions);
         match sessions.get(id).filter(|s| s.merchant == merchant) {
-            Some(session) => Response::json(200, &session_view(id, session)),
+            Some(session) => {
+                // "Session: Retrieve Session" v58: the stored fields, plus `version` (the API's).
+                let mut view = session_view(id, session);
+                view["version"] = json!(version.to_string());
+                Response::json(200, &view)
+            }
             None => invalid("session.id", "Session not found"),
         }
     }
+
+    /// Retrieve Token: the answer that stored the token. An unknown (or deleted) token is a 400
+    /// `INVALID_REQUEST` whose explanation names the token: the sandbox's reading, as neither a
+    /// captured body nor the reference shows the gateway's.
+    fn retrieve_token(&self, merchant: &str, id: &str) -> Response {
+        if let Err(e) = validate::check_url_parameter(&mpgs::rules::TOKEN_ID, id) {
+            return validation_answer(e);
+        }
+        match lock(&self.tokens).get(id).filter(|t| t.merchant == merchant) {
+            Some(t) => Response::json(200, &t.answer),
+            None => unknown_token(id),
+        }
+    }
+
+    /// Delete Token: the token is then unknown (Retrieve Token, Create Token with it, a second
+    /// Delete Token: a 400 naming it). `{"result": "SUCCESS"}`, HTTP 200.
+    fn delete_token(&self, merchant: &str, id: &str) -> Response {
+        if let Err(e) = validate::check_url_parameter(&mpgs::rules::TOKEN_ID, id) {
+            return validation_answer(e);
+        }
+        let mut tokens = lock(&self.tokens);
+        let mine = matches!(tokens.get(id), Some(t) if t.merchant == merchant);
+        if !mine {
+            return unknown_token(id);
+        }
+        tokens.remove(id);
+        lock(&self.by_instrument).retain(|_, t| t != id);
+        Response::json(200, &json!({"result": "SUCCESS"}))
+    }
+}
+
+/// `gatewayVersion` of Check Gateway's answer (ASCII; the gateway's look like `22.8.0.2-1R`).
+pub const GATEWAY_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "-sandbox");
+
+/// The answer for a token this merchant does not have (never made, or deleted).
+fn unknown_token(id: &str) -> Response {
+    error(400, &format!("Token '{id}' is not a token of this merchant: it was never made or was deleted"))
 }
 
 /// The answer to a body the rules refuse: the first problem, as a field error worded by the
@@ -356,11 +430,15 @@ fn validation_answer(e: Error) -> Response {
 }
 
 fn session_view(id: &str, session: &StoredSession) -> Value {
-    let mut view = json!({
-        "merchant": session.merchant,
-        "session": {"id": id, "updateStatus": session.update_status, "version": session.version(),
-                    "authenticationLimit": session.authentication_limit},
-    });
+    let mut view = Value::Object(session.other.clone());
+    merge(
+        &mut view,
+        &json!({
+            "merchant": session.merchant,
+            "session": {"id": id, "updateStatus": session.update_status, "version": session.version(),
+                        "authenticationLimit": session.authentication_limit},
+        }),
+    );
     if let Some(card) = lookup(&session.source_of_funds, "provided.card") {
         let mut masked = card.clone();
         if let Some(n) = s(card, "number") {

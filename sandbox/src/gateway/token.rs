@@ -84,6 +84,14 @@ impl Gateway {
         let token = self.store(merchant, group, instrument, source_of_funds);
         answer["token"] = json!(token);
         answer["usage"] = json!({"lastUpdated": now, "lastUpdatedBy": merchant, "lastUsed": now});
+        // Retrieve Token gives back the same fields (without the request's correlationId).
+        let mut stored = answer.clone();
+        if let Some(m) = stored.as_object_mut() {
+            m.remove("correlationId");
+        }
+        if let Some(t) = lock(&self.tokens).get_mut(&token) {
+            t.answer = stored;
+        }
         Response::json(201, &answer)
     }
 
@@ -147,8 +155,10 @@ impl Gateway {
             };
             existing.unwrap_or_else(|| self.new_token(group, &key.1))
         };
-        lock(&self.tokens)
-            .insert(token.clone(), StoredToken { merchant: merchant.to_owned(), source_of_funds });
+        lock(&self.tokens).insert(
+            token.clone(),
+            StoredToken { merchant: merchant.to_owned(), source_of_funds, answer: Value::Null },
+        );
         lock(&self.by_instrument).insert(key, token.clone());
         token
     }

@@ -7,4 +7,4 @@ pub use request::{
     AchDetails, CardDetails, CreateTokenRequest, Expiry, GiftCardDetails, ProvidedDetails, ResponseControls,
     SessionRef, SourceOfFunds, TransactionInfo,
 };
-pub use response::{AchInfo, CardInfo, GiftCardInfo, Token, Usage};
+pub use response::{AchInfo, CardInfo, DeleteTokenResult, GiftCardInfo, Token, Usage};

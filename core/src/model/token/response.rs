@@ -207,3 +207,39 @@ impl fmt::Debug for Token {
             .finish_non_exhaustive()
     }
 }
+
+/// Delete Token's answer ("Tokenization: Delete Token", REST JSON version 55: `result` always
+/// provided, `correlationId` when sent). Once deleted, the token is unknown to the gateway.
+#[derive(Clone, PartialEq)]
+pub struct DeleteTokenResult {
+    /// `result` (`SUCCESS`).
+    pub result: Option<OperationResult>,
+    /// `correlationId`, as sent.
+    pub correlation_id: Option<String>,
+    /// HTTP status, API version, elapsed time, attempts.
+    pub meta: ResponseMeta,
+    /// The whole answer, unknown fields included.
+    pub raw: Raw,
+}
+
+impl DeleteTokenResult {
+    /// Decodes an answer. Never fails: missing or oddly typed fields are `None`.
+    pub fn from_json(raw: Value, meta: ResponseMeta) -> Self {
+        Self {
+            result: parsed(&raw, "result"),
+            correlation_id: text(&raw, "correlationId"),
+            meta,
+            raw: Raw::new(raw),
+        }
+    }
+}
+
+impl fmt::Debug for DeleteTokenResult {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeleteTokenResult")
+            .field("result", &self.result)
+            .field("correlation_id", &self.correlation_id)
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
+    }
+}

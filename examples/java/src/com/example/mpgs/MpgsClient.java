@@ -15,9 +15,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link MpgsException} carrying every field of the C error.
  */
 public final class MpgsClient implements AutoCloseable {
-    /** The two gateway operations, for {@link #validate}. */
+    /** The gateway operations with a body, for {@link #validate}. */
     public enum Operation {
-        CREATE_SESSION(1), CREATE_TOKEN(2);
+        CREATE_SESSION(1), CREATE_TOKEN(2), UPDATE_SESSION(3);
 
         final int value;
 
@@ -102,12 +102,39 @@ public final class MpgsClient implements AutoCloseable {
         /** Null when the answer has none. */
         public Integer authenticationLimit;
         public int httpStatus, apiVersion, attempts;
+        /**
+         * Whether it can be tokenized: the C library's mpgs_readiness (the core's rule), judged
+         * against the version given to {@link #retrieveSession(String, String)}.
+         */
+        public Readiness readiness;
 
         /** Never prints the AES key. */
         @Override
         public String toString() {
             return "Session " + id + " (" + result + ")";
         }
+    }
+
+    /** Whether a session can be tokenized (mpgs_readiness, stable numbers). */
+    public enum Readiness {
+        READY, NOT_UPDATED, NO_CARD_DETAILS, VERSION_DIFFERS, INVALID_ARGUMENT;
+
+        static Readiness of(int n) {
+            return n >= 0 && n < values().length ? values()[n] : INVALID_ARGUMENT;
+        }
+    }
+
+    /** What Delete Token answered. */
+    public static final class DeleteResult {
+        public String result, correlationId;
+        public int httpStatus, apiVersion, attempts;
+    }
+
+    /** What Check Gateway answered. */
+    public static final class GatewayInfo {
+        public String gatewayVersion, status;
+        public boolean operating;
+        public int httpStatus, apiVersion, attempts;
     }
 
     /** A created or updated token; card numbers masked ({@code 512345xxxxxx0008}). */
@@ -183,7 +210,77 @@ public final class MpgsClient implements AutoCloseable {
     public Session createSession(String json) {
         PointerByReference out = new PointerByReference();
         call(json, (body, err) -> C.mpgs_client_create_session(client, body, out, err));
-        Pointer s = out.getValue();
+        return readSession(out.getValue(), null);
+    }
+
+    /**
+     * Retrieve Session: the stored fields, card details masked. The id is checked before anything
+     * is sent (an MpgsException naming sessionId).
+     */
+    public Session retrieveSession(String sessionId) {
+        return retrieveSession(sessionId, null);
+    }
+
+    /** Retrieve Session, its readiness judged against {@code expectedVersion} (the page's version). */
+    public Session retrieveSession(String sessionId, String expectedVersion) {
+        PointerByReference out = new PointerByReference();
+        call(sessionId, null, (id, unused, err) -> C.mpgs_client_retrieve_session(client, id, out, err));
+        return readSession(out.getValue(), expectedVersion);
+    }
+
+    /** Update Session: stores the JSON body's fields (nested or dotted) in the session. */
+    public Session updateSession(String sessionId, String json) {
+        PointerByReference out = new PointerByReference();
+        call(sessionId, json, (id, body, err) -> C.mpgs_client_update_session(client, id, body, out, err));
+        return readSession(out.getValue(), null);
+    }
+
+    /** Retrieve Token: the details stored against {@code token}, card number masked. */
+    public Token retrieveToken(String token) {
+        PointerByReference out = new PointerByReference();
+        call(token, null, (t, unused, err) -> C.mpgs_client_retrieve_token(client, t, out, err));
+        return readToken(out.getValue());
+    }
+
+    /** Delete Token: the token is then unknown to the gateway. */
+    public DeleteResult deleteToken(String token) {
+        PointerByReference out = new PointerByReference();
+        call(token, null, (t, unused, err) -> C.mpgs_client_delete_token(client, t, out, err));
+        Pointer d = out.getValue();
+        try {
+            DeleteResult r = new DeleteResult();
+            r.result = C.mpgs_delete_result_result(d);
+            r.correlationId = C.mpgs_delete_result_correlation_id(d);
+            r.httpStatus = Short.toUnsignedInt(C.mpgs_delete_result_http_status(d));
+            r.apiVersion = C.mpgs_delete_result_api_version(d);
+            r.attempts = C.mpgs_delete_result_attempts(d);
+            return r;
+        } finally {
+            C.mpgs_delete_result_free(d);
+        }
+    }
+
+    /** Check Gateway: sends no credentials (it needs none), so it proves nothing about them. */
+    public GatewayInfo checkGateway() {
+        PointerByReference out = new PointerByReference();
+        call(null, null, (a, b, err) -> C.mpgs_client_check_gateway(client, out, err));
+        Pointer i = out.getValue();
+        try {
+            GatewayInfo r = new GatewayInfo();
+            r.gatewayVersion = C.mpgs_gateway_info_gateway_version(i);
+            r.status = C.mpgs_gateway_info_status(i);
+            r.operating = C.mpgs_gateway_info_is_operating(i) != 0;
+            r.httpStatus = Short.toUnsignedInt(C.mpgs_gateway_info_http_status(i));
+            r.apiVersion = C.mpgs_gateway_info_api_version(i);
+            r.attempts = C.mpgs_gateway_info_attempts(i);
+            return r;
+        } finally {
+            C.mpgs_gateway_info_free(i);
+        }
+    }
+
+    private static Session readSession(Pointer s, String expectedVersion) {
+        byte[] expected = utf8(expectedVersion);
         try {
             Session r = new Session();
             r.id = C.mpgs_session_id(s);
@@ -199,6 +296,7 @@ public final class MpgsClient implements AutoCloseable {
             r.httpStatus = Short.toUnsignedInt(C.mpgs_session_http_status(s));
             r.apiVersion = C.mpgs_session_api_version(s);
             r.attempts = C.mpgs_session_attempts(s);
+            r.readiness = Readiness.of(C.mpgs_session_ready_for_token(s, expected));
             return r;
         } finally {
             C.mpgs_session_free(s);
@@ -209,7 +307,10 @@ public final class MpgsClient implements AutoCloseable {
     public Token createToken(String json) {
         PointerByReference out = new PointerByReference();
         call(json, (body, err) -> C.mpgs_client_create_token(client, body, out, err));
-        Pointer t = out.getValue();
+        return readToken(out.getValue());
+    }
+
+    private static Token readToken(Pointer t) {
         try {
             Token r = new Token();
             r.token = C.mpgs_token_token(t);
@@ -279,6 +380,25 @@ public final class MpgsClient implements AutoCloseable {
         } finally {
             lock.readLock().unlock();
             if (body != null) Arrays.fill(body, (byte) 0);
+        }
+    }
+
+    private interface Call2 {
+        int run(byte[] a, byte[] b, PointerByReference err);
+    }
+
+    // Runs one operation under the read lock, with wiped UTF-8 copies of two texts (an id, a body).
+    private void call(String a, String b, Call2 f) {
+        byte[] x = utf8(a);
+        byte[] y = utf8(b);
+        lock.readLock().lock();
+        try {
+            PointerByReference err = new PointerByReference();
+            check(f.run(x, y, err), err);
+        } finally {
+            lock.readLock().unlock();
+            if (x != null) Arrays.fill(x, (byte) 0);
+            if (y != null) Arrays.fill(y, (byte) 0);
         }
     }
 

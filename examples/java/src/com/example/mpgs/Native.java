@@ -64,6 +64,29 @@ interface Native extends Library {
     int mpgs_client_create_session(Pointer client, byte[] json, PointerByReference session, PointerByReference err);
     int mpgs_client_create_token(Pointer client, byte[] json, PointerByReference token, PointerByReference err);
     int mpgs_validate(int operation, byte[] json, PointerByReference err);
+    int mpgs_client_retrieve_session(Pointer client, byte[] sessionId, PointerByReference session, PointerByReference err);
+    int mpgs_client_update_session(Pointer client, byte[] sessionId, byte[] json, PointerByReference session,
+            PointerByReference err);
+    int mpgs_client_retrieve_token(Pointer client, byte[] token, PointerByReference out, PointerByReference err);
+    int mpgs_client_delete_token(Pointer client, byte[] token, PointerByReference out, PointerByReference err);
+    int mpgs_client_check_gateway(Pointer client, PointerByReference out, PointerByReference err);
+    int mpgs_session_ready_for_token(Pointer session, byte[] expectedVersion);
+    String mpgs_readiness_name(int readiness);
+
+    String mpgs_delete_result_result(Pointer d);
+    String mpgs_delete_result_correlation_id(Pointer d);
+    short mpgs_delete_result_http_status(Pointer d);
+    int mpgs_delete_result_api_version(Pointer d);
+    int mpgs_delete_result_attempts(Pointer d);
+    void mpgs_delete_result_free(Pointer d);
+
+    String mpgs_gateway_info_gateway_version(Pointer i);
+    String mpgs_gateway_info_status(Pointer i);
+    byte mpgs_gateway_info_is_operating(Pointer i);
+    short mpgs_gateway_info_http_status(Pointer i);
+    int mpgs_gateway_info_api_version(Pointer i);
+    int mpgs_gateway_info_attempts(Pointer i);
+    void mpgs_gateway_info_free(Pointer i);
 
     int mpgs_error_status(Pointer e);
     int mpgs_error_stage(Pointer e);
