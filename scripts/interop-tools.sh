@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# make interop: installs Debian's nginx, haproxy and squid (and openssl, apache2-utils is not
-# needed: the suite hashes passwords itself) when one is missing. The packages' own services are
-# never started: a policy-rc.d that refuses every start is in place during the install, and any
-# daemon a postinst started anyway is stopped. The suite runs each server itself, in the
-# foreground, on loopback ports it picks (tests/interop/).
+# make interop: installs Debian's nginx, haproxy and squid (and openssl, iproute2) when one is
+# missing; nothing to do when they are there. The packages' own services are never started: a
+# policy-rc.d that refuses every start is in place during the install, and any daemon a postinst
+# started anyway is stopped. The suite runs each server itself, in the foreground, on loopback
+# ports it picks (tests/interop/).
 set -euo pipefail
 missing=()
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 command -v squid >/dev/null || [ -x /usr/sbin/squid ] || missing+=(squid)
 command -v openssl >/dev/null || missing+=(openssl)
+command -v ss >/dev/null || missing+=(iproute2)  # ss: to find a daemon a postinst started
 [ ${#missing[@]} -gt 0 ] || exit 0
 
 sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
