@@ -27,6 +27,11 @@ SANDBOX_BIN = os.environ.get("MPGS_SANDBOX_BIN", str(ROOT / "target" / "release"
 PID_LIST = os.environ.get("MPGS_INTEROP_PIDS")  # run.sh's trap kills every pid written here
 PROXY_USER = "mpgs-interop"
 PROXY_PASSWORD = "Proxy-Pa55word-7f3e"
+AES_KEY = "DdEk1y7CjgExk6rWaNh4KqL0zZrJ/2Y1B5cGq4MPsY8="
+UNDECODABLE_2XX = (
+    '{"merchant":"TESTMERCHANT","result":"SUCCESS","session":{"aes256Key":"%s",'
+    '"authenticationLimit":5,"id":"SESSION0002448593124H7792936K73","updateStatus":"NO_UPDATE","version":"e3f6b7c801"}}x'
+) % AES_KEY
 
 
 def sbin(name: str) -> str:
@@ -238,6 +243,15 @@ def nginx(work: Path, pki: Path, sandbox: Sandbox, silent_upstream: int) -> Iter
         "rate": f"{rsa} limit_req zone=interop; limit_req_status 429; {to_sandbox}",
         "down": f"{rsa} location / {{ proxy_pass http://127.0.0.1:{free_port()}; }}",
         "hang": f"{rsa} location / {{ proxy_pass http://127.0.0.1:{silent_upstream}; proxy_read_timeout 1s; }}",
+        # a WAF or CDN that adds many header lines to the gateway's answer
+        "many_headers": f"{rsa} location / {{ proxy_pass https://sandbox; "
+        + " ".join(f"add_header X-Waf-{i} v{i} always;" for i in range(80)) + " }",
+        # misconfigured pages that quote the request's Authorization header, as a 5xx and a 2xx
+        "echo_5xx": rsa + " location / { default_type text/html; return 502 '<html><body>Bad gateway. "
+        "Request headers: Authorization: $http_authorization</body></html>'; }",
+        "echo_2xx": rsa + " location / { default_type application/json; return 201 '{\"echo\": \"$http_authorization\"}x'; }",
+        # a gateway-like 201 that cannot be decoded (one trailing byte): it quotes an AES key
+        "undecodable_2xx": rsa + " location / { default_type application/json; return 201 '" + UNDECODABLE_2XX + "'; }",
     }
     ports = {name: free_port() for name in servers}
     blocks = "\n".join(
