@@ -2,7 +2,7 @@
 the sandbox gateway: the fixtures make a PKI with the openssl CLI, write each server's
 configuration into a temporary directory, run each server in the foreground as a child process
 on free loopback ports, and stop every one of them at the end (tests/interop/run.sh also kills
-whatever a killed pytest left behind, by the pids listed in MPGS_INTEROP_PIDS).
+whatever a killed pytest left behind, by the pids listed in $MPGS_INTEROP_TMP/pids).
 
 The servers come from `scripts/interop-tools.sh` (`make interop` runs it first)."""
 
@@ -22,16 +22,13 @@ from typing import Dict, Iterator, List, Optional
 
 import pytest
 
+from interop_common import PROXY_PASSWORD, PROXY_USER, UNDECODABLE_2XX
+
 ROOT = Path(__file__).resolve().parents[2]
 SANDBOX_BIN = os.environ.get("MPGS_SANDBOX_BIN", str(ROOT / "target" / "release" / "mpgs-sandbox"))
-PID_LIST = os.environ.get("MPGS_INTEROP_PIDS")  # run.sh's trap kills every pid written here
-PROXY_USER = "mpgs-interop"
-PROXY_PASSWORD = "Proxy-Pa55word-7f3e"
-AES_KEY = "DdEk1y7CjgExk6rWaNh4KqL0zZrJ/2Y1B5cGq4MPsY8="
-UNDECODABLE_2XX = (
-    '{"merchant":"TESTMERCHANT","result":"SUCCESS","session":{"aes256Key":"%s",'
-    '"authenticationLimit":5,"id":"SESSION0002448593124H7792936K73","updateStatus":"NO_UPDATE","version":"e3f6b7c801"}}x'
-) % AES_KEY
+# run.sh gives a directory it removes at the end, and kills every pid listed in its `pids`
+RUN_DIR = os.environ.get("MPGS_INTEROP_TMP")
+PID_LIST = os.path.join(RUN_DIR, "pids") if RUN_DIR else None
 
 
 def sbin(name: str) -> str:
@@ -149,8 +146,10 @@ class Sandbox:
 
 @pytest.fixture(scope="session")
 def work() -> Iterator[Path]:
-    d = Path(tempfile.mkdtemp(prefix="mpgs-interop-"))
-    d.chmod(0o755)  # Squid's helpers run as its unprivileged user and read from here
+    d = Path(tempfile.mkdtemp(prefix="mpgs-interop-", dir=RUN_DIR))
+    # Squid runs as its unprivileged user and reads and writes below here
+    d.chmod(0o755)
+    d.parent.chmod(0o755 if RUN_DIR else d.parent.stat().st_mode)
     yield d
     shutil.rmtree(d, ignore_errors=True)
 
@@ -235,9 +234,11 @@ def nginx(work: Path, pki: Path, sandbox: Sandbox, silent_upstream: int) -> Iter
         "other_ca": f"ssl_certificate {p}/other_server.pem; ssl_certificate_key {p}/other_server.key; {to_sandbox}",
         # two requests per connection, one second idle at most
         "keepalive": f"{rsa} keepalive_requests 2; keepalive_timeout 1s; {to_sandbox}",
+        "keepalive_idle": "",  # the same, for the idle test
         # sub_filter drops the upstream's Content-Length: the answer goes out chunked
         "chunked": f"{ecdsa} chunked_transfer_encoding on; location / {{ proxy_pass https://sandbox; "
         "proxy_set_header Accept-Encoding \"\"; sub_filter_types *; sub_filter_once off; sub_filter '\"' '\"'; }",
+        "chunked_async": "",  # the same, for the AsyncClient's test (each server has its own log)
         # nginx's own pages
         "too_large": f"{rsa} client_max_body_size 1; {to_sandbox}",
         "rate": f"{rsa} limit_req zone=interop; limit_req_status 429; {to_sandbox}",
@@ -253,6 +254,8 @@ def nginx(work: Path, pki: Path, sandbox: Sandbox, silent_upstream: int) -> Iter
         # a gateway-like 201 that cannot be decoded (one trailing byte): it quotes an AES key
         "undecodable_2xx": rsa + " location / { default_type application/json; return 201 '" + UNDECODABLE_2XX + "'; }",
     }
+    servers["chunked_async"] = servers["chunked"]
+    servers["keepalive_idle"] = servers["keepalive"]
     ports = {name: free_port() for name in servers}
     blocks = "\n".join(
         f"  server {{ listen 127.0.0.1:{ports[n]} ssl; access_log {d}/{n}.log tls; {body} }}" for n, body in servers.items()

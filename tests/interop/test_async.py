@@ -11,13 +11,12 @@ from typing import Any, Dict
 import mpgs
 import pytest
 
-from common import CARD_BODY
-from conftest import PROXY_PASSWORD, PROXY_USER
+from interop_common import CARD_BODY, PROXY_PASSWORD, PROXY_USER
 
 
 @pytest.mark.asyncio
 async def test_many_calls_in_flight_through_nginx_chunked_answers(nginx: Any, pki: Path) -> None:
-    async with mpgs.AsyncClient("TESTMERCHANT", password="sandbox-password", base_url=nginx.url("chunked"),
+    async with mpgs.AsyncClient("TESTMERCHANT", password="sandbox-password", base_url=nginx.url("chunked_async"),
                                 ca_file=str(pki / "root.pem"), timeout=10.0) as c:
         sessions = await asyncio.gather(*(c.create_session() for _ in range(12)))
         assert len({s.id for s in sessions}) == 12 and all(s.http_status == 201 for s in sessions)

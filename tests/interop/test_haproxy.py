@@ -10,7 +10,7 @@ from typing import Any, Dict
 import mpgs
 import pytest
 
-from common import cert_client, password_client, session_and_token
+from interop_common import cert_client, password_client, session_and_token
 
 VERSIONS = ["mtls12", "mtls13"]
 

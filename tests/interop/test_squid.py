@@ -12,8 +12,7 @@ from typing import Any, Dict
 import mpgs
 import pytest
 
-from common import CARD_BODY
-from conftest import PROXY_PASSWORD, PROXY_USER
+from interop_common import CARD_BODY, PROXY_PASSWORD, PROXY_USER
 
 
 def through(sandbox: Any, proxy: str, **kw: Any) -> mpgs.Client:

@@ -9,7 +9,7 @@ from typing import Any
 import mpgs
 import pytest
 
-from common import password_client, session_and_token
+from interop_common import password_client, session_and_token
 
 
 @pytest.mark.parametrize("server, protocol", [

@@ -7,6 +7,13 @@ from typing import Any
 
 import mpgs
 
+PROXY_USER = "mpgs-interop"
+PROXY_PASSWORD = "Proxy-Pa55word-7f3e"
+AES_KEY = "DdEk1y7CjgExk6rWaNh4KqL0zZrJ/2Y1B5cGq4MPsY8="
+UNDECODABLE_2XX = (
+    '{"merchant":"TESTMERCHANT","result":"SUCCESS","session":{"aes256Key":"%s",'
+    '"authenticationLimit":5,"id":"SESSION0002448593124H7792936K73","updateStatus":"NO_UPDATE","version":"e3f6b7c801"}}x'
+) % AES_KEY
 CARD = "5123450000000008"
 CARD_BODY = {
     "sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": CARD, "expiry": {"month": "5", "year": "30"}, "securityCode": "737"}}},
