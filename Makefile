@@ -125,6 +125,7 @@ interop-tools:
 	scripts/interop-tools.sh
 
 interop: interop-tools python
+	$(PY) -c "import pytest_asyncio" 2>/dev/null || $(PY) -m pip install -q pytest-asyncio
 	$(CARGO) build -q --release -p mpgs-sandbox
 	PY=$(PY) tests/interop/run.sh
 
