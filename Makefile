@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 
 .PHONY: all build demo test lint rust-test sandbox-rate python python-test python-sdist-test \
 	c-lib c-stage c-test header header-check install fuzz fuzz-smoke bench \
-	test-languages language-tools dist dist-test
+	test-languages language-tools dist dist-test interop interop-tools
 
 all: build
 
@@ -118,7 +118,18 @@ dist-test:
 	$(CARGO) build -q --release -p mpgs-sandbox
 	tests/dist/run.sh
 
-test: lint rust-test c-test python-test python-sdist-test dist dist-test fuzz-smoke test-languages demo
+# The client through servers nobody here wrote: Debian's nginx, HAProxy and Squid, installed when
+# missing (their services never started), each run by the suite in the foreground on 127.0.0.1
+# (tests/interop/README.md).
+interop-tools:
+	scripts/interop-tools.sh
+
+interop: interop-tools python
+	$(PY) -c "import pytest_asyncio" 2>/dev/null || $(PY) -m pip install -q pytest-asyncio
+	$(CARGO) build -q --release -p mpgs-sandbox
+	PY=$(PY) tests/interop/run.sh
+
+test: lint rust-test c-test python-test python-sdist-test dist dist-test fuzz-smoke test-languages interop demo
 
 # Benchmarks against the alternatives, in one run; writes BENCHMARKS.md. Not part of make test.
 bench: build python c-stage
