@@ -45,8 +45,12 @@
  * (`mpgs_error_outcome_unknown`: true after a connection lost once the request was written, a
  * timeout waiting for the answer, a 2xx answer that could not be read, a 5xx that is not the
  * gateway's JSON, and MPGS_STATUS_INTERNAL) and how many attempts were made
- * (`mpgs_error_attempts`, 0 when none was: configuration, validation, arguments). Only requests
- * that provably never left, and the gateway's own SERVER_BUSY answer, are sent again.
+ * (`mpgs_error_attempts`, 0 when none was: configuration, validation, arguments). Retried: a
+ * request that provably never left, and the gateway's own SERVER_BUSY answer. Repeated at once
+ * on a new connection: a request whose reused connection closed before any answer byte, when
+ * its operation is harmless to repeat (Create Session, the GET and DELETE calls; Create or
+ * Update Token only with `mpgs_config_set_token_repository_unique_card`, never with ACQUIRER
+ * verification; Update Session never). Once a call was repeated, its error is outcome unknown.
  *
  * Proxies. None unless `mpgs_config_set_proxy` or `mpgs_config_set_proxy_from_env` says so;
  * the environment is not read otherwise. TLS is verified end to end through the tunnel.
@@ -528,7 +532,8 @@ mpgs_status mpgs_config_set_timeout_ms(struct mpgs_config *config,
 
 /**
  * How many times a request that cannot have been processed (connect failure, `SERVER_BUSY`) is
- * sent again (default 2).
+ * sent again (default 2). A repeat after a reused connection closed under a request that is
+ * harmless to repeat counts against the same number (0: nothing is ever sent twice).
  */
 mpgs_status mpgs_config_set_max_retries(struct mpgs_config *config,
                                         uint32_t retries,

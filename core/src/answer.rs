@@ -205,6 +205,7 @@ fn gateway_error(status: u16, mut json: Value, known: &[&str]) -> Error {
         result: text(&json, "result").map(|s| crate::model::enums::OperationResult::parse(&s)),
         raw: json,
         attempts: 1,
+        outcome_unknown: false,
     }))
 }
 

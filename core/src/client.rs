@@ -287,6 +287,9 @@ impl Client {
         let deadline = start + self.inner.timeout;
         let mut attempt = 0u32;
         let mut reuse = true;
+        // Set once an attempt may have reached the gateway and the call went on (a repeat):
+        // whatever the later attempts say, the call's outcome is then unknown unless answered.
+        let mut maybe_processed = false;
         loop {
             attempt += 1;
             let (reading, resend) = self.attempt(&request, deadline, &secrets, reuse);
@@ -314,6 +317,7 @@ impl Client {
                     }
                     std::thread::sleep(wait);
                     reuse = !repeat;
+                    maybe_processed |= repeat;
                     continue;
                 }
             }
@@ -327,7 +331,9 @@ impl Client {
                         attempts: attempt,
                     },
                 }),
-                Reading::Busy { error, .. } | Reading::Failed(error) => Err(with_attempts(error, attempt)),
+                Reading::Busy { error, .. } | Reading::Failed(error) => {
+                    Err(with_attempts(error, attempt, maybe_processed))
+                }
             };
         }
     }
@@ -464,10 +470,22 @@ fn failure_error(f: Failure) -> Error {
     }
 }
 
-fn with_attempts(mut e: Error, n: u32) -> Error {
+/// The call's error: its attempt count, and its outcome unknown when an earlier attempt may have
+/// reached the gateway (`maybe_processed`), whatever the last attempt says.
+fn with_attempts(mut e: Error, n: u32, maybe_processed: bool) -> Error {
     match &mut e {
-        Error::Gateway(g) => g.attempts = n,
-        Error::Transport { attempts, .. } | Error::Decode { attempts, .. } => *attempts = n,
+        Error::Gateway(g) => {
+            g.attempts = n;
+            g.outcome_unknown |= maybe_processed;
+        }
+        Error::Transport { attempts, outcome_unknown, message, .. }
+        | Error::Decode { attempts, outcome_unknown, message, .. } => {
+            *attempts = n;
+            if maybe_processed && !*outcome_unknown {
+                *outcome_unknown = true;
+                message.push_str(&format!(" ({})", crate::error::EARLIER_ATTEMPT));
+            }
+        }
         _ => {}
     }
     e

@@ -53,6 +53,11 @@ pub struct GatewayError {
     pub raw: Value,
     /// How many times the request was sent.
     pub attempts: u32,
+    /// True when an earlier attempt of this call may have reached the gateway (a reused
+    /// connection closed under it and the request was repeated, as its operation's
+    /// [`crate::RepeatRule`] allows): this answer is to the repeat, and the first may have been
+    /// processed (a repeated Delete Token may find the token already deleted).
+    pub outcome_unknown: bool,
 }
 
 impl GatewayError {
@@ -202,8 +207,15 @@ fn gateway_message(e: &GatewayError) -> String {
     if let Some(c) = &e.support_code {
         s.push_str(&format!(" [support code {c}]"));
     }
+    if e.outcome_unknown {
+        s.push_str(&format!(" ({EARLIER_ATTEMPT})"));
+    }
     s
 }
+
+/// Said of an error to a repeated request: the answer is the repeat's, and the first attempt's
+/// outcome is not known.
+pub(crate) const EARLIER_ATTEMPT: &str = "an earlier attempt of this call may have reached the gateway";
 
 impl Error {
     pub(crate) fn config(message: impl Into<String>) -> Self {
@@ -258,14 +270,17 @@ impl Error {
     }
 
     /// True when the gateway may have processed the request and its answer was not read:
-    /// a transport failure after the request was written, or a 2xx answer that could not be
-    /// decoded. False when nothing was sent or the gateway's answer was read.
+    /// a transport failure after the request was written, a 2xx answer that could not be
+    /// decoded, or any failure of a call whose earlier attempt may have reached the gateway
+    /// before it was repeated ([`crate::RepeatRule`]). False when nothing was sent or the
+    /// gateway's answer to the only request that may have reached it was read.
     pub fn outcome_unknown(&self) -> bool {
         match self {
             Self::Transport { outcome_unknown, .. } | Self::Decode { outcome_unknown, .. } => {
                 *outcome_unknown
             }
-            Self::Config { .. } | Self::Validation(_) | Self::Gateway(_) => false,
+            Self::Gateway(g) => g.outcome_unknown,
+            Self::Config { .. } | Self::Validation(_) => false,
         }
     }
 

@@ -28,8 +28,9 @@ pub enum RepeatRule {
     Never,
 }
 
-/// A gateway operation.
+/// A gateway operation. More may come: match with a wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Operation {
     /// Create Session: `POST /api/rest/version/{v}/merchant/{merchantId}/session`.
     CreateSession,

@@ -25,12 +25,20 @@ fn a_session_id_is_31_to_35_ascii_characters_that_cannot_change_the_path() {
     assert_eq!(refused(r, &format!("{ok31}abcde")), Some(ValidationType::Invalid), "36");
     assert_eq!(refused(r, ""), Some(ValidationType::Missing));
     // Printable ASCII, but each would change the request's path: refused, never encoded.
-    for bad in ['/', '\\', '%', '?', '#', ' ', '\n', '\u{7f}', '\0'] {
+    for bad in [
+        '/', '\\', '%', '?', '#', ' ', '\n', '\u{7f}', '\0', '"', '<', '>', '[', ']', '{', '}', '|', '^',
+        '`', ';',
+    ] {
         let id = format!("SESSION0002695081404E6099215K6{bad}");
         assert_eq!(refused(r, &id), Some(ValidationType::Invalid), "{id:?}");
     }
     assert_eq!(refused(r, "SESSION0002695081404E60992..K60"), Some(ValidationType::Invalid));
     assert_eq!(refused(r, "SESSION0002695081404E6099215K6é"), Some(ValidationType::Invalid), "not ASCII");
+    // Characters a path segment takes as they stand (RFC 3986 pchar) pass.
+    for fine in ['-', '.', '_', '~', '!', '$', '&', '\'', '(', ')', '*', '+', ',', '=', ':', '@'] {
+        let id = format!("SESSION0002695081404E6099215K6{fine}");
+        assert_eq!(refused(r, &id), None, "{id:?}");
+    }
 }
 
 #[test]

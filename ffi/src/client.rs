@@ -198,7 +198,8 @@ pub extern "C" fn mpgs_config_set_timeout_ms(
 }
 
 /// How many times a request that cannot have been processed (connect failure, `SERVER_BUSY`) is
-/// sent again (default 2).
+/// sent again (default 2). A repeat after a reused connection closed under a request that is
+/// harmless to repeat counts against the same number (0: nothing is ever sent twice).
 #[no_mangle]
 pub extern "C" fn mpgs_config_set_max_retries(
     config: *mut mpgs_config,

@@ -46,9 +46,11 @@ class _ClientBase:
 
     A request whose reused keep-alive connection closed before any byte of an answer came is
     sent again on a new connection only when repeating it is harmless: always for Create
-    Session; for Create or Update Token only with ``token_repository_unique_card=True`` (the
-    merchant's token repository is configured "Unique Card", so the same card gets the same
-    token) and never with ``verificationStrategy`` ``ACQUIRER``.
+    Session, Retrieve Session, Retrieve Token, Delete Token and Check Gateway; for Create or
+    Update Token only with ``token_repository_unique_card=True`` (the merchant's token
+    repository is configured "Unique Card", so the same card gets the same token) and never
+    with ``verificationStrategy`` ``ACQUIRER``; never for Update Session. Once a call was
+    repeated, its error has ``outcome_unknown`` true whatever the repeat got.
 
     ``trust`` says which roots are trusted for the gateway's certificate: ``"mozilla"`` (the
     default) the Mozilla roots bundled in the library; ``"system"`` the operating system's store

@@ -109,6 +109,57 @@ fn calls_a_keep_alive_timeout_apart_all_succeed() {
 fn the_repeat_rule_is_written_once_per_operation() {
     assert_eq!(Operation::CreateSession.repeat_rule(), RepeatRule::Always);
     assert_eq!(Operation::CreateToken.repeat_rule(), RepeatRule::OnlyIfUserSaysSafe);
+    for op in [
+        Operation::RetrieveSession,
+        Operation::RetrieveToken,
+        Operation::DeleteToken,
+        Operation::CheckGateway,
+    ] {
+        assert_eq!(op.repeat_rule(), RepeatRule::Always, "{op:?}: a GET or DELETE is harmless to repeat");
+    }
+    assert_eq!(Operation::UpdateSession.repeat_rule(), RepeatRule::Never, "an update may have been applied");
+}
+
+#[test]
+fn the_workflow_calls_are_repeated_by_their_rule_and_update_session_never() {
+    let s = common::sandbox();
+    let c = common::builder(&s).max_retries(2).build().unwrap();
+    let id = session(&c).unwrap().id.expect("a session id");
+    let token = c.create_token_json(token_body("BASIC")).unwrap().token.expect("a token");
+
+    s.faults().push(Fault::Close, 1);
+    assert_eq!(c.retrieve_session(&id).expect("a GET is repeated").meta.attempts, 2);
+    s.faults().push(Fault::Close, 1);
+    assert_eq!(c.retrieve_token(&token).expect("a GET is repeated").meta.attempts, 2);
+    s.faults().push(Fault::Close, 1);
+    assert_eq!(c.check_gateway().expect("a GET is repeated").meta.attempts, 2);
+
+    let before = s.connections_accepted();
+    s.faults().push(Fault::Close, 1);
+    let e = c.update_session_json(&id, json!({"order.currency": "USD"})).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Io, "{e}");
+    assert!(e.outcome_unknown() && e.attempts() == 1, "an update is never repeated blindly: {e}");
+    assert!(s.connections_accepted() <= before + 1, "no new connection for a repeat");
+
+    c.check_gateway().unwrap(); // a connection to reuse again
+    s.faults().push(Fault::Close, 1);
+    assert_eq!(c.delete_token(&token).expect("a DELETE is repeated").meta.attempts, 2);
+}
+
+#[test]
+fn after_a_repeat_the_outcome_stays_unknown_whatever_the_repeat_gets() {
+    let s = common::sandbox();
+    let c = common::builder(&s).max_retries(1).build().unwrap();
+    session(&c).unwrap();
+    // The first attempt is read and its reused connection closed unanswered (it may have been
+    // processed); the repeat is answered SERVER_BUSY, and no retry is left.
+    s.faults().push(Fault::Close, 1);
+    s.faults().push(Fault::Busy { retry_after: 0 }, 1);
+    let e = session(&c).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Gateway, "{e}");
+    assert_eq!(e.attempts(), 2, "{e}");
+    assert!(e.outcome_unknown(), "the first attempt may have reached the gateway: {e}");
+    assert!(e.to_string().contains("an earlier attempt"), "{e}");
 }
 
 #[test]

@@ -229,6 +229,12 @@ impl std::error::Error for NotReady {}
 ///     .field("order.currency", "USD");
 /// assert!(!format!("{req:?}").contains("5123450000000008"));
 /// assert_eq!(req.expose_json()["sourceOfFunds.provided.card"]["number"], "5123450000000008");
+/// // to_json is for logs: every secret masked, also one set by name.
+/// let by_name = UpdateSessionRequest::new()
+///     .field("sourceOfFunds.provided.card.number", "5123450000000008")
+///     .field("sourceOfFunds.provided.card.securityCode", "100");
+/// let shown = by_name.to_json().to_string();
+/// assert!(!shown.contains("5123450000000008") && !shown.contains("100") && shown.contains("512345xxxxxx0008"));
 /// ```
 #[derive(Clone, Default, PartialEq)]
 pub struct UpdateSessionRequest {
@@ -272,10 +278,15 @@ impl UpdateSessionRequest {
         self
     }
 
-    /// The body (dotted names at the top level, expanded when sent) with the card's secrets
-    /// masked: safe to log, not to send.
+    /// The body in the gateway's nested form with every secret masked (the card's, and any
+    /// secret field set by name with [`UpdateSessionRequest::field`]): safe to log, not to send.
+    /// (Dotted names that conflict are left as they were, masked by name all the same.)
     pub fn to_json(&self) -> Value {
-        self.body(false)
+        let mut nested =
+            crate::validate::expand_dotted(self.body(false)).unwrap_or_else(|_| self.body(false));
+        crate::secret::mask_answer(&mut nested);
+        mask_dotted_secrets(&mut nested);
+        nested
     }
 
     /// The body as it goes on the wire, secrets in clear. The client calls it.
@@ -304,6 +315,26 @@ impl UpdateSessionRequest {
             map.insert("sourceOfFunds.provided.card".into(), json);
         }
         Value::Object(map)
+    }
+}
+
+/// Masks top-level dotted names that end in a secret field (`sourceOfFunds.provided.card.number`):
+/// what [`crate::secret::mask_answer`] cannot see when dotted names could not be expanded.
+fn mask_dotted_secrets(body: &mut Value) {
+    let Value::Object(map) = body else { return };
+    for (k, v) in map.iter_mut() {
+        if let Value::String(s) = v {
+            let last = k.rsplit('.').next().unwrap_or_default();
+            let parent = k.rsplit('.').nth(1).unwrap_or_default();
+            if crate::secret::HIDDEN_KEYS.contains(&last) {
+                zeroize::Zeroize::zeroize(s);
+                *s = crate::secret::HIDDEN.to_owned();
+            } else if last == "number" && (parent == "card" || parent == "giftCard") {
+                let masked = crate::secret::mask_pan(s);
+                zeroize::Zeroize::zeroize(s);
+                *s = masked;
+            }
+        }
     }
 }
 

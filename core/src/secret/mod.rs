@@ -127,7 +127,7 @@ pub fn mask_pan(pan: &str) -> String {
 }
 
 /// The answer fields that hold secrets, by key: hidden wherever they appear in an answer.
-const HIDDEN_KEYS: &[&str] =
+pub(crate) const HIDDEN_KEYS: &[&str] =
     &["securityCode", "pin", "bankAccountNumber", "accountIdentifier", "aes256Key", "password"];
 
 /// Masks the known secret fields of a gateway answer in place: `number` under `card` or

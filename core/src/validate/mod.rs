@@ -183,12 +183,35 @@ pub fn check_merchant_id(id: &str) -> Result<()> {
 /// goes into a path: MISSING when empty, INVALID when it breaks its rule. On top of the rule,
 /// nothing that could change the request's path is ever accepted, whatever the rule allows
 /// (`{sessionId}` is any ASCII): `/`, `\`, `..`, `%`, `?`, `#`, spaces and control characters are
-/// INVALID. An id is never encoded: it is sent as given, or refused.
+/// INVALID, and so is every other character that is not allowed as it stands in a URL path
+/// segment (RFC 3986 `pchar`: `"`, `<`, `>`, `[`, `]`, `{`, `}`, `|`, `^`, `` ` ``, and `;`, which
+/// some servers strip as a path parameter). An id is never encoded: it is sent as given, or
+/// refused.
 pub fn check_url_parameter(rule: &FieldRule, value: &str) -> Result<()> {
     if value.is_empty() {
         return Err(Error::field(rule.path, ValidationType::Missing, "is required (it is part of the URL)"));
     }
-    let path_changing = |c: char| matches!(c, '/' | '\\' | '%' | '?' | '#' | ' ') || c.is_control();
+    let path_changing = |c: char| {
+        matches!(
+            c,
+            '/' | '\\'
+                | '%'
+                | '?'
+                | '#'
+                | ' '
+                | '"'
+                | '<'
+                | '>'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '|'
+                | '^'
+                | '`'
+                | ';'
+        ) || c.is_control()
+    };
     if let Some(c) = value.chars().find(|c| path_changing(*c)) {
         return Err(Error::field(
             rule.path,
