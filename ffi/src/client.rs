@@ -44,7 +44,10 @@ pub extern "C" fn mpgs_config_new(
 }
 
 /// Applies one setting to the builder in `config`.
-fn update(config: *mut mpgs_config, f: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Result<(), Failure> {
+pub(crate) fn update(
+    config: *mut mpgs_config,
+    f: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> Result<(), Failure> {
     let config = arg_mut(config, "config")?;
     let builder = std::mem::replace(&mut config.builder, Client::builder(""));
     config.builder = f(builder);
