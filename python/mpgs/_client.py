@@ -56,6 +56,16 @@ class _ClientBase:
     ``/etc/ssl/certs/ca-certificates.crt``); ``"ca-files-only"`` only ``ca_file`` (pinning: a
     ``ConfigError`` without one). ``ca_file`` is trusted with every choice; verification is never
     turned off.
+
+    ``on_call`` is called once after every call, when it has ended (successful, failed, or
+    refused before sending: then ``attempts`` is 0 and ``error_stage`` ``"not_sent"``), with an
+    ``mpgs.CallEvent``: operation, method, path (merchant and ids included; a token id that
+    could be a card number masked 6.4), API version, HTTP status, attempts, elapsed seconds,
+    ``outcome_unknown``, error stage and kind; never a body, a header or a secret. ``Client``
+    calls it on the calling thread once the network call is over, before the call returns;
+    ``AsyncClient`` on the event loop's thread, before the call's result is delivered. An
+    ``Exception`` it raises is logged on the ``mpgs`` logger (WARNING) and the call's result is
+    returned as it was.
     """
 
     def __init__(
@@ -78,6 +88,7 @@ class _ClientBase:
         validation_level: Optional[ValidationLevel] = None,
         token_repository_unique_card: bool = False,
         trust: Optional[Trust] = None,
+        on_call: Optional[Callable[[_native.CallEvent], object]] = None,
     ) -> None:
         self._native: Optional[_native.NativeClient] = _native.NativeClient(
             merchant_id,
@@ -97,6 +108,7 @@ class _ClientBase:
             validation_level=validation_level,
             token_repository_unique_card=token_repository_unique_card,
             trust=trust,
+            on_call=on_call,
         )
         self._merchant_id = merchant_id
         self._routes = {op: self._native.route(op) for op in _OPERATIONS}
