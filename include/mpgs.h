@@ -142,7 +142,8 @@ enum mpgs_status
    */
   MPGS_STATUS_IO = 10,
   /**
-   * The field asked for is not in the answer.
+   * The field asked for is not in the answer (or, from `mpgs_client_certificate_not_after`,
+   * the client has no client certificate).
    */
   MPGS_STATUS_NOT_FOUND = 11,
   /**
@@ -777,6 +778,17 @@ mpgs_status mpgs_client_delete_token(const struct mpgs_client *client,
 mpgs_status mpgs_client_check_gateway(const struct mpgs_client *client,
                                       struct mpgs_gateway_info **info_out,
                                       struct mpgs_error **err);
+
+/**
+ * When the client certificate (the leaf of the chain given to
+ * `mpgs_config_set_certificate_files`) expires: its `notAfter`, in seconds since the Unix epoch,
+ * written to `*unix_seconds_out`, so that a till can warn before the gateway starts refusing
+ * it. `MPGS_STATUS_NOT_FOUND` (and `*unix_seconds_out` left as it was) with password
+ * authentication, or when the certificate's validity cannot be read.
+ */
+mpgs_status mpgs_client_certificate_not_after(const struct mpgs_client *client,
+                                              int64_t *unix_seconds_out,
+                                              struct mpgs_error **err);
 
 /**
  * The status the failed call returned (never `MPGS_STATUS_OK`); `MPGS_STATUS_INVALID_ARGUMENT`

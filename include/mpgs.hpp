@@ -549,6 +549,22 @@ public:
         return GatewayInfo(i);
     }
 
+    /** When the client certificate expires (its notAfter, whole seconds: a time point of
+     * std::chrono::seconds, so any year fits); nullopt with password authentication (see
+     * mpgs_client_certificate_not_after). */
+    std::optional<std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>>
+    client_certificate_expiry() const {
+        std::int64_t seconds = 0;
+        mpgs_error *e = nullptr;
+        mpgs_status status = mpgs_client_certificate_not_after(capi(), &seconds, &e);
+        if (status == MPGS_STATUS_NOT_FOUND) {
+            mpgs_error_free(e);
+            return std::nullopt;
+        }
+        detail::check(status, e);
+        return std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>(std::chrono::seconds(seconds));
+    }
+
     /** The C handle (NULL once moved from); still owned by this object. */
     const mpgs_client *capi() const noexcept { return handle_.get(); }
 

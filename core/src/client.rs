@@ -53,6 +53,8 @@ pub(crate) struct Settings {
     pub(crate) token_repository_unique_card: bool,
     /// The `on_call` hook, if set.
     pub(crate) observer: Option<Observer>,
+    /// `notAfter` of the client certificate (the leaf), with certificate authentication.
+    pub(crate) client_certificate_not_after: Option<std::time::SystemTime>,
 }
 
 impl std::fmt::Debug for Client {
@@ -108,6 +110,13 @@ impl Client {
     /// Starts configuring a client for a merchant.
     pub fn builder(merchant_id: impl Into<String>) -> ClientBuilder {
         ClientBuilder::new(merchant_id)
+    }
+
+    /// When the client certificate (the leaf of the chain configured) expires: its `notAfter`,
+    /// so that a till can warn before the gateway starts refusing it. `None` with password
+    /// authentication, or when the certificate's validity cannot be read.
+    pub fn client_certificate_expiry(&self) -> Option<std::time::SystemTime> {
+        self.inner.client_certificate_not_after
     }
 
     /// The merchant id.

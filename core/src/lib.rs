@@ -34,6 +34,7 @@
 #![deny(missing_docs)]
 
 mod answer;
+mod certificate;
 mod client;
 pub mod config;
 pub mod error;

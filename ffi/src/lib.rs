@@ -91,7 +91,8 @@ pub enum mpgs_status {
     /// The connection failed while the request or answer was under way; see
     /// `mpgs_error_outcome_unknown`.
     Io = 10,
-    /// The field asked for is not in the answer.
+    /// The field asked for is not in the answer (or, from `mpgs_client_certificate_not_after`,
+    /// the client has no client certificate).
     NotFound = 11,
     /// A bug in libmpgs (a Rust panic, caught at the boundary). Please report it.
     Internal = 12,

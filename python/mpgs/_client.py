@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import time
@@ -113,6 +114,15 @@ class _ClientBase:
         self._merchant_id = merchant_id
         self._routes = {op: self._native.route(op) for op in _OPERATIONS}
         self._paths = {op: path for op, (_, path) in self._routes.items()}
+
+    @property
+    def client_certificate_expiry(self) -> Optional[datetime.datetime]:
+        """When the client certificate expires (its ``notAfter``, an aware UTC ``datetime``), so that a
+        till can warn before the gateway refuses it; ``None`` with password authentication."""
+        seconds = self._client().client_certificate_not_after
+        if seconds is None:
+            return None
+        return datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(seconds=seconds)
 
     def _client(self) -> _native.NativeClient:
         if self._native is None:

@@ -142,6 +142,16 @@ impl NativeClient {
         self.inner.base_url()
     }
 
+    /// The client certificate's `notAfter`, in seconds since the Unix epoch; None with a password.
+    #[getter]
+    fn client_certificate_not_after(&self) -> Option<i64> {
+        let t = self.inner.client_certificate_expiry()?;
+        Some(match t.duration_since(std::time::UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+            Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
+        })
+    }
+
     #[pyo3(signature = (body=None, authentication_limit=None, correlation_id=None))]
     fn create_session(
         &self,

@@ -1519,6 +1519,22 @@ static void test_observer(void) {
     mpgs_client_free(client);
 }
 
+/* The client certificate's expiry: read from a certificate client; NOT_FOUND with a password,
+ * the output left as it was. */
+static void test_client_certificate_not_after(mpgs_client *cert, mpgs_client *password) {
+    int64_t seconds = 0;
+    CHECK_STATUS(mpgs_client_certificate_not_after(cert, &seconds, NULL), MPGS_STATUS_OK);
+    CHECK(seconds > (int64_t)time(NULL) + 365 * 86400); /* the sandbox's is far off */
+    int64_t untouched = 42;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_client_certificate_not_after(password, &untouched, &err), MPGS_STATUS_NOT_FOUND);
+    CHECK(untouched == 42);
+    CHECK(contains(mpgs_error_message(err), "no client certificate"));
+    drop_error(err);
+    CHECK_STATUS(mpgs_client_certificate_not_after(NULL, &seconds, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mpgs_client_certificate_not_after(cert, NULL, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+}
+
 int main(void) {
     test_version();
     test_free_null_is_a_no_op();
@@ -1541,11 +1557,12 @@ int main(void) {
     test_nul_in_text_becomes_replacement_character(client);
     test_threads_share_one_client(client, 8, env_int("MPGS_TEST_CALLS", 100));
     test_threads_share_one_client(client, 16, env_int("MPGS_TEST_CALLS_16", 500));
-    mpgs_client_free(client);
 
     mpgs_client *cert = certificate_client();
     test_operations(cert, "certificate");
+    test_client_certificate_not_after(cert, client);
     mpgs_client_free(cert);
+    mpgs_client_free(client);
 
     test_api_versions();
     test_bad_credentials();

@@ -344,6 +344,17 @@ int main() {
     test_error_frees_its_c_error_when_construction_throws();
     test_on_call();
 
+    // The client certificate's expiry: far off for the sandbox's; none with a password.
+    mpgs::Client cert(mpgs::Config(env("MPGS_CERT_MERCHANT_ID"))
+                          .certificate_files(env("MPGS_CLIENT_CERT"), env("MPGS_CLIENT_KEY"))
+                          .base_url(env("MPGS_BASE_URL"))
+                          .ca_file(env("MPGS_CA_FILE")));
+    const auto expiry = cert.client_certificate_expiry();
+    CHECK(expiry.has_value() &&
+          *expiry > std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
+                        std::chrono::hours(24 * 365));
+    CHECK(!client.client_certificate_expiry().has_value());
+
     std::printf("%s: C++ wrapper\n", failures ? "FAIL" : "ok");
     return failures ? 1 : 0;
 }

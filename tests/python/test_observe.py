@@ -203,3 +203,27 @@ def test_no_event_attribute_holds_a_body_a_header_or_a_secret(start_sandbox: Any
                 text = text.replace(id_, "<id>")
             for secret in secrets:
                 assert secret not in text, f"{secret!r} in {text}"
+
+
+def test_the_client_certificates_expiry_is_readable(sandbox: Any) -> None:
+    import datetime
+    import ssl
+
+    client = mpgs.Client("CERTMERCHANT", cert_file=sandbox.client_cert, key_file=sandbox.client_key,
+                         base_url=sandbox.url, ca_file=sandbox.ca)
+    expiry = client.client_certificate_expiry
+    assert expiry is not None and expiry.tzinfo is not None
+    # Python's own certificate decoder, as an independent reading of the same file.
+    not_after = ssl._ssl._test_decode_cert(sandbox.client_cert)["notAfter"]  # type: ignore[attr-defined]
+    assert expiry == datetime.datetime.fromtimestamp(0, datetime.timezone.utc) + datetime.timedelta(
+        seconds=ssl.cert_time_to_seconds(not_after))
+    assert client.create_session().http_status == 201, "and the certificate works"
+    password = mpgs.Client("TESTMERCHANT", password="sandbox-password", base_url=sandbox.url, ca_file=sandbox.ca)
+    assert password.client_certificate_expiry is None
+
+
+@pytest.mark.asyncio
+async def test_the_async_client_reads_the_expiry_too(sandbox: Any) -> None:
+    async with mpgs.AsyncClient("CERTMERCHANT", cert_file=sandbox.client_cert, key_file=sandbox.client_key,
+                                base_url=sandbox.url, ca_file=sandbox.ca) as client:
+        assert client.client_certificate_expiry is not None

@@ -387,6 +387,7 @@ impl ClientBuilder {
         let checked = self.check()?;
         let mut authorization = None;
         let mut client_cert = None;
+        let mut client_certificate_not_after = None;
         let mut credentials = Vec::new();
         match &self.auth {
             Some(Auth::Password(p)) => {
@@ -397,7 +398,10 @@ impl ClientBuilder {
                 let user = format!("merchant.{}", self.merchant_id);
                 credentials.extend(crate::secret::basic_credential_forms(&user, p.expose()));
             }
-            Some(Auth::Certificate { chain_pem, key_pem }) => client_cert = Some((chain_pem, key_pem)),
+            Some(Auth::Certificate { chain_pem, key_pem }) => {
+                client_certificate_not_after = crate::certificate::leaf_not_after(chain_pem);
+                client_cert = Some((chain_pem, key_pem));
+            }
             None => return Err(Error::config("no credentials: set a password or a client certificate")),
         }
         // The proxy's credentials, that its error pages may echo.
@@ -432,6 +436,7 @@ impl ClientBuilder {
             max_response_bytes: self.max_response_bytes,
             token_repository_unique_card: self.token_repository_unique_card,
             observer: self.observer,
+            client_certificate_not_after,
         }))
     }
 }
