@@ -132,8 +132,25 @@ fn a_connect_failure_has_its_attempts_and_no_status() {
     assert_eq!((ev.attempts, ev.http_status, ev.outcome_unknown), (2, None, false));
 }
 
+/// The `mpgs` target's records at warn and above: `target level message`.
+struct Capture(Mutex<Vec<String>>);
+
+impl log::Log for Capture {
+    fn enabled(&self, m: &log::Metadata<'_>) -> bool {
+        m.level() <= log::Level::Warn
+    }
+    fn log(&self, r: &log::Record<'_>) {
+        self.0.lock().unwrap().push(format!("{} {} {}", r.target(), r.level(), r.args()));
+    }
+    fn flush(&self) {}
+}
+
+static LOGS: Capture = Capture(Mutex::new(Vec::new()));
+
 #[test]
 fn a_panicking_hook_never_breaks_the_call() {
+    log::set_logger(&LOGS).unwrap();
+    log::set_max_level(log::LevelFilter::Warn);
     let s = sandbox();
     let client = builder(&s, PASSWORD).on_call(|_| panic!("the hook's own bug")).build().unwrap();
     for _ in 0..2 {
@@ -142,6 +159,11 @@ fn a_panicking_hook_never_breaks_the_call() {
         let e = client.retrieve_token("9999999999999999").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Gateway, "the error is returned as it was");
     }
+    let logs = LOGS.0.lock().unwrap().clone();
+    let panics: Vec<_> = logs.iter().filter(|l| l.contains("on_call hook panicked")).collect();
+    assert_eq!(panics.len(), 1, "logged at warn once, on target mpgs: {logs:?}");
+    assert!(panics[0].starts_with("mpgs WARN "), "{}", panics[0]);
+    assert!(!logs.iter().any(|l| l.contains("the hook's own bug")), "never the payload: {logs:?}");
 }
 
 #[test]
