@@ -419,7 +419,9 @@ typedef struct mpgs_field_error {
 /**
  * One call, after it ended: what an observer (`mpgs_config_set_observer`) receives. It holds no
  * body, no header and no secret. The event and its strings are borrowed: valid only until the
- * callback returns (copy what you keep).
+ * callback returns (copy what you keep). Only the library makes one: later versions may append
+ * fields at the end (never reorder), and `operation` may take values appended to
+ * `mpgs_operation`.
  */
 typedef struct mpgs_call_event {
   /**
