@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::{PyTraverseError, PyVisit};
 use serde_json::Value;
 
 use crate::convert::to_json;
@@ -208,6 +209,17 @@ impl NativeClient {
         let client = self.inner.clone();
         let result = self.run(py, move || client.check_gateway())?;
         result.map(|inner| GatewayInformation { inner }).map_err(|e| raise(py, e))
+    }
+
+    /// The hook for the garbage collector: a hook that holds the client (a bound method of the
+    /// object that keeps it) makes a cycle. Only this object reports the reference: the
+    /// `AsyncClient` workers share the same one (one Python reference in one `Arc`), and a
+    /// reference reported twice would let the collector count it twice.
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if let Some(hook) = &self.on_call {
+            visit.call(&**hook)?;
+        }
+        Ok(())
     }
 
     fn __repr__(&self) -> String {

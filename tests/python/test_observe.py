@@ -227,3 +227,25 @@ async def test_the_async_client_reads_the_expiry_too(sandbox: Any) -> None:
     async with mpgs.AsyncClient("CERTMERCHANT", cert_file=sandbox.client_cert, key_file=sandbox.client_key,
                                 base_url=sandbox.url, ca_file=sandbox.ca) as client:
         assert client.client_certificate_expiry is not None
+
+
+def test_a_hook_that_holds_its_client_is_collected(sandbox: Any) -> None:
+    import gc
+    import weakref
+
+    class Till:
+        def __init__(self) -> None:
+            self.client = mpgs.Client("TESTMERCHANT", password="sandbox-password", base_url=sandbox.url,
+                                      ca_file=sandbox.ca, on_call=self.on_call)
+            self.events = 0
+
+        def on_call(self, event: mpgs.CallEvent) -> None:
+            self.events += 1
+
+    till = Till()
+    till.client.check_gateway()
+    assert till.events == 1
+    gone = weakref.ref(till)
+    del till
+    gc.collect()
+    assert gone() is None, "the cycle till -> client -> till.on_call is collected"
