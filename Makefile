@@ -22,17 +22,18 @@ demo: build python c-stage
 $(PY):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q "maturin>=1.5,<2" pytest pytest-asyncio uvloop mypy
+	$(PY) -m pip install -q "maturin>=1.5,<2" pytest pytest-asyncio uvloop mypy opentelemetry-sdk
 
 python: $(PY)
 	$(PY) -m pip install -q --force-reinstall --no-deps ./python
 
 python-test: python
 	$(PY) -c "import pytest_asyncio, uvloop" 2>/dev/null || $(PY) -m pip install -q pytest-asyncio uvloop
+	$(PY) -c "import opentelemetry.sdk" 2>/dev/null || $(PY) -m pip install -q opentelemetry-sdk
 	$(CARGO) build -q -p mpgs-sandbox
 	$(PY) -m pytest tests/python -q
 	cd /tmp && $(abspath $(PY)) -m mypy.stubtest mpgs._native
-	$(PY) -m mypy --strict examples/quickstart.py examples/quickstart_async.py examples/hosted_session.py
+	$(PY) -m mypy --strict examples/quickstart.py examples/quickstart_async.py examples/hosted_session.py examples/opentelemetry.py
 
 lint:
 	$(CARGO) fmt --all -- --check

@@ -146,7 +146,8 @@ enum mpgs_status
    */
   MPGS_STATUS_IO = 10,
   /**
-   * The field asked for is not in the answer.
+   * The field asked for is not in the answer (or, from `mpgs_client_certificate_not_after`,
+   * the client has no client certificate).
    */
   MPGS_STATUS_NOT_FOUND = 11,
   /**
@@ -196,6 +197,54 @@ typedef uint32_t mpgs_stage;
 #endif // __cplusplus
 
 /**
+ * The operations: those with a request body (1-3) for `mpgs_request_new` and `mpgs_validate`,
+ * and every operation in a call event (`mpgs_call_event`). The numbers are stable: never
+ * renumbered, new ones only appended.
+ */
+enum mpgs_operation
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Create Session (API version 58 by default).
+   */
+  MPGS_OPERATION_CREATE_SESSION = 1,
+  /**
+   * Create or Update Token (API version 38 by default).
+   */
+  MPGS_OPERATION_CREATE_TOKEN = 2,
+  /**
+   * Update Session (API version 58 by default): the fields the library knows are checked,
+   * any other field a session may hold passes.
+   */
+  MPGS_OPERATION_UPDATE_SESSION = 3,
+  /**
+   * Retrieve Session, in a call event (`mpgs_call_event`); not for `mpgs_request_new`.
+   */
+  MPGS_OPERATION_RETRIEVE_SESSION = 4,
+  /**
+   * Retrieve Token, in a call event; not for `mpgs_request_new`.
+   */
+  MPGS_OPERATION_RETRIEVE_TOKEN = 5,
+  /**
+   * Delete Token, in a call event; not for `mpgs_request_new`.
+   */
+  MPGS_OPERATION_DELETE_TOKEN = 6,
+  /**
+   * Check Gateway, in a call event; not for `mpgs_request_new`.
+   */
+  MPGS_OPERATION_CHECK_GATEWAY = 7,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mpgs_operation mpgs_operation;
+#else
+typedef uint32_t mpgs_operation;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Whether a session can be tokenized (`mpgs_session_ready_for_token`). The numbers are stable:
  * never renumbered, new ones only appended.
  */
@@ -231,37 +280,6 @@ enum mpgs_readiness
 typedef enum mpgs_readiness mpgs_readiness;
 #else
 typedef uint32_t mpgs_readiness;
-#endif // __STDC_VERSION__ >= 202311L
-#endif // __cplusplus
-
-/**
- * The operations with a request body, for `mpgs_request_new` and `mpgs_validate`. The numbers
- * are stable: never renumbered, new ones only appended.
- */
-enum mpgs_operation
-#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
-  : uint32_t
-#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
- {
-  /**
-   * Create Session (API version 58 by default).
-   */
-  MPGS_OPERATION_CREATE_SESSION = 1,
-  /**
-   * Create or Update Token (API version 38 by default).
-   */
-  MPGS_OPERATION_CREATE_TOKEN = 2,
-  /**
-   * Update Session (API version 58 by default): the fields the library knows are checked,
-   * any other field a session may hold passes.
-   */
-  MPGS_OPERATION_UPDATE_SESSION = 3,
-};
-#ifndef __cplusplus
-#if __STDC_VERSION__ >= 202311L
-typedef enum mpgs_operation mpgs_operation;
-#else
-typedef uint32_t mpgs_operation;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -401,6 +419,73 @@ typedef struct mpgs_field_error {
    */
   const char *explanation;
 } mpgs_field_error;
+
+/**
+ * One call, after it ended: what an observer (`mpgs_config_set_observer`) receives. It holds no
+ * body, no header and no secret. The event and its strings are borrowed: valid only until the
+ * callback returns (copy what you keep). Only the library makes one: later versions may append
+ * fields at the end (never reorder), and `operation` may take values appended to
+ * `mpgs_operation`.
+ */
+typedef struct mpgs_call_event {
+  /**
+   * The operation (`MPGS_OPERATION_*`, every operation).
+   */
+  mpgs_operation operation;
+  /**
+   * The operation's name in the gateway's documentation (`"Create Session"`). Static.
+   */
+  const char *operation_name;
+  /**
+   * The HTTP method (`"POST"`, `"GET"`, `"PUT"`, `"DELETE"`). Static.
+   */
+  const char *method;
+  /**
+   * The request path after the base URL's own path, merchant included
+   * (`/api/rest/version/58/merchant/TESTMERCHANT/session/SESSION0002…`): the session id or
+   * token id as sent, except a token id that could be a card number (12 to 19 digits passing
+   * the Luhn check), masked 6.4 as in the library's log; an id refused before sending shows as
+   * its parameter's name (`…/token/{tokenid}`). Borrowed: valid until the callback returns.
+   */
+  const char *path;
+  /**
+   * The API version in the path.
+   */
+  uint32_t api_version;
+  /**
+   * The HTTP status of the answer read; 0 when no answer was read.
+   */
+  uint16_t http_status;
+  /**
+   * How many times the request was sent, retries included; 0 when it was refused before
+   * sending (validation).
+   */
+  uint32_t attempts;
+  /**
+   * Microseconds from the call's start to its end.
+   */
+  uint64_t elapsed_us;
+  /**
+   * True when the gateway may have processed the request and its answer was not read.
+   */
+  bool outcome_unknown;
+  /**
+   * `MPGS_STATUS_OK` for a success, else the status the call returns.
+   */
+  mpgs_status status;
+  /**
+   * Where the call failed; `MPGS_STAGE_UNKNOWN` for a success.
+   */
+  mpgs_stage stage;
+} mpgs_call_event;
+
+/**
+ * An observer: called once after every call of a client made from the config, on the thread
+ * that made the call, before the call returns, with the event and the `user_data` given to
+ * `mpgs_config_set_observer`.
+ */
+typedef void (*mpgs_call_observer)(const struct mpgs_call_event *event,
+                                   void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
@@ -702,6 +787,17 @@ mpgs_status mpgs_client_check_gateway(const struct mpgs_client *client,
                                       struct mpgs_error **err);
 
 /**
+ * When the client certificate (the leaf of the chain given to
+ * `mpgs_config_set_certificate_files`) expires: its `notAfter`, in seconds since the Unix epoch,
+ * written to `*unix_seconds_out`, so that a till can warn before the gateway starts refusing
+ * it. `MPGS_STATUS_NOT_FOUND` (and `*unix_seconds_out` left as it was) with password
+ * authentication, or when the certificate's validity cannot be read.
+ */
+mpgs_status mpgs_client_certificate_not_after(const struct mpgs_client *client,
+                                              int64_t *unix_seconds_out,
+                                              struct mpgs_error **err);
+
+/**
  * The status the failed call returned (never `MPGS_STATUS_OK`); `MPGS_STATUS_INVALID_ARGUMENT`
  * for NULL.
  */
@@ -797,6 +893,25 @@ mpgs_status mpgs_error_field_error(const struct mpgs_error *error,
  * Releases an error. NULL is a no-op.
  */
 void mpgs_error_free(struct mpgs_error *error);
+
+/**
+ * Sets the observer of the clients made from `config` afterwards (replacing any set before):
+ * `callback(event, user_data)` is called once after every call, when it has ended (successful,
+ * failed, or refused before sending: then with 0 attempts and `MPGS_STAGE_NOT_SENT`), on the
+ * thread that made the call, before the call returns; keep it short. The event holds the
+ * operation, method, path, API version, HTTP status, attempts, elapsed time, outcome and status
+ * and stage of the error; never a body, a header or a secret, and it and its strings are valid
+ * only until the callback returns. Calls refused before they reach the client (a NULL argument,
+ * JSON text that does not parse) give no event. The callback must not call back into the
+ * client (it runs inside a call), must not unwind or `longjmp` out (C++: let no exception
+ * escape), and it and `user_data` must be usable from every thread that uses the client.
+ * `user_data` is the caller's: the library never frees it, and it must outlive the clients.
+ * A NULL `callback` is `MPGS_STATUS_INVALID_ARGUMENT`.
+ */
+mpgs_status mpgs_config_set_observer(struct mpgs_config *config,
+                                     mpgs_call_observer callback,
+                                     void *user_data,
+                                     struct mpgs_error **err);
 
 /**
  * Starts an empty request for `operation` (an `mpgs_operation` value). Writes `*request_out` on

@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -332,6 +333,49 @@ private:
     detail::Handle<mpgs_gateway_info, mpgs_gateway_info_free> handle_;
 };
 
+/** One call, after it ended, as Config::on_call's function sees it: no body, header or secret
+ * (see mpgs_call_event). The strings are copies. */
+struct CallEvent {
+    mpgs_operation operation;
+    std::string operation_name;
+    std::string method;
+    /** Merchant included; ids as sent (a token id that could be a card number masked 6.4). */
+    std::string path;
+    std::uint32_t api_version;
+    /** 0 when no answer was read. */
+    std::uint16_t http_status;
+    /** 0 when refused before sending. */
+    std::uint32_t attempts;
+    std::chrono::microseconds elapsed;
+    bool outcome_unknown;
+    /** MPGS_STATUS_OK for a success. */
+    mpgs_status status;
+    /** MPGS_STAGE_UNKNOWN for a success. */
+    mpgs_stage stage;
+};
+
+namespace detail {
+
+using Observer = std::function<void(const CallEvent &)>;
+
+/** The C callback: copies the borrowed event and calls the function; nothing it throws (the
+ * function's exceptions, std::bad_alloc) crosses into C. */
+inline void observe(const mpgs_call_event *e, void *user_data) noexcept {
+    try {
+        if (e == nullptr || user_data == nullptr) return;
+        CallEvent event{e->operation,   str(e->operation_name),
+                        str(e->method), str(e->path),
+                        e->api_version, e->http_status,
+                        e->attempts,    std::chrono::microseconds(static_cast<std::int64_t>(e->elapsed_us)),
+                        e->outcome_unknown, e->status,
+                        e->stage};
+        (*static_cast<const Observer *>(user_data))(event);
+    } catch (...) {
+    }
+}
+
+}  // namespace detail
+
 /** Client settings; chain the setters, then construct a Client from it. */
 class Config {
 public:
@@ -382,6 +426,19 @@ public:
     }
     /** Which roots are trusted for the gateway's certificate (see mpgs_config_set_trust). */
     Config &trust(mpgs_trust t) { return apply(mpgs_config_set_trust, static_cast<std::uint32_t>(t)); }
+    /** Calls `f` once after every call of the clients made from this config, on the calling
+     * thread, before the call returns (see mpgs_config_set_observer): it must not call back into
+     * the client. An exception it throws is caught and dropped, never reaching the call. The
+     * function is shared with those clients and lives as long as they do. */
+    Config &on_call(std::function<void(const CallEvent &)> f) {
+        auto observer = std::make_shared<const detail::Observer>(std::move(f));
+        mpgs_error *e = nullptr;
+        detail::check(mpgs_config_set_observer(capi(), detail::observe,
+                                               const_cast<detail::Observer *>(observer.get()), &e),
+                      e);
+        observer_ = std::move(observer);
+        return *this;
+    }
     /** The C handle (NULL once moved from); still owned by this object. */
     mpgs_config *capi() noexcept { return handle_.get(); }
     const mpgs_config *capi() const noexcept { return handle_.get(); }
@@ -399,6 +456,8 @@ private:
         return *this;
     }
     detail::Handle<mpgs_config, mpgs_config_free> handle_;
+    std::shared_ptr<const detail::Observer> observer_;
+    friend class Client;
 };
 
 /** A client; its const methods may be called from many threads at once. */
@@ -409,6 +468,7 @@ public:
         mpgs_error *e = nullptr;
         detail::check(mpgs_client_new(config.capi(), &c, &e), e);
         handle_.reset(c);
+        observer_ = config.observer_;
     }
 
     /** Create Session with an empty body. */
@@ -489,10 +549,29 @@ public:
         return GatewayInfo(i);
     }
 
+    /** When the client certificate expires (its notAfter, whole seconds: a time point of
+     * std::chrono::seconds, so any year fits); nullopt with password authentication (see
+     * mpgs_client_certificate_not_after). */
+    std::optional<std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>>
+    client_certificate_expiry() const {
+        std::int64_t seconds = 0;
+        mpgs_error *e = nullptr;
+        mpgs_status status = mpgs_client_certificate_not_after(capi(), &seconds, &e);
+        if (status == MPGS_STATUS_NOT_FOUND) {
+            mpgs_error_free(e);
+            return std::nullopt;
+        }
+        detail::check(status, e);
+        return std::chrono::time_point<std::chrono::system_clock, std::chrono::seconds>(std::chrono::seconds(seconds));
+    }
+
     /** The C handle (NULL once moved from); still owned by this object. */
     const mpgs_client *capi() const noexcept { return handle_.get(); }
 
 private:
+    /** Config::on_call's function, kept while the C client may call it (declared before the
+     * handle, so destroyed after the C client is freed). */
+    std::shared_ptr<const detail::Observer> observer_;
     detail::Handle<mpgs_client, mpgs_client_free> handle_;
 };
 

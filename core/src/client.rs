@@ -13,6 +13,7 @@ use crate::model::gateway::GatewayInformation;
 use crate::model::session::{CreateSessionRequest, Session, UpdateSessionRequest};
 use crate::model::token::{CreateTokenRequest, DeleteTokenResult, Token};
 use crate::model::ResponseMeta;
+use crate::observe::{CallEvent, Observer};
 use crate::operation::Operation;
 use crate::rules::Sensitivity;
 use crate::secret::{mask_digit_runs, zeroize_json, SecretString};
@@ -50,6 +51,10 @@ pub(crate) struct Settings {
     pub(crate) certificate_auth: bool,
     /// The user's word that the token repository is "Unique Card" (see [`crate::RepeatRule`]).
     pub(crate) token_repository_unique_card: bool,
+    /// The `on_call` hook, if set.
+    pub(crate) observer: Option<Observer>,
+    /// `notAfter` of the client certificate (the leaf), with certificate authentication.
+    pub(crate) client_certificate_not_after: Option<std::time::SystemTime>,
 }
 
 impl std::fmt::Debug for Client {
@@ -105,6 +110,13 @@ impl Client {
     /// Starts configuring a client for a merchant.
     pub fn builder(merchant_id: impl Into<String>) -> ClientBuilder {
         ClientBuilder::new(merchant_id)
+    }
+
+    /// When the client certificate (the leaf of the chain configured) expires: its `notAfter`,
+    /// so that a till can warn before the gateway starts refusing it. `None` with password
+    /// authentication, or when the certificate's validity cannot be read.
+    pub fn client_certificate_expiry(&self) -> Option<std::time::SystemTime> {
+        self.inner.client_certificate_not_after
     }
 
     /// The merchant id.
@@ -272,13 +284,53 @@ impl Client {
         bytes
     }
 
+    /// [`Client::send`], then one event for the `on_call` hook (when one is set) with how the
+    /// call ended: refused before sending included.
+    fn execute(&self, op: Operation, id: Option<&str>, body: Value) -> Result<Answer> {
+        let Some(observer) = &self.inner.observer else { return self.send(op, id, body) };
+        let begun = self.started.unwrap_or_else(Instant::now);
+        let result = self.send(op, id, body);
+        let path = match self.request_path(op, id) {
+            Ok(path) => shown_path(op, &path),
+            Err(_) => self.path(op),
+        };
+        let event = match &result {
+            Ok(a) => CallEvent {
+                operation: op,
+                method: op.method(),
+                path,
+                api_version: self.api_version(op),
+                http_status: Some(a.meta.http_status),
+                attempts: a.meta.attempts,
+                elapsed: begun.elapsed(),
+                outcome_unknown: false,
+                error_stage: None,
+                error_kind: None,
+            },
+            Err(e) => CallEvent {
+                operation: op,
+                method: op.method(),
+                path,
+                api_version: self.api_version(op),
+                http_status: e.http_status(),
+                attempts: e.attempts(),
+                elapsed: begun.elapsed(),
+                outcome_unknown: e.outcome_unknown(),
+                error_stage: Some(e.stage()),
+                error_kind: Some(e.kind()),
+            },
+        };
+        observer.notify(&event);
+        result
+    }
+
     /// Validates, then sends until the gateway answers, the retry policy says stop, or the
     /// deadline comes. Retried: a request that provably never left (the connection, the proxy
     /// tunnel or the TLS set-up failed before any byte of it was written; not a proxy's 4xx,
     /// which is final), and the gateway's own `SERVER_BUSY` answer. Repeated at once on a new
     /// connection: a request whose reused connection closed before any answer byte, when the
     /// operation's [`crate::RepeatRule`] says a repeat is harmless. Nothing else, ever.
-    fn execute(&self, op: Operation, id: Option<&str>, body: Value) -> Result<Answer> {
+    fn send(&self, op: Operation, id: Option<&str>, body: Value) -> Result<Answer> {
         let version = self.api_version(op);
         let path = self.request_path(op, id)?;
         let shown = shown_path(op, &path);

@@ -34,11 +34,13 @@
 #![deny(missing_docs)]
 
 mod answer;
+mod certificate;
 mod client;
 pub mod config;
 pub mod error;
 pub mod model;
 pub mod number;
+pub mod observe;
 pub mod operation;
 pub mod rules;
 pub mod secret;
@@ -59,6 +61,7 @@ pub use model::token::{
 };
 pub use model::{Raw, ResponseMeta};
 pub use number::BadNumber;
+pub use observe::CallEvent;
 pub use operation::{Operation, RepeatRule};
 pub use secret::{mask_pan, CardNumber, SecretString};
 pub use transport::RESOLVE_TTL;

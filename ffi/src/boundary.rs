@@ -45,19 +45,24 @@ impl Failure {
             Self::Argument(_) => mpgs_status::InvalidArgument,
             Self::NotFound(_) => mpgs_status::NotFound,
             Self::Panic(_) => mpgs_status::Internal,
-            Self::Core(e) => match e.kind() {
-                ErrorKind::Config => mpgs_status::Config,
-                ErrorKind::Validation => mpgs_status::Validation,
-                ErrorKind::Gateway => mpgs_status::Gateway,
-                ErrorKind::Authentication => mpgs_status::Authentication,
-                ErrorKind::Decode => mpgs_status::Decode,
-                ErrorKind::Connect => mpgs_status::Connect,
-                ErrorKind::Tls => mpgs_status::Tls,
-                ErrorKind::Timeout => mpgs_status::Timeout,
-                ErrorKind::Io => mpgs_status::Io,
-                _ => mpgs_status::Internal,
-            },
+            Self::Core(e) => status_of(e.kind()),
         }
+    }
+}
+
+/// The status of an error of the core's `kind`.
+pub(crate) fn status_of(kind: ErrorKind) -> mpgs_status {
+    match kind {
+        ErrorKind::Config => mpgs_status::Config,
+        ErrorKind::Validation => mpgs_status::Validation,
+        ErrorKind::Gateway => mpgs_status::Gateway,
+        ErrorKind::Authentication => mpgs_status::Authentication,
+        ErrorKind::Decode => mpgs_status::Decode,
+        ErrorKind::Connect => mpgs_status::Connect,
+        ErrorKind::Tls => mpgs_status::Tls,
+        ErrorKind::Timeout => mpgs_status::Timeout,
+        ErrorKind::Io => mpgs_status::Io,
+        _ => mpgs_status::Internal,
     }
 }
 

@@ -44,7 +44,10 @@ pub extern "C" fn mpgs_config_new(
 }
 
 /// Applies one setting to the builder in `config`.
-fn update(config: *mut mpgs_config, f: impl FnOnce(ClientBuilder) -> ClientBuilder) -> Result<(), Failure> {
+pub(crate) fn update(
+    config: *mut mpgs_config,
+    f: impl FnOnce(ClientBuilder) -> ClientBuilder,
+) -> Result<(), Failure> {
     let config = arg_mut(config, "config")?;
     let builder = std::mem::replace(&mut config.builder, Client::builder(""));
     config.builder = f(builder);
@@ -502,6 +505,32 @@ pub extern "C" fn mpgs_client_check_gateway(
         let client = arg_ref(client, "client")?;
         let out = arg_out(info_out, "info_out")?;
         give(out, mpgs_gateway_info::new(client.inner.check_gateway()?));
+        Ok(())
+    })
+}
+
+/// When the client certificate (the leaf of the chain given to
+/// `mpgs_config_set_certificate_files`) expires: its `notAfter`, in seconds since the Unix epoch,
+/// written to `*unix_seconds_out`, so that a till can warn before the gateway starts refusing
+/// it. `MPGS_STATUS_NOT_FOUND` (and `*unix_seconds_out` left as it was) with password
+/// authentication, or when the certificate's validity cannot be read.
+#[no_mangle]
+pub extern "C" fn mpgs_client_certificate_not_after(
+    client: *const mpgs_client,
+    unix_seconds_out: *mut i64,
+    err: *mut *mut mpgs_error,
+) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let client = arg_ref(client, "client")?;
+        let out = arg_mut(unix_seconds_out, "unix_seconds_out")?;
+        let not_after = client
+            .inner
+            .client_certificate_expiry()
+            .ok_or_else(|| Failure::NotFound("the client has no client certificate".into()))?;
+        *out = match not_after.duration_since(std::time::UNIX_EPOCH) {
+            Ok(after) => i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+            Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
+        };
         Ok(())
     })
 }

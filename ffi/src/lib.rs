@@ -12,6 +12,7 @@
 mod boundary;
 mod client;
 mod error;
+mod observe;
 mod request;
 mod response;
 mod text;
@@ -23,6 +24,7 @@ use boundary::ffi_export;
 // Every export, for Rust callers of the rlib (the fuzz targets).
 pub use client::*;
 pub use error::*;
+pub use observe::*;
 pub use request::*;
 pub use response::*;
 
@@ -89,7 +91,8 @@ pub enum mpgs_status {
     /// The connection failed while the request or answer was under way; see
     /// `mpgs_error_outcome_unknown`.
     Io = 10,
-    /// The field asked for is not in the answer.
+    /// The field asked for is not in the answer (or, from `mpgs_client_certificate_not_after`,
+    /// the client has no client certificate).
     NotFound = 11,
     /// A bug in libmpgs (a Rust panic, caught at the boundary). Please report it.
     Internal = 12,
@@ -134,8 +137,9 @@ pub enum mpgs_stage {
     Unanswered = 3,
 }
 
-/// The operations with a request body, for `mpgs_request_new` and `mpgs_validate`. The numbers
-/// are stable: never renumbered, new ones only appended.
+/// The operations: those with a request body (1-3) for `mpgs_request_new` and `mpgs_validate`,
+/// and every operation in a call event (`mpgs_call_event`). The numbers are stable: never
+/// renumbered, new ones only appended.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum mpgs_operation {
@@ -146,6 +150,14 @@ pub enum mpgs_operation {
     /// Update Session (API version 58 by default): the fields the library knows are checked,
     /// any other field a session may hold passes.
     UpdateSession = 3,
+    /// Retrieve Session, in a call event (`mpgs_call_event`); not for `mpgs_request_new`.
+    RetrieveSession = 4,
+    /// Retrieve Token, in a call event; not for `mpgs_request_new`.
+    RetrieveToken = 5,
+    /// Delete Token, in a call event; not for `mpgs_request_new`.
+    DeleteToken = 6,
+    /// Check Gateway, in a call event; not for `mpgs_request_new`.
+    CheckGateway = 7,
 }
 
 impl mpgs_operation {

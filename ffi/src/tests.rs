@@ -171,3 +171,12 @@ fn a_borrowed_c_string_is_wiped_in_place() {
     let bytes = unsafe { std::slice::from_raw_parts(p, 45) };
     assert!(bytes.iter().all(|b| *b == 0), "{bytes:?}");
 }
+
+#[test]
+fn the_static_names_of_a_call_event_match_the_cores() {
+    for op in mpgs_core::Operation::ALL {
+        let (name, method) = crate::observe::names_for_test(op);
+        assert_eq!(name.to_str().unwrap(), op.name());
+        assert_eq!(method.to_str().unwrap(), op.method());
+    }
+}

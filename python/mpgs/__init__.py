@@ -30,6 +30,7 @@ from ._errors import (
     ValidationError,
 )
 from ._native import (
+    CallEvent,
     DeleteTokenResult,
     GatewayInformation,
     Readiness,
@@ -41,7 +42,7 @@ from ._native import (
 )
 
 __all__ = [
-    "AsyncClient", "AuthenticationError", "CardBrand", "CardScheme", "Client", "ConfigError", "DecodeError",
+    "AsyncClient", "AuthenticationError", "CallEvent", "CardBrand", "CardScheme", "Client", "ConfigError", "DecodeError",
     "DeleteTokenResult", "Error", "FieldError", "FundingMethod", "GatewayCode", "GatewayError",
     "GatewayInformation", "GatewayStatus", "GiftCardBrand", "Readiness",
     "GiftCardScheme", "Result", "Session", "SourceOfFundsType",

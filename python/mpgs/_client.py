@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import time
@@ -58,6 +59,16 @@ class _ClientBase:
     ``/etc/ssl/certs/ca-certificates.crt``); ``"ca-files-only"`` only ``ca_file`` (pinning: a
     ``ConfigError`` without one). ``ca_file`` is trusted with every choice; verification is never
     turned off.
+
+    ``on_call`` is called once after every call, when it has ended (successful, failed, or
+    refused before sending: then ``attempts`` is 0 and ``error_stage`` ``"not_sent"``), with an
+    ``mpgs.CallEvent``: operation, method, path (merchant and ids included; a token id that
+    could be a card number masked 6.4), API version, HTTP status, attempts, elapsed seconds,
+    ``outcome_unknown``, error stage and kind; never a body, a header or a secret. ``Client``
+    calls it on the calling thread once the network call is over, before the call returns;
+    ``AsyncClient`` on the event loop's thread, before the call's result is delivered. An
+    ``Exception`` it raises is logged on the ``mpgs`` logger (WARNING) and the call's result is
+    returned as it was.
     """
 
     def __init__(
@@ -80,6 +91,7 @@ class _ClientBase:
         validation_level: Optional[ValidationLevel] = None,
         token_repository_unique_card: bool = False,
         trust: Optional[Trust] = None,
+        on_call: Optional[Callable[[_native.CallEvent], object]] = None,
     ) -> None:
         self._native: Optional[_native.NativeClient] = _native.NativeClient(
             merchant_id,
@@ -99,10 +111,20 @@ class _ClientBase:
             validation_level=validation_level,
             token_repository_unique_card=token_repository_unique_card,
             trust=trust,
+            on_call=on_call,
         )
         self._merchant_id = merchant_id
         self._routes = {op: self._native.route(op) for op in _OPERATIONS}
         self._paths = {op: path for op, (_, path) in self._routes.items()}
+
+    @property
+    def client_certificate_expiry(self) -> Optional[datetime.datetime]:
+        """When the client certificate expires (its ``notAfter``, an aware UTC ``datetime``), so that a
+        till can warn before the gateway refuses it; ``None`` with password authentication."""
+        seconds = self._client().client_certificate_not_after
+        if seconds is None:
+            return None
+        return datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(seconds=seconds)
 
     def _client(self) -> _native.NativeClient:
         if self._native is None:

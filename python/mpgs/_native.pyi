@@ -1,5 +1,5 @@
 import asyncio
-from typing import Any, ClassVar, Dict, List, Mapping, Optional, Tuple, Union, final
+from typing import Any, Callable, ClassVar, Dict, List, Mapping, Optional, Tuple, Union, final
 
 from ._enums import (CardBrand, CardScheme, FundingMethod, GatewayCode, GatewayStatus, GiftCardBrand, GiftCardScheme,
                      Result, TokenStatus, UpdateStatus, VerificationStrategy)
@@ -7,7 +7,7 @@ from ._enums import (CardBrand, CardScheme, FundingMethod, GatewayCode, GatewayS
 __version__: str
 __all__ = [
     "__version__", "NativeClient", "AsyncRunner", "AsyncCall", "Inbox", "Session", "Token", "CardInfo", "AchInfo",
-    "GiftCardInfo", "Usage", "Readiness", "DeleteTokenResult", "GatewayInformation", "validate_create_session", "validate_create_token", "enum_values", "_result_from_answer",
+    "GiftCardInfo", "Usage", "Readiness", "DeleteTokenResult", "GatewayInformation", "CallEvent", "validate_create_session", "validate_create_token", "enum_values", "_result_from_answer",
 ]
 
 @final
@@ -31,6 +31,7 @@ class NativeClient:
         validation_level: Optional[str] = None,
         token_repository_unique_card: bool = False,
         trust: Optional[str] = None,
+        on_call: Optional[Callable[[CallEvent], object]] = None,
     ) -> NativeClient: ...
     def path(self, op: str) -> str: ...
     def route(self, op: str) -> Tuple[str, str]: ...
@@ -38,6 +39,8 @@ class NativeClient:
     def merchant_id(self) -> str: ...
     @property
     def base_url(self) -> str: ...
+    @property
+    def client_certificate_not_after(self) -> Optional[int]: ...
     def create_session(
         self,
         body: Optional[Mapping[str, Any]] = None,
@@ -143,6 +146,33 @@ class DeleteTokenResult:
     def raw(self) -> Any: ...
     @property
     def raw_verbatim(self) -> Any: ...
+
+@final
+class CallEvent:
+    @property
+    def operation(self) -> str: ...
+    @property
+    def operation_name(self) -> str: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def api_version(self) -> int: ...
+    @property
+    def http_status(self) -> Optional[int]: ...
+    @property
+    def attempts(self) -> int: ...
+    @property
+    def elapsed(self) -> float: ...
+    @property
+    def outcome_unknown(self) -> bool: ...
+    @property
+    def error_stage(self) -> Optional[str]: ...
+    @property
+    def error_kind(self) -> Optional[str]: ...
+    @property
+    def ok(self) -> bool: ...
 
 @final
 class GatewayInformation:

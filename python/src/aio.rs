@@ -20,6 +20,7 @@ use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::Value;
 
+use crate::observe::{self, Hook};
 use crate::{
     raise, session_json, to_json, DeleteTokenResult, GatewayInformation, NativeClient, Session, Token,
 };
@@ -164,6 +165,8 @@ impl AsyncCall {
 pub(crate) struct AsyncRunner {
     client: mpgs::Client,
     pool: Arc<Pool>,
+    /// The client's `on_call`: called on the loop's thread with each call's result.
+    on_call: Option<Hook>,
 }
 
 enum Op {
@@ -187,6 +190,7 @@ impl AsyncRunner {
         let state = Arc::new(AtomicU8::new(QUEUED));
         let job_state = Arc::clone(&state);
         let client = self.client.clone();
+        let on_call = self.on_call.clone();
         let (inbox, future) = (inbox.clone().unbind(), future.unbind());
         // The time a call waits its turn counts against its timeout.
         let started = std::time::Instant::now();
@@ -211,8 +215,10 @@ impl AsyncRunner {
             });
             // A bug in the core must not leave the awaiting task waiting forever.
             let result = std::panic::catch_unwind(call).unwrap_or_else(|_| Ok(Outcome::Panicked));
+            // The event the core's hook kept on this worker thread, for the loop's thread.
+            let event = on_call.and_then(|hook| Some((hook, observe::take()?)));
             job_state.store(DONE, Ordering::Release);
-            Inbox::post(inbox, future, result);
+            Inbox::post(inbox, future, result, event);
         });
         self.pool.submit(job).map_err(PyRuntimeError::new_err)?;
         Ok(AsyncCall { state })
@@ -278,11 +284,14 @@ enum Outcome {
     Panicked,
 }
 
+/// A call's future, its result, and its event with the hook to call.
+type Answer = (Py<PyAny>, mpgs::Result<Outcome>, Option<(Hook, mpgs::CallEvent)>);
+
 /// Answers waiting for one event loop, and whether a `drain` is scheduled on it.
 #[pyclass(frozen, module = "mpgs._native")]
 pub(crate) struct Inbox {
     loop_: Py<PyAny>,
-    answers: Mutex<Vec<(Py<PyAny>, mpgs::Result<Outcome>)>>,
+    answers: Mutex<Vec<Answer>>,
     scheduled: AtomicBool,
 }
 
@@ -290,9 +299,14 @@ impl Inbox {
     /// From a worker: queues an answer; the first since the last drain schedules the next one.
     /// Nothing is scheduled when the interpreter is shutting down or the loop is closed (its
     /// tasks were cancelled before it closed, and each cancellation was logged then).
-    fn post(inbox: Py<Inbox>, future: Py<PyAny>, result: mpgs::Result<Outcome>) {
+    fn post(
+        inbox: Py<Inbox>,
+        future: Py<PyAny>,
+        result: mpgs::Result<Outcome>,
+        event: Option<(Hook, mpgs::CallEvent)>,
+    ) {
         let this = inbox.get();
-        this.answers.lock().unwrap_or_else(|e| e.into_inner()).push((future, result));
+        this.answers.lock().unwrap_or_else(|e| e.into_inner()).push((future, result, event));
         if this.scheduled.swap(true, Ordering::SeqCst) {
             return; // the drain already scheduled takes this answer too
         }
@@ -320,8 +334,14 @@ impl Inbox {
     fn drain(&self, py: Python<'_>) {
         self.scheduled.store(false, Ordering::SeqCst);
         let answers = std::mem::take(&mut *self.answers.lock().unwrap_or_else(|e| e.into_inner()));
-        for (future, result) in answers {
+        for (future, result, event) in answers {
             let future = future.bind(py);
+            // The hook first (a cancelled call's too: it was made), on the loop's thread.
+            if let Some((hook, event)) = event {
+                if let Err(e) = observe::deliver(py, &hook, event) {
+                    e.write_unraisable(py, Some(future));
+                }
+            }
             let completed = future.call_method0("done").and_then(|done| {
                 if done.is_truthy()? {
                     return Ok(());
@@ -360,7 +380,12 @@ impl AsyncRunner {
         if max_in_flight == 0 {
             return Err(PyValueError::new_err("max_in_flight must be at least 1"));
         }
-        Ok(AsyncRunner { client: client.get().inner.clone(), pool: Pool::new(max_in_flight) })
+        let native = client.get();
+        Ok(AsyncRunner {
+            client: native.inner.clone(),
+            pool: Pool::new(max_in_flight),
+            on_call: native.on_call.clone(),
+        })
     }
 
     /// The default most calls run at once; more wait their turn.

@@ -9,6 +9,7 @@ mod convert;
 mod errors;
 mod functions;
 mod log_bridge;
+mod observe;
 mod results;
 
 use pyo3::prelude::*;
@@ -35,6 +36,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::Readiness>()?;
     m.add_class::<DeleteTokenResult>()?;
     m.add_class::<GatewayInformation>()?;
+    m.add_class::<observe::CallEvent>()?;
     m.add_class::<aio::AsyncRunner>()?;
     m.add_class::<aio::AsyncCall>()?;
     m.add_class::<aio::Inbox>()?;

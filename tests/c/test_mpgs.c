@@ -1375,6 +1375,166 @@ static void test_related_operations(mpgs_client *client) {
     mpgs_delete_result_free(NULL);
 }
 
+/* What an observer saw: copies of the last event's fields (the event is borrowed). */
+struct seen {
+    int events;
+    mpgs_operation operation;
+    char operation_name[64];
+    char method[16];
+    char path[256];
+    uint32_t api_version;
+    uint16_t http_status;
+    uint32_t attempts;
+    uint64_t elapsed_us;
+    bool outcome_unknown;
+    mpgs_status status;
+    mpgs_stage stage;
+};
+
+static void copy(char *to, size_t n, const char *from) {
+    snprintf(to, n, "%s", from ? from : "(null)");
+}
+
+static void observe(const mpgs_call_event *e, void *user_data) {
+    struct seen *s = user_data;
+    s->events++;
+    s->operation = e->operation;
+    copy(s->operation_name, sizeof s->operation_name, e->operation_name);
+    copy(s->method, sizeof s->method, e->method);
+    copy(s->path, sizeof s->path, e->path);
+    s->api_version = e->api_version;
+    s->http_status = e->http_status;
+    s->attempts = e->attempts;
+    s->elapsed_us = e->elapsed_us;
+    s->outcome_unknown = e->outcome_unknown;
+    s->status = e->status;
+    s->stage = e->stage;
+}
+
+/* The texts of an event that must hold no secret, joined. */
+static int seen_holds(const struct seen *s, const char *secret) {
+    return contains(s->operation_name, secret) || contains(s->method, secret) || contains(s->path, secret);
+}
+
+static mpgs_client *observed_client(const char *base_url, const char *password, struct seen *seen) {
+    mpgs_config *config = NULL;
+    mpgs_client *client = NULL;
+    CHECK_STATUS(mpgs_config_new(env("MPGS_MERCHANT_ID"), &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_password(config, password, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_base_url(config, base_url, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_add_ca_file(config, env("MPGS_CA_FILE"), NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_max_retries(config, 1, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_connect_timeout_ms(config, 2000, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_observer(config, observe, seen, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_new(config, &client, NULL), MPGS_STATUS_OK);
+    mpgs_config_free(config);
+    return client;
+}
+
+/* One event per call, after it ends: success, gateway error, validation error, transport
+ * failure; no secret in any field. */
+static void test_observer(void) {
+    mpgs_config *config = NULL;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_config_new("TESTMERCHANT", &config, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_config_set_observer(config, NULL, NULL, &err), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK(contains(mpgs_error_message(err), "callback"));
+    drop_error(err);
+    CHECK_STATUS(mpgs_config_set_observer(NULL, observe, NULL, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+    mpgs_config_free(config);
+
+    struct seen seen = {0};
+    mpgs_client *client = observed_client(env("MPGS_BASE_URL"), env("MPGS_PASSWORD"), &seen);
+    const char *secrets[] = {env("MPGS_PASSWORD"), "5123450000000008", "5123450000000009", "\"securityCode\"",
+                             "Authorization", "Basic", "123\""};
+
+    /* Success. */
+    mpgs_session *s = NULL;
+    CHECK_STATUS(mpgs_client_create_session(client, NULL, &s, NULL), MPGS_STATUS_OK);
+    CHECK(seen.events == 1);
+    CHECK(seen.operation == MPGS_OPERATION_CREATE_SESSION);
+    CHECK(streq(seen.operation_name, "Create Session"));
+    CHECK(streq(seen.method, "POST"));
+    char want[256];
+    snprintf(want, sizeof want, "/api/rest/version/58/merchant/%s/session", env("MPGS_MERCHANT_ID"));
+    CHECK(streq(seen.path, want));
+    CHECK(seen.api_version == 58 && seen.http_status == 201 && seen.attempts == 1);
+    CHECK(seen.status == MPGS_STATUS_OK && seen.stage == MPGS_STAGE_UNKNOWN && !seen.outcome_unknown);
+    CHECK(seen.elapsed_us > 0 && seen.elapsed_us < 20 * 1000 * 1000);
+    /* The session id as sent. */
+    char sid[64];
+    copy(sid, sizeof sid, mpgs_session_id(s));
+    mpgs_session_free(s);
+    CHECK_STATUS(mpgs_client_retrieve_session(client, sid, &s, NULL), MPGS_STATUS_OK);
+    mpgs_session_free(s);
+    CHECK(seen.events == 2 && seen.operation == MPGS_OPERATION_RETRIEVE_SESSION && streq(seen.method, "GET"));
+    CHECK(contains(seen.path, sid) && seen.http_status == 200);
+
+    /* Success with a card in the body. */
+    mpgs_token *t = NULL;
+    CHECK_STATUS(mpgs_client_create_token(client, CARD_TOKEN_JSON, &t, NULL), MPGS_STATUS_OK);
+    mpgs_token_free(t);
+    CHECK(seen.events == 3 && seen.operation == MPGS_OPERATION_CREATE_TOKEN && seen.api_version == 38);
+    for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++) CHECK(!seen_holds(&seen, secrets[i]));
+
+    /* Gateway error: answered, its status. */
+    const char *refused =
+        "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {"
+        "\"number\": \"5123450000000009\", \"expiry\": {\"month\": \"5\", \"year\": \"30\"},"
+        " \"securityCode\": \"123\"}}}, \"verificationStrategy\": \"BASIC\"}";
+    CHECK_STATUS(mpgs_client_create_token(client, refused, &t, NULL), MPGS_STATUS_GATEWAY);
+    CHECK(seen.events == 4 && seen.status == MPGS_STATUS_GATEWAY && seen.stage == MPGS_STAGE_ANSWERED);
+    CHECK(seen.http_status == 400 && seen.attempts == 1 && !seen.outcome_unknown);
+    for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++) CHECK(!seen_holds(&seen, secrets[i]));
+
+    /* A card number given as a token id: masked 6.4 in the path, as in the log. */
+    CHECK_STATUS(mpgs_client_retrieve_token(client, "5123450000000008", &t, NULL), MPGS_STATUS_GATEWAY);
+    CHECK(seen.events == 5 && seen.operation == MPGS_OPERATION_RETRIEVE_TOKEN);
+    CHECK(contains(seen.path, "/token/512345xxxxxx0008"));
+
+    /* Validation: refused before sending, still an event. */
+    const char *bad =
+        "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {"
+        "\"number\": \"5123450000000008\", \"expiry\": {\"month\": \"13\", \"year\": \"30\"},"
+        " \"securityCode\": \"123x\"}}}}";
+    CHECK_STATUS(mpgs_client_create_token(client, bad, &t, NULL), MPGS_STATUS_VALIDATION);
+    CHECK(seen.events == 6 && seen.status == MPGS_STATUS_VALIDATION && seen.stage == MPGS_STAGE_NOT_SENT);
+    CHECK(seen.attempts == 0 && seen.http_status == 0 && !seen.outcome_unknown);
+    for (size_t i = 0; i < sizeof secrets / sizeof *secrets; i++) CHECK(!seen_holds(&seen, secrets[i]));
+    /* Text that is not JSON never reaches the client: no event. */
+    CHECK_STATUS(mpgs_client_create_token(client, "{", &t, NULL), MPGS_STATUS_VALIDATION);
+    CHECK(seen.events == 6);
+    mpgs_client_free(client);
+
+    /* Transport failure: nothing listens; two attempts, no status. */
+    char url[64];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d", closed_port());
+    struct seen down = {0};
+    client = observed_client(url, env("MPGS_PASSWORD"), &down);
+    CHECK_STATUS(mpgs_client_check_gateway(client, &(mpgs_gateway_info *){NULL}, NULL), MPGS_STATUS_CONNECT);
+    CHECK(down.events == 1 && down.operation == MPGS_OPERATION_CHECK_GATEWAY);
+    CHECK(streq(down.path, "/api/rest/version/58/information"));
+    CHECK(down.status == MPGS_STATUS_CONNECT && down.stage == MPGS_STAGE_UNANSWERED);
+    CHECK(down.attempts == 2 && down.http_status == 0 && !down.outcome_unknown);
+    mpgs_client_free(client);
+}
+
+/* The client certificate's expiry: read from a certificate client; NOT_FOUND with a password,
+ * the output left as it was. */
+static void test_client_certificate_not_after(mpgs_client *cert, mpgs_client *password) {
+    int64_t seconds = 0;
+    CHECK_STATUS(mpgs_client_certificate_not_after(cert, &seconds, NULL), MPGS_STATUS_OK);
+    CHECK(seconds > (int64_t)time(NULL) + 365 * 86400); /* the sandbox's is far off */
+    int64_t untouched = 42;
+    mpgs_error *err = NULL;
+    CHECK_STATUS(mpgs_client_certificate_not_after(password, &untouched, &err), MPGS_STATUS_NOT_FOUND);
+    CHECK(untouched == 42);
+    CHECK(contains(mpgs_error_message(err), "no client certificate"));
+    drop_error(err);
+    CHECK_STATUS(mpgs_client_certificate_not_after(NULL, &seconds, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(mpgs_client_certificate_not_after(cert, NULL, NULL), MPGS_STATUS_INVALID_ARGUMENT);
+}
+
 int main(void) {
     test_version();
     test_free_null_is_a_no_op();
@@ -1397,17 +1557,19 @@ int main(void) {
     test_nul_in_text_becomes_replacement_character(client);
     test_threads_share_one_client(client, 8, env_int("MPGS_TEST_CALLS", 100));
     test_threads_share_one_client(client, 16, env_int("MPGS_TEST_CALLS_16", 500));
-    mpgs_client_free(client);
 
     mpgs_client *cert = certificate_client();
     test_operations(cert, "certificate");
+    test_client_certificate_not_after(cert, client);
     mpgs_client_free(cert);
+    mpgs_client_free(client);
 
     test_api_versions();
     test_bad_credentials();
     test_closed_port();
     test_files_are_read_by_the_setter();
     test_trust();
+    test_observer();
 
     printf("%s: %d checks, %d failed\n", failures ? "FAIL" : "ok", checks, failures);
     return failures ? 1 : 0;

@@ -11,6 +11,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 // Every allocation of this program goes through here, so that a test can make the next n-th one
 // fail (fail_allocation_in = n) and see that nothing leaks (valgrind, LeakSanitizer).
@@ -138,6 +139,44 @@ static void test_error_frees_its_c_error_when_construction_throws() {
 static const char *CARD =
     R"({"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000008",)"
     R"( "expiry": {"month": "5", "year": "30"}}}}, "verificationStrategy": "BASIC"})";
+
+// Config::on_call: one event per call, copied; an exception the function throws never reaches
+// the call; the function lives as long as the client, the Config gone.
+static void test_on_call() {
+    std::vector<mpgs::CallEvent> events;
+    bool thrown = false;
+    mpgs::Client client = [&] {
+        mpgs::Config config(env("MPGS_MERCHANT_ID"));
+        config.password(env("MPGS_PASSWORD")).base_url(env("MPGS_BASE_URL")).ca_file(env("MPGS_CA_FILE"));
+        config.on_call([&](const mpgs::CallEvent &e) {
+            events.push_back(e);
+            if (e.status != MPGS_STATUS_OK) {
+                thrown = true;
+                throw std::runtime_error("the observer's own bug");
+            }
+        });
+        return mpgs::Client(config);
+    }();
+    const std::string id = *client.create_session().id();
+    CHECK(events.size() == 1);
+    CHECK(events.back().operation == MPGS_OPERATION_CREATE_SESSION);
+    CHECK(events.back().operation_name == "Create Session" && events.back().method == "POST");
+    CHECK(events.back().path == "/api/rest/version/58/merchant/" + env("MPGS_MERCHANT_ID") + "/session");
+    CHECK(events.back().http_status == 201 && events.back().attempts == 1u && events.back().api_version == 58u);
+    CHECK(events.back().status == MPGS_STATUS_OK && events.back().elapsed.count() > 0);
+    client.retrieve_session(id);
+    CHECK(events.size() == 2 && events.back().path.find(id) != std::string::npos);
+    // A gateway error, whose observer throws: the call's own mpgs::Error comes back.
+    CHECK(throws([&] { client.retrieve_token("5123450000000008"); }, MPGS_STATUS_GATEWAY));
+    CHECK(thrown && events.size() == 3);
+    CHECK(events.back().stage == MPGS_STAGE_ANSWERED && events.back().http_status == 400);
+    CHECK(events.back().path.find("/token/512345xxxxxx0008") != std::string::npos);
+    CHECK(events.back().path.find("5123450000000008") == std::string::npos);
+    // Validation: not sent, still an event.
+    CHECK(throws([&] { client.retrieve_session("../x"); }, MPGS_STATUS_VALIDATION));
+    CHECK(events.size() == 4 && events.back().stage == MPGS_STAGE_NOT_SENT && events.back().attempts == 0u);
+    CHECK(events.back().path.find("{sessionId}") != std::string::npos);
+}
 
 int main() {
     CHECK(mpgs::version() == mpgs_version());
@@ -303,6 +342,18 @@ int main() {
 
     test_durations_out_of_range_are_refused();
     test_error_frees_its_c_error_when_construction_throws();
+    test_on_call();
+
+    // The client certificate's expiry: far off for the sandbox's; none with a password.
+    mpgs::Client cert(mpgs::Config(env("MPGS_CERT_MERCHANT_ID"))
+                          .certificate_files(env("MPGS_CLIENT_CERT"), env("MPGS_CLIENT_KEY"))
+                          .base_url(env("MPGS_BASE_URL"))
+                          .ca_file(env("MPGS_CA_FILE")));
+    const auto expiry = cert.client_certificate_expiry();
+    CHECK(expiry.has_value() &&
+          *expiry > std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
+                        std::chrono::hours(24 * 365));
+    CHECK(!client.client_certificate_expiry().has_value());
 
     std::printf("%s: C++ wrapper\n", failures ? "FAIL" : "ok");
     return failures ? 1 : 0;

@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 
 use crate::client::{Client, Settings};
 use crate::error::{Error, Result};
+use crate::observe::{CallEvent, Observer};
 use crate::operation::Operation;
 use crate::secret::SecretString;
 use crate::transport::{tls_config, Proxy, Target, Transport, Trust};
@@ -85,6 +86,7 @@ pub struct ClientBuilder {
     pub(crate) proxy_from_env: bool,
     pub(crate) token_repository_unique_card: bool,
     pub(crate) errors: Vec<String>,
+    pub(crate) observer: Option<Observer>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -128,6 +130,7 @@ impl ClientBuilder {
             proxy_from_env: false,
             token_repository_unique_card: false,
             errors: Vec::new(),
+            observer: None,
         }
     }
 
@@ -295,6 +298,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `hook` once after every call of the client, when the call has ended (successful,
+    /// failed, or refused before sending: then with 0 attempts and stage
+    /// [`crate::Stage::NotSent`]), on the thread that made the call, with a [`CallEvent`]:
+    /// operation, method, path, API version, HTTP status, attempts, elapsed time,
+    /// `outcome_unknown`, error stage and kind; never a body, a header or a secret. The call's
+    /// result is returned after the hook returns: keep it short. A panic in the hook is caught
+    /// (with `panic = "unwind"`) and logged at warn on target `mpgs`, without its payload; the
+    /// call's result is returned as it was. Setting it again replaces the hook.
+    pub fn on_call(mut self, hook: impl Fn(&CallEvent) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Observer::new(hook));
+        self
+    }
+
     fn fail(mut self, e: String) -> Self {
         self.errors.push(e);
         self
@@ -371,6 +387,7 @@ impl ClientBuilder {
         let checked = self.check()?;
         let mut authorization = None;
         let mut client_cert = None;
+        let mut client_certificate_not_after = None;
         let mut credentials = Vec::new();
         match &self.auth {
             Some(Auth::Password(p)) => {
@@ -381,7 +398,10 @@ impl ClientBuilder {
                 let user = format!("merchant.{}", self.merchant_id);
                 credentials.extend(crate::secret::basic_credential_forms(&user, p.expose()));
             }
-            Some(Auth::Certificate { chain_pem, key_pem }) => client_cert = Some((chain_pem, key_pem)),
+            Some(Auth::Certificate { chain_pem, key_pem }) => {
+                client_certificate_not_after = crate::certificate::leaf_not_after(chain_pem);
+                client_cert = Some((chain_pem, key_pem));
+            }
             None => return Err(Error::config("no credentials: set a password or a client certificate")),
         }
         // The proxy's credentials, that its error pages may echo.
@@ -415,6 +435,8 @@ impl ClientBuilder {
             max_retries: self.max_retries,
             max_response_bytes: self.max_response_bytes,
             token_repository_unique_card: self.token_repository_unique_card,
+            observer: self.observer,
+            client_certificate_not_after,
         }))
     }
 }
