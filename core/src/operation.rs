@@ -28,9 +28,10 @@ pub enum RepeatRule {
     Never,
 }
 
-/// A gateway operation. More may come: match with a wildcard arm.
+/// A gateway operation. Exhaustive on purpose: each binding in this workspace matches on it, so
+/// that a new operation fails to compile until every binding handles it. (Before 1.0 a new
+/// operation may be added in a minor release.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
 pub enum Operation {
     /// Create Session: `POST /api/rest/version/{v}/merchant/{merchantId}/session`.
     CreateSession,
