@@ -102,6 +102,13 @@ bindings-check:
 	python3 -m unittest -q tests/bindings/test_check_bindings.py
 	python3 scripts/check-bindings.py
 
+# The PHP and Ruby packages' tests (PHPUnit, Minitest) from the repository over the staged libmpgs,
+# against the sandbox; make dist-test runs them through the installed packages.
+.PHONY: test-php-ruby
+test-php-ruby: c-stage
+	$(CARGO) build -q --release -p mpgs-sandbox
+	tests/bindings/php-ruby.sh
+
 # Fuzzing (cargo-fuzz, libFuzzer): make fuzz runs each target FUZZ_SECONDS and keeps the
 # minimised corpus in fuzz/corpus; make fuzz-smoke replays that corpus (part of make test).
 FUZZ_SECONDS ?= 60

@@ -10,7 +10,8 @@ ruby), except the names listed in bindings/<language>/surface-exclude.txt, one a
 A name excluded must still be declared in the header (a stale line fails), and needs a reason.
 Source files are the language's own (.js/.mjs/.cjs/.ts, .go, .java, .cs, .php, .rb), tests,
 benchmarks, examples and build products (node_modules/, vendor/, lib/<platform>/, prebuilds/)
-left out: a name a test uses but the package does not wrap is missing. A language whose folder
+left out, and so are generated files (a "do not edit" line in their first five): a name a test
+uses, or only a generated declaration holds, is missing. A language whose folder
 does not exist yet is skipped, saying so. No build is needed: it reads text only.
 
     scripts/check-bindings.py [ROOT]
@@ -58,6 +59,12 @@ def is_test(path: Path) -> bool:
     )
 
 
+def is_generated(path: Path) -> bool:
+    with open(path, errors="replace") as f:
+        head = [f.readline() for _ in range(5)]
+    return any("do not edit" in line.lower() for line in head)
+
+
 def source_files(folder: Path, extensions: Tuple[str, ...]) -> List[Path]:
     files = []
     for path in sorted(folder.rglob("*")):
@@ -65,7 +72,8 @@ def source_files(folder: Path, extensions: Tuple[str, ...]) -> List[Path]:
         if any(part in SKIP_DIRS for part in rel[:-1]) or (len(rel) > 1 and rel[0] == "lib" and "-" in rel[1]):
             continue
         if path.is_file() and path.name.endswith(extensions) and not path.name.endswith(".d.ts") and not is_test(path):
-            files.append(path)
+            if not is_generated(path):
+                files.append(path)
     return files
 
 
