@@ -37,5 +37,16 @@ find "$stage" -exec touch -h -d "@$epoch" {} +
 rm -f "dist/mpgs-php-$version.zip"
 (cd "$stage" && find . -type f | LC_ALL=C sort | zip -qX -@ "$OLDPWD/dist/mpgs-php-$version.zip")
 
+echo "== Ruby gem (ffi)"
+stage=target/dist/ruby/mpgs
+rm -rf target/dist/ruby
+mkdir -p "$stage"
+cp -r bindings/ruby/lib bindings/ruby/mpgs.gemspec bindings/ruby/README.md bindings/ruby/CHANGELOG.md "$stage/"
+install -m 0644 LICENSE "$stage/LICENSE"
+ruby bindings/ruby/build.rb "$so" "$stage"
+# gem build takes its dates from SOURCE_DATE_EPOCH: the same bytes from the same commit.
+(cd "$stage" && SOURCE_DATE_EPOCH=$epoch gem build --quiet mpgs.gemspec)
+mv "$stage/mpgs-$version-x86_64-linux.gem" dist/
+
 (cd dist && sha256sum -- $(ls | grep -vx SHA256SUMS) >SHA256SUMS)
 ls -l dist

@@ -23,7 +23,10 @@ source scripts/sandbox.sh
 sandbox_launch --fault closex1000000
 fault_pid=$launched_pid
 export MPGS_FAULT_URL=$launched_url MPGS_FAULT_CA=$launched_ca
-trap 'kill "$SANDBOX_PID" "$fault_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+sandbox_launch --latency-ms 200
+slow_pid=$launched_pid
+export MPGS_SLOW_URL=$launched_url MPGS_SLOW_CA=$launched_ca
+trap 'kill "$SANDBOX_PID" "$fault_pid" "$slow_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 # As a user's machine: Debian's tools only, nothing of the repository's build.
 bare() { env -u LD_LIBRARY_PATH -u MPGS_LIBRARY -u CARGO -u RUSTC -u CARGO_HOME -u RUSTUP_HOME -u GEM_HOME -u GEM_PATH \
   PATH=/usr/local/bin:/usr/bin:/bin HOME="$work/home" "$@"; }
@@ -74,7 +77,40 @@ JSON
     grep -q '^OK (' "$work/php.txt" || fail "PHPUnit did not pass every test"
     ok "the PHP till flow (PHPUnit, TillTest) passed against the sandbox, through the installed package"
     ;;
-  ruby) ;;
+  ruby)
+    echo "== Ruby: dist/mpgs-$version-x86_64-linux.gem through gem install --local into a fresh GEM_HOME"
+    gemfile=$repo/dist/mpgs-$version-x86_64-linux.gem
+    [ -f "$gemfile" ] || fail "no $gemfile"
+    ruby -e '
+      spec = Gem::Package.new(ARGV[0]).spec
+      want = { name: "mpgs", version: Gem::Version.new(ARGV[1]), platform: "x86_64-linux", license: "Apache-2.0" }
+      bad = want.reject { |k, v| (k == :platform ? spec.platform.to_s : spec.public_send(k)) == v }
+      abort "gemspec: #{bad.keys.map { |k| "#{k} is #{spec.public_send(k).inspect}" }.join(", ")}" unless bad.empty?
+      %w[source_code_uri changelog_uri bug_tracker_uri].each { |k| abort "gemspec metadata lacks #{k}" unless spec.metadata[k] }
+      abort "gemspec: summary, description, homepage, authors" if [spec.summary, spec.description, spec.homepage].any?(&:nil?) || spec.authors.empty?
+      dep = spec.runtime_dependencies.map { |d| [d.name, d.requirement.to_s] }
+      abort "gemspec dependencies: #{dep}" unless dep == [["ffi", "~> 1.15"]]
+      abort "the gem compiles something: #{spec.extensions}" unless spec.extensions.empty?
+      %w[lib/mpgs.rb lib/mpgs/native_functions.rb lib/mpgs/version.rb vendor/x86_64-linux-gnu/libmpgs.so LICENSE README.md CHANGELOG.md].each do |f|
+        abort "the gem lacks #{f}" unless spec.files.include?(f)
+      end
+      abort "the gem holds tests" if spec.files.any? { |f| f.start_with?("test/") }
+    ' "$gemfile" "$version" || fail "the gem's metadata or contents"
+    ok "mpgs-$version-x86_64-linux.gem: mpgs $version, platform x86_64-linux, Apache-2.0, ffi ~> 1.15, libmpgs.so and generated declarations inside, nothing to compile"
+    gems=$work/gems
+    bare GEM_HOME="$gems" gem install --local --no-document --quiet "$gemfile" >/dev/null || fail "gem install --local"
+    lib=$gems/gems/mpgs-$version-x86_64-linux/vendor/x86_64-linux-gnu/libmpgs.so
+    [ -f "$lib" ] && [ ! -L "$lib" ] || fail "gem install put no libmpgs.so (a real file) at $lib"
+    ok "gem install --local into a fresh GEM_HOME: mpgs $version with its libmpgs.so"
+    app=$work/ruby-app
+    mkdir -p "$app"
+    cp bindings/ruby/test/test_till.rb "$app/"
+    (cd "$app" && bare GEM_HOME="$gems" MPGS_EXPECT_VERSION="$version" ruby -w test_till.rb) >"$work/ruby.txt" 2>&1 ||
+      { cat "$work/ruby.txt"; fail "the Ruby till flow"; }
+    cat "$work/ruby.txt"
+    grep -q ' 0 failures, 0 errors, 0 skips' "$work/ruby.txt" || fail "Minitest did not pass every test"
+    ok "the Ruby till flow (Minitest, test_till.rb) passed against the sandbox, through the installed gem"
+    ;;
   *) echo "unknown language $lang" >&2; exit 2 ;;
   esac
 done
