@@ -121,14 +121,14 @@ ok "the Python quickstart ran from the wheel against the sandbox (password and c
 
 echo "== the C tarball: contents, SONAME, exports, glibc ceiling"
 name=libmpgs-$version-linux-x86_64
-expected="$name/ $name/LICENSE $name/README.md $name/include/ $name/include/mpgs.h $name/include/mpgs.hpp $name/lib/ $name/lib/libmpgs.a $name/lib/libmpgs.so $name/lib/$soname $name/lib/libmpgs.so.$version $name/lib/pkgconfig/ $name/lib/pkgconfig/mpgs.pc"
+expected="$name/ $name/LICENSE $name/README.md $name/include/ $name/include/mpgs.h $name/include/mpgs.hpp $name/lib/ $name/lib/libmpgs.a $name/lib/libmpgs.so $name/lib/$soname $name/lib/libmpgs.so.$version $name/lib/pkgconfig/ $name/lib/pkgconfig/mpgs.pc $name/lib/cmake/ $name/lib/cmake/mpgs/ $name/lib/cmake/mpgs/mpgsConfig.cmake $name/lib/cmake/mpgs/mpgsConfigVersion.cmake"
 [ "$(tar tzf "$tarball" | sort | tr '\n' ' ')" = "$(tr ' ' '\n' <<<"$expected" | sort | tr '\n' ' ')" ] ||
   fail "the tarball holds: $(tar tzf "$tarball" | tr '\n' ' ')"
 mkdir -p "$work/opt"
 tar xzf "$tarball" -C "$work/opt"
 prefix=$work/opt/$name
 lib=$prefix/lib
-ok "the tarball holds exactly the libraries, headers, mpgs.pc, LICENSE and README.md"
+ok "the tarball holds exactly the libraries, headers, mpgs.pc, the CMake package, LICENSE and README.md"
 cmp -s "$prefix/include/mpgs.h" include/mpgs.h && cmp -s "$prefix/include/mpgs.hpp" include/mpgs.hpp ||
   fail "the tarball's headers differ from include/"
 [ "$(readlink "$lib/libmpgs.so")" = "$soname" ] && [ "$(readlink "$lib/$soname")" = "libmpgs.so.$version" ] ||
@@ -191,3 +191,4 @@ cat "$work/quickstart_cpp.txt"
 ok "pos.c and quickstart.cpp ran against the sandbox, shared and static"
 echo "dist-test: $checks passed, 0 failed"
 tests/dist/php-ruby.sh
+tests/dist/cmake.sh
