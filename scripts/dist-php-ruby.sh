@@ -22,16 +22,16 @@ cp -r bindings/php/src bindings/php/README.md bindings/php/CHANGELOG.md "$stage/
 install -m 0644 LICENSE "$stage/LICENSE"
 bindings/php/build.sh "$so" "$stage"
 # Packagist reads the version from the git tag; an artifact zip must carry it in composer.json.
-python3 - "$stage/composer.json" "$version" <bindings/php/composer.json <<'PY'
+python3 - bindings/php/composer.json "$stage/composer.json" "$version" <<'PY'
 import json, sys
-meta = json.load(sys.stdin)
+meta = json.load(open(sys.argv[1]))
 out = {}
 for key, value in meta.items():
     out[key] = value
     if key == "description":
-        out["version"] = sys.argv[2]
+        out["version"] = sys.argv[3]
 out.pop("archive", None)
-open(sys.argv[1], "w").write(json.dumps(out, indent=4, ensure_ascii=False) + "\n")
+open(sys.argv[2], "w").write(json.dumps(out, indent=4, ensure_ascii=False) + "\n")
 PY
 find "$stage" -exec touch -h -d "@$epoch" {} +
 rm -f "dist/mpgs-php-$version.zip"

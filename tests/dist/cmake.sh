@@ -74,5 +74,14 @@ done
 for want in "$major.$((minor + 1))" "$major.$minor.$((patch + 1))" "$((major + 1))" "$major.$((minor - 1 < 0 ? 0 : minor - 1)).$((patch + 99))"; do
   ! probe "$want" || fail "find_package(mpgs $want) accepted $version"
 done
+# glibc 2.34+ (this machine) links a static Rust library with no extra -l at all, so the build
+# above cannot catch a missing system library: compare the list with mpgs.pc's Libs.private
+# (rustc's --print native-static-libs), which an older glibc needs.
+mkdir -p "$work/libs"
+printf 'cmake_minimum_required(VERSION 3.13)\nproject(p C)\nfind_package(mpgs REQUIRED)\nget_target_property(l mpgs::mpgs_static INTERFACE_LINK_LIBRARIES)\nmessage(STATUS "LIBS=${l}")\n' >"$work/libs/CMakeLists.txt"
+got=$(cmake -S "$work/libs" -B "$work/libs/build" -DCMAKE_PREFIX_PATH="$prefix" 2>&1 | sed -n 's/^-- LIBS=//p')
+want=$(sed -n 's/^Libs.private: *//p' "$prefix/lib/pkgconfig/mpgs.pc" | sed 's/-lpthread/Threads::Threads/; s/-l//g' | tr ' ' ';')
+[ -n "$got" ] && [ "$got" = "$want" ] || fail "mpgs::mpgs_static links '$got', mpgs.pc's Libs.private says '$want'"
+ok "mpgs::mpgs_static links $got (mpgs.pc's Libs.private)"
 ok "find_package(mpgs) accepts $major.$minor, $version (EXACT) and a range, refuses $major.$((minor + 1)), a newer patch and $((major + 1))"
 echo "dist-test (cmake): $checks passed, 0 failed"

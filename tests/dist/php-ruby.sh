@@ -81,7 +81,7 @@ JSON
     echo "== Ruby: dist/mpgs-$version-x86_64-linux.gem through gem install --local into a fresh GEM_HOME"
     gemfile=$repo/dist/mpgs-$version-x86_64-linux.gem
     [ -f "$gemfile" ] || fail "no $gemfile"
-    ruby -e '
+    ruby -rrubygems/package -e '
       spec = Gem::Package.new(ARGV[0]).spec
       want = { name: "mpgs", version: Gem::Version.new(ARGV[1]), platform: "x86_64-linux", license: "Apache-2.0" }
       bad = want.reject { |k, v| (k == :platform ? spec.platform.to_s : spec.public_send(k)) == v }

@@ -37,7 +37,7 @@ for f in "$wheel" "$sdist" "$tarball" dist/SHA256SUMS; do [ -f "$f" ] || fail "m
 [ "$(awk '{print $2}' dist/SHA256SUMS | sort | tr '\n' ' ')" = "$(cd dist && ls | grep -vx SHA256SUMS | sort | tr '\n' ' ')" ] ||
   fail "SHA256SUMS does not list exactly the files of dist/ (the packages' own scripts check each is there)"
 (cd dist && sha256sum --quiet -c SHA256SUMS) || fail "SHA256SUMS does not match"
-ok "SHA256SUMS covers and matches the wheel, the sdist and the tarball"
+ok "SHA256SUMS covers and matches every file of dist/"
 
 echo "== the version: Cargo.toml says $version"
 grep -q '^dynamic = \["version"\]' python/pyproject.toml && ! grep -q '^version *=' python/pyproject.toml ||

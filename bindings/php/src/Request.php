@@ -51,7 +51,9 @@ final class Request
 
     public function __destruct()
     {
-        Native::ffi()->mpgs_request_free($this->handle);
+        if (isset($this->handle)) {
+            Native::ffi()->mpgs_request_free($this->handle);
+        }
     }
 
     /** @return array<string, mixed> */
