@@ -37,6 +37,9 @@ LANGUAGES = [
     ("10", "Node.js", ["node", str(ROOT / "examples" / "node" / "bench.js")], "mpgs", "fetch", "fetch"),
     ("11", "C#", ["mono", str(LANG_BIN / "Bench.exe")], "mpgs", "httpclient", "HttpClient (Mono)"),
     ("12", "Java", ["java", "-cp", f"{LANG_BIN / 'java-bench'}:/usr/share/java/jna.jar", "Bench"], "mpgs", "httpclient", "java.net.http.HttpClient"),
+    # 15, 16: the PHP and Ruby packages (bindings/; scripts/bench-php-ruby.sh builds their native part).
+    ("15", "PHP", ["php", str(ROOT / "bindings" / "php" / "bench.php")], "mpgs", "curl", "PHP curl extension"),
+    ("16", "Ruby", ["ruby", "-I", str(ROOT / "bindings" / "ruby" / "lib"), str(ROOT / "bindings" / "ruby" / "bench.rb")], "mpgs", "nethttp", "Net::HTTP"),
 ]
 MERCHANT, PASSWORD = "TESTMERCHANT", "sandbox-password"
 IDLE = "no calls (reference)"
@@ -529,6 +532,10 @@ def write(out: str, n_runs: int, rows: List[Row], ratios: List[Tuple[str, float,
         "  key, so it pins the server certificate instead of checking the chain) and `java Bench",
         "  mpgs|httpclient` (examples/java/bench). The language's own client reads the answer whole and",
         "  checks the 201; libmpgs also decodes it.",
+        "- 15, 16: the PHP and Ruby packages, the same 5,000 calls on one keep-alive connection: `php",
+        "  bindings/php/bench.php mpgs|curl` (PHP's curl extension, one reused handle with the same CA,",
+        "  body and Basic auth) and `ruby bindings/ruby/bench.rb mpgs|nethttp` (one started Net::HTTP",
+        "  connection, same CA, body and Basic auth); each reads the answer whole and checks the 201.",
         "- 13: one asyncio task (the default event loop), 1,000 calls a run, one after the other:",
         "  `await mpgs.AsyncClient.create_session(body)` against `(await httpx.AsyncClient(verify=ssl_context)",
         "  .post(url, json=body)).json()` with the same Basic auth, in the same loop.",

@@ -29,4 +29,5 @@ mcs -nologo -warnaserror -langversion:7.2 -r:System.Net.Http.dll -out:target/lan
 rm -rf target/languages/java-bench
 javac -Werror -Xlint:all -cp /usr/share/java/jna.jar -d target/languages/java-bench \
   examples/java/src/com/example/mpgs/*.java examples/java/bench/Bench.java
+scripts/bench-php-ruby.sh
 "$PY" bench/bench.py "$@"

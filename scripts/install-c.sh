@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # make install PREFIX=DIR: libmpgs.so (with its SONAME links), libmpgs.a, the headers and
-# lib/pkgconfig/mpgs.pc, from the release build in target/release (where cargo names them
-# libmpgs_ffi.*: the crate `mpgs` is the core). MPGS_LIB_DIR names another build directory
-# (make dist: the glibc 2.17 build). mpgs.pc is relocatable: its prefix is found from where the
-# file is, so the tree may be moved or unpacked anywhere.
+# lib/pkgconfig/mpgs.pc (and lib/cmake/mpgs/: scripts/install-cmake.sh), from the release build
+# in target/release (where cargo names them libmpgs_ffi.*: the crate `mpgs` is the core).
+# MPGS_LIB_DIR names another build directory (make dist: the glibc 2.17 build). mpgs.pc is
+# relocatable: its prefix is found from where the file is, so the tree may be moved or unpacked
+# anywhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 prefix=${1:?usage: install-c.sh PREFIX}
@@ -33,4 +34,5 @@ Cflags: -I\${includedir}
 Libs: -L\${libdir} -lmpgs
 Libs.private: -lpthread -ldl -lm -lrt -lutil -lgcc_s
 PC
+scripts/install-cmake.sh "$prefix"
 echo "installed libmpgs $version ($soname) into $(cd "$prefix" && pwd)"
