@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test-languages / make bench: installs what the Go, Node.js, C# and Java examples need when
 # it is missing: Debian golang-go, mono-mcs + mono-runtime (with System.Net.Http), libjna-java,
-# and koffi from npm (examples/node/package-lock.json). The JDK and node are on the machine.
+# and koffi from npm (bindings/node/package-lock.json). The JDK and node are on the machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
@@ -14,4 +14,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-[ -f examples/node/node_modules/koffi/package.json ] || (cd examples/node && npm ci --no-audit --no-fund --loglevel=error)
+[ -f bindings/node/node_modules/koffi/package.json ] || (cd bindings/node && npm ci --no-audit --no-fund --loglevel=error)

@@ -34,7 +34,7 @@ for lang in "${langs[@]}"; do
     go)
       run go bash -c 'cd examples/go && GOFLAGS=-mod=mod go vet ./... && go test -count=1 -v ./mpgs 2>&1 | grep -v "^=== RUN"; exit "${PIPESTATUS[0]}"' ;;
     node)
-      run node bash -c 'cd examples/node && node --expose-gc --test test.js' ;;
+      run node bash -c "cd bindings/node && MPGS_LIBRARY=$stage/lib/libmpgs.so node --expose-gc --test test/" ;;
     csharp)
       run csharp bash -c "mcs -nologo -warnaserror -langversion:7.2 -r:System.Net.Http.dll -out:$out/MpgsTest.exe examples/csharp/Mpgs.cs examples/csharp/MpgsTest.cs && mono --debug $out/MpgsTest.exe" ;;
     java)

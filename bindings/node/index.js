@@ -1,16 +1,35 @@
 'use strict';
-// libmpgs from Node.js through koffi (npm `koffi`), declarations matching include/mpgs.h.
+// mpgs for Node.js: libmpgs through koffi (npm `koffi`), declarations matching include/mpgs.h.
 //
-// A Client is made once and closed with close(). createSession/createToken block the calling
-// thread (Node's main thread) for the length of the call; createSessionAsync/createTokenAsync
-// run the same call on libuv's thread pool and return a Promise: one Client may serve any number
-// of them at once (the C client is thread-safe). Answers are plain objects (the C handles are
-// released before the call returns); a failure throws an MpgsError carrying every field of the
-// C error. libmpgs.so is found as the system's loader finds it (LD_LIBRARY_PATH), or at
-// MPGS_LIBRARY.
+// A Client is made once and closed with close(). The plain calls (createSession, createToken,
+// ...) block the calling thread (Node's main thread) for the length of the call; each has an
+// ...Async twin that runs the same call on libuv's thread pool and returns a Promise: one Client
+// may serve any number of them at once (the C client is thread-safe). Answers are plain objects
+// (the C handles are released before the call returns); a failure throws an MpgsError carrying
+// every field of the C error.
+//
+// The library is the package's own: prebuilds/<platform>-<arch>/ beside this file. MPGS_LIBRARY
+// names another file (a system-wide install); either way its mpgs_version() must be this
+// package's version.
+const fs = require('node:fs');
+const path = require('node:path');
 const koffi = require('koffi');
 
-const lib = koffi.load(process.env.MPGS_LIBRARY || 'libmpgs.so');
+const PACKAGE_VERSION = require('./package.json').version;
+const LIBRARY_FILES = { linux: 'libmpgs.so', darwin: 'libmpgs.dylib', win32: 'mpgs.dll' };
+
+function libraryPath() {
+  if (process.env.MPGS_LIBRARY) return process.env.MPGS_LIBRARY;
+  const platform = `${process.platform}-${process.arch}`;
+  const file = path.join(__dirname, 'prebuilds', platform, LIBRARY_FILES[process.platform] || 'libmpgs.so');
+  if (!fs.existsSync(file)) {
+    throw new Error(`mpgs: this package carries no libmpgs for ${platform} (${file}); `
+      + `set MPGS_LIBRARY to a libmpgs ${PACKAGE_VERSION} built for it`);
+  }
+  return file;
+}
+
+const lib = koffi.load(libraryPath());
 koffi.opaque('mpgs_config');
 koffi.opaque('mpgs_client');
 koffi.opaque('mpgs_error');
@@ -43,12 +62,14 @@ for (const decl of [
   'uint32_t mpgs_config_set_token_api_version(mpgs_config *config, uint32_t version, _Out_ mpgs_error **err)',
   'uint32_t mpgs_config_set_validation_level(mpgs_config *config, uint32_t level, _Out_ mpgs_error **err)',
   'uint32_t mpgs_config_set_trust(mpgs_config *config, uint32_t trust, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_token_repository_unique_card(mpgs_config *config, bool enabled, _Out_ mpgs_error **err)',
   'void mpgs_config_free(mpgs_config *config)',
   'uint32_t mpgs_client_new(const mpgs_config *config, _Out_ mpgs_client **client_out, _Out_ mpgs_error **err)',
   'void mpgs_client_free(mpgs_client *client)',
   'uint32_t mpgs_client_create_session(const mpgs_client *client, const char *json, _Out_ mpgs_session **session_out, _Out_ mpgs_error **err)',
   'uint32_t mpgs_client_create_token(const mpgs_client *client, const char *json, _Out_ mpgs_token **token_out, _Out_ mpgs_error **err)',
   'uint32_t mpgs_validate(uint32_t operation, const char *json, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_validate_at(uint32_t operation, uint32_t api_version, uint32_t level, const char *json, _Out_ mpgs_error **err)',
   'uint32_t mpgs_client_retrieve_session(const mpgs_client *client, const char *session_id, _Out_ mpgs_session **session_out, _Out_ mpgs_error **err)',
   'uint32_t mpgs_client_update_session(const mpgs_client *client, const char *session_id, const char *json, _Out_ mpgs_session **session_out, _Out_ mpgs_error **err)',
   'uint32_t mpgs_client_retrieve_token(const mpgs_client *client, const char *token, _Out_ mpgs_token **token_out, _Out_ mpgs_error **err)',
@@ -61,6 +82,7 @@ for (const decl of [
   'uint16_t mpgs_delete_result_http_status(const mpgs_delete_result *deleted)',
   'uint32_t mpgs_delete_result_api_version(const mpgs_delete_result *deleted)',
   'uint32_t mpgs_delete_result_attempts(const mpgs_delete_result *deleted)',
+  'const char *mpgs_delete_result_json(const mpgs_delete_result *deleted)',
   'void mpgs_delete_result_free(mpgs_delete_result *deleted)',
   'const char *mpgs_gateway_info_gateway_version(const mpgs_gateway_info *info)',
   'const char *mpgs_gateway_info_status(const mpgs_gateway_info *info)',
@@ -68,6 +90,7 @@ for (const decl of [
   'uint16_t mpgs_gateway_info_http_status(const mpgs_gateway_info *info)',
   'uint32_t mpgs_gateway_info_api_version(const mpgs_gateway_info *info)',
   'uint32_t mpgs_gateway_info_attempts(const mpgs_gateway_info *info)',
+  'const char *mpgs_gateway_info_json(const mpgs_gateway_info *info)',
   'void mpgs_gateway_info_free(mpgs_gateway_info *info)',
   'uint32_t mpgs_error_status(const mpgs_error *error)',
   'uint32_t mpgs_error_stage(const mpgs_error *error)',
@@ -97,26 +120,63 @@ for (const decl of [
   const fn = lib.func(decl);
   c[fn.info.name] = fn;
 }
-// The string accessors of the answers, each `const char *name(const handle *)`.
+// The string accessors of the answers, each `const char *name(const handle *)`: the answer's
+// key and the C function that reads it.
 const SESSION_FIELDS = {
-  id: 'id', aes256Key: 'aes256_key', version: 'version', updateStatus: 'update_status',
-  merchant: 'merchant', result: 'result', correlationId: 'correlation_id', json: 'json',
+  id: 'mpgs_session_id',
+  aes256Key: 'mpgs_session_aes256_key',
+  version: 'mpgs_session_version',
+  updateStatus: 'mpgs_session_update_status',
+  merchant: 'mpgs_session_merchant',
+  result: 'mpgs_session_result',
+  correlationId: 'mpgs_session_correlation_id',
+  json: 'mpgs_session_json',
 };
 const TOKEN_FIELDS = {
-  token: 'token', status: 'status', repositoryId: 'repository_id', gatewayCode: 'gateway_code',
-  result: 'result', verificationStrategy: 'verification_strategy', sourceOfFundsType: 'source_of_funds_type',
-  correlationId: 'correlation_id', cardBrand: 'card_brand', cardNumber: 'card_number', cardExpiry: 'card_expiry',
-  cardScheme: 'card_scheme', cardFundingMethod: 'card_funding_method', cardIssuer: 'card_issuer',
-  cardLocalBrand: 'card_local_brand', achAccountType: 'ach_account_type',
-  achBankAccountHolder: 'ach_bank_account_holder', achRoutingNumber: 'ach_routing_number',
-  achSecCode: 'ach_sec_code', giftCardBrand: 'gift_card_brand', giftCardLocalBrand: 'gift_card_local_brand',
-  giftCardNumber: 'gift_card_number', giftCardScheme: 'gift_card_scheme', usageLastUpdated: 'usage_last_updated',
-  usageLastUpdatedBy: 'usage_last_updated_by', usageLastUsed: 'usage_last_used', json: 'json',
+  token: 'mpgs_token_token',
+  status: 'mpgs_token_status',
+  repositoryId: 'mpgs_token_repository_id',
+  gatewayCode: 'mpgs_token_gateway_code',
+  result: 'mpgs_token_result',
+  verificationStrategy: 'mpgs_token_verification_strategy',
+  sourceOfFundsType: 'mpgs_token_source_of_funds_type',
+  correlationId: 'mpgs_token_correlation_id',
+  cardBrand: 'mpgs_token_card_brand',
+  cardNumber: 'mpgs_token_card_number',
+  cardExpiry: 'mpgs_token_card_expiry',
+  cardScheme: 'mpgs_token_card_scheme',
+  cardFundingMethod: 'mpgs_token_card_funding_method',
+  cardIssuer: 'mpgs_token_card_issuer',
+  cardLocalBrand: 'mpgs_token_card_local_brand',
+  achAccountType: 'mpgs_token_ach_account_type',
+  achBankAccountHolder: 'mpgs_token_ach_bank_account_holder',
+  achRoutingNumber: 'mpgs_token_ach_routing_number',
+  achSecCode: 'mpgs_token_ach_sec_code',
+  giftCardBrand: 'mpgs_token_gift_card_brand',
+  giftCardLocalBrand: 'mpgs_token_gift_card_local_brand',
+  giftCardNumber: 'mpgs_token_gift_card_number',
+  giftCardScheme: 'mpgs_token_gift_card_scheme',
+  usageLastUpdated: 'mpgs_token_usage_last_updated',
+  usageLastUpdatedBy: 'mpgs_token_usage_last_updated_by',
+  usageLastUsed: 'mpgs_token_usage_last_used',
+  json: 'mpgs_token_json',
 };
 for (const [kind, fields] of [['session', SESSION_FIELDS], ['token', TOKEN_FIELDS]]) {
-  for (const name of Object.values(fields)) {
-    c[`mpgs_${kind}_${name}`] = lib.func(`const char *mpgs_${kind}_${name}(const mpgs_${kind} *h)`);
-  }
+  for (const fn of Object.values(fields)) c[fn] = lib.func(`const char *${fn}(const mpgs_${kind} *h)`);
+}
+c.mpgs_session_json_verbatim = lib.func('const char *mpgs_session_json_verbatim(const mpgs_session *h)');
+c.mpgs_token_json_verbatim = lib.func('const char *mpgs_token_json_verbatim(const mpgs_token *h)');
+
+if (c.mpgs_version() !== PACKAGE_VERSION) {
+  throw new Error(`mpgs: libmpgs ${c.mpgs_version()} loaded, this package is ${PACKAGE_VERSION} `
+    + `(${process.env.MPGS_LIBRARY ? 'MPGS_LIBRARY' : 'its own library'} must match it)`);
+}
+
+// The verbatim answer (secrets in clear when the gateway sent them) as a method that no way of
+// printing the answer calls: not enumerable, so JSON.stringify, util.inspect and console.log skip it.
+function keepVerbatim(out, text) {
+  Object.defineProperty(out, 'jsonVerbatim', { value: () => text, enumerable: false });
+  return out;
 }
 
 /** The C library's statuses (stable numbers). */
@@ -178,7 +238,7 @@ function body(json) {
 function readSession(s, expected = null) {
   try {
     const out = {};
-    for (const [key, name] of Object.entries(SESSION_FIELDS)) out[key] = c[`mpgs_session_${name}`](s);
+    for (const [key, fn] of Object.entries(SESSION_FIELDS)) out[key] = c[fn](s);
     const limit = [0];
     out.authenticationLimit = c.mpgs_session_authentication_limit(s, limit) ? limit[0] : null;
     out.httpStatus = c.mpgs_session_http_status(s);
@@ -186,7 +246,7 @@ function readSession(s, expected = null) {
     out.attempts = c.mpgs_session_attempts(s);
     out.readiness = c.mpgs_session_ready_for_token(s, expected);
     out.readinessName = c.mpgs_readiness_name(out.readiness);
-    return out;
+    return keepVerbatim(out, c.mpgs_session_json_verbatim(s));
   } finally {
     c.mpgs_session_free(s);
   }
@@ -197,7 +257,7 @@ function readDeleted(d) {
     return {
       result: c.mpgs_delete_result_result(d), correlationId: c.mpgs_delete_result_correlation_id(d),
       httpStatus: c.mpgs_delete_result_http_status(d), apiVersion: c.mpgs_delete_result_api_version(d),
-      attempts: c.mpgs_delete_result_attempts(d),
+      attempts: c.mpgs_delete_result_attempts(d), json: c.mpgs_delete_result_json(d),
     };
   } finally {
     c.mpgs_delete_result_free(d);
@@ -210,6 +270,7 @@ function readGatewayInfo(i) {
       gatewayVersion: c.mpgs_gateway_info_gateway_version(i), status: c.mpgs_gateway_info_status(i),
       operating: c.mpgs_gateway_info_is_operating(i), httpStatus: c.mpgs_gateway_info_http_status(i),
       apiVersion: c.mpgs_gateway_info_api_version(i), attempts: c.mpgs_gateway_info_attempts(i),
+      json: c.mpgs_gateway_info_json(i),
     };
   } finally {
     c.mpgs_gateway_info_free(i);
@@ -219,11 +280,11 @@ function readGatewayInfo(i) {
 function readToken(t) {
   try {
     const out = {};
-    for (const [key, name] of Object.entries(TOKEN_FIELDS)) out[key] = c[`mpgs_token_${name}`](t);
+    for (const [key, fn] of Object.entries(TOKEN_FIELDS)) out[key] = c[fn](t);
     out.httpStatus = c.mpgs_token_http_status(t);
     out.apiVersion = c.mpgs_token_api_version(t);
     out.attempts = c.mpgs_token_attempts(t);
-    return out;
+    return keepVerbatim(out, c.mpgs_token_json_verbatim(t));
   } finally {
     c.mpgs_token_free(t);
   }
@@ -236,7 +297,8 @@ const finalizer = new FinalizationRegistry((ptr) => c.mpgs_client_free(ptr));
  * caFile?, connectTimeoutMs?, timeoutMs?, maxRetries?, proxy? ('http://[user:password@]host:port'),
  * proxyFromEnv? (boolean), sessionApiVersion?, tokenApiVersion?,
  * validationLevel? ('auto' | 'strict' | 'known-fields' | 'off'),
- * trust? ('mozilla' | 'system' | 'ca-files-only') }. Unset keeps the default.
+ * trust? ('mozilla' | 'system' | 'ca-files-only'), tokenRepositoryUniqueCard? (boolean) }.
+ * Unset keeps the default.
  */
 class Client {
   constructor(config) {
@@ -270,6 +332,7 @@ class Client {
           }
           return c.mpgs_config_set_trust(cfg, TRUST[v], err);
         }],
+        ['tokenRepositoryUniqueCard', (v) => c.mpgs_config_set_token_repository_unique_card(cfg, Boolean(v), err)],
       ];
       if (config.certFile != null || config.keyFile != null) {
         st = c.mpgs_config_set_certificate_files(cfg, config.certFile, config.keyFile, err);
@@ -368,20 +431,45 @@ class Client {
 
   /** createSession on libuv's thread pool: a Promise of the session. */
   createSessionAsync(json = null) {
-    return this._async(c.mpgs_client_create_session, body(json), readSession);
+    return this._async(c.mpgs_client_create_session, [body(json)], readSession);
   }
 
   /** createToken on libuv's thread pool: a Promise of the token. */
   createTokenAsync(json) {
-    return this._async(c.mpgs_client_create_token, body(json), readToken);
+    return this._async(c.mpgs_client_create_token, [body(json)], readToken);
   }
 
-  _async(fn, json, read) {
+  /** retrieveSession on libuv's thread pool: a Promise of the session. */
+  retrieveSessionAsync(sessionId, expectedVersion = null) {
+    return this._async(c.mpgs_client_retrieve_session, [sessionId], (s) => readSession(s, expectedVersion));
+  }
+
+  /** updateSession on libuv's thread pool: a Promise of the session. */
+  updateSessionAsync(sessionId, json = null) {
+    return this._async(c.mpgs_client_update_session, [sessionId, body(json)], readSession);
+  }
+
+  /** retrieveToken on libuv's thread pool: a Promise of the token. */
+  retrieveTokenAsync(token) {
+    return this._async(c.mpgs_client_retrieve_token, [token], readToken);
+  }
+
+  /** deleteToken on libuv's thread pool: a Promise of the result. */
+  deleteTokenAsync(token) {
+    return this._async(c.mpgs_client_delete_token, [token], readDeleted);
+  }
+
+  /** checkGateway on libuv's thread pool: a Promise of the gateway's information. */
+  checkGatewayAsync() {
+    return this._async(c.mpgs_client_check_gateway, [], readGatewayInfo);
+  }
+
+  _async(fn, args, read) {
     const out = [null];
     const err = [null];
     this._pending = (this._pending || 0) + 1;
     return new Promise((resolve, reject) => {
-      fn.async(this._ptr, json, out, err, (e, st) => {
+      fn.async(this._ptr, ...args, out, err, (e, st) => {
         this._pending--;
         if (e) reject(e);
         else if (st !== Status.OK) reject(takeError(st, err[0]));
@@ -391,10 +479,23 @@ class Client {
   }
 }
 
-/** Checks a body against every rule of `operation` without sending it; throws an MpgsError. */
-function validate(operation, json) {
+/**
+ * Checks a body against every rule of `operation` without sending it; throws an MpgsError
+ * (VALIDATION, every problem in fieldErrors). With `apiVersion` (0: the operation's documented
+ * one) and `validationLevel`, checks it as a client so configured would before sending.
+ */
+function validate(operation, json, apiVersion = null, validationLevel = null) {
   const err = [null];
-  const st = c.mpgs_validate(operation, body(json), err);
+  let st;
+  if (apiVersion == null && validationLevel == null) {
+    st = c.mpgs_validate(operation, body(json), err);
+  } else {
+    const level = validationLevel == null ? 'auto' : validationLevel;
+    if (!Object.prototype.hasOwnProperty.call(VALIDATION_LEVELS, level)) {
+      throw new TypeError(`mpgs: validationLevel must be one of ${Object.keys(VALIDATION_LEVELS).join(', ')}`);
+    }
+    st = c.mpgs_validate_at(operation, apiVersion || 0, VALIDATION_LEVELS[level], body(json), err);
+  }
   if (st !== Status.OK) throw takeError(st, err[0]);
 }
 

@@ -20,7 +20,7 @@ async function rate(call) {
 
 async function main() {
   if (kind === 'mpgs') {
-    const { Client } = require('./mpgs');
+    const { Client } = require('mpgs');
     const c = new Client({ merchantId: env.MPGS_MERCHANT_ID, password: env.MPGS_PASSWORD, baseUrl: env.MPGS_BASE_URL, caFile: env.MPGS_CA_FILE });
     console.log((await rate(() => c.createSession(BODY))).toFixed(1));
     c.close();

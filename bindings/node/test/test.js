@@ -1,12 +1,13 @@
 'use strict';
 // The till flow against the sandbox (MPGS_BASE_URL, MPGS_CA_FILE, MPGS_MERCHANT_ID, MPGS_PASSWORD;
 // MPGS_FAULT_URL and MPGS_FAULT_CA: a sandbox that closes every connection without answering).
-// tests/languages/run.sh starts both; run with `node --expose-gc --test test.js`.
+// tests/languages/run.sh (the package's source) and tests/dist/languages.sh (the package installed
+// from dist/) start both and run `node --expose-gc --test test.js` where `require('mpgs')` finds it.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const util = require('node:util');
-const { Client, MpgsError, Status, Stage, Operation, Readiness, validate } = require('./mpgs');
+const { Client, MpgsError, Status, Stage, Operation, Readiness, validate } = require('mpgs');
 
 const CARD_TOKEN = {
   sourceOfFunds: { type: 'CARD', provided: { card: { number: '5123450000000008', expiry: { month: '5', year: '30' }, securityCode: '123' } } },
@@ -245,4 +246,51 @@ test('the Hosted Session flow: update, retrieve and check, tokenize, retrieve an
   } finally {
     c.close();
   }
+});
+
+test('the package: its own library at its version, every call async, verbatim only on request', async () => {
+  const { version } = require('mpgs');
+  assert.equal(version(), require('mpgs/package.json').version);
+  const c = new Client({
+    merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_BASE_URL'),
+    caFile: env('MPGS_CA_FILE'), timeoutMs: 5000, maxRetries: 0, tokenRepositoryUniqueCard: true,
+  });
+  try {
+    const t = await c.createTokenAsync(CARD_TOKEN);
+    assert.equal(t.cardNumber, '512345xxxxxx0008');
+    for (const text of [JSON.stringify(t), util.inspect(t, { depth: 5 }), t.json]) {
+      assert.ok(!text.includes('5123450000000008'), `a printed answer holds the card number: ${text}`);
+    }
+    assert.equal(typeof t.jsonVerbatim, 'function');
+    assert.ok(!Object.keys(t).includes('jsonVerbatim'));
+    assert.ok(JSON.parse(t.jsonVerbatim()).token === t.token);
+    const id = (await c.createSessionAsync()).id;
+    const page = await c.updateSessionAsync(id, { 'sourceOfFunds.provided.card.number': '5123450000000008',
+      'sourceOfFunds.provided.card.expiry.month': '5', 'sourceOfFunds.provided.card.expiry.year': '30' });
+    const s = await c.retrieveSessionAsync(id, page.version);
+    assert.equal(s.readiness, Readiness.READY, s.readinessName);
+    assert.ok(!JSON.stringify(s).includes('5123450000000008'));
+    assert.equal((await c.retrieveTokenAsync(t.token)).token, t.token);
+    const d = await c.deleteTokenAsync(t.token);
+    assert.equal(d.result, 'SUCCESS');
+    assert.ok(JSON.parse(d.json));
+    const info = await c.checkGatewayAsync();
+    assert.equal(info.status, 'OPERATING');
+    assert.equal(JSON.parse(info.json).status, 'OPERATING');
+    checked(await c.retrieveTokenAsync('91/23').catch((e) => e), Status.VALIDATION);
+  } finally {
+    c.close();
+  }
+  // validate at a version and level, as a client so configured would.
+  const named = { sourceOfFunds: { type: 'CARD', provided: { card: { number: '5123450000000008', expiry: { month: '5', year: '30' }, nameOnCard: 'A' } } } };
+  validate(Operation.CREATE_TOKEN, named, 70);
+  const e = refused(() => validate(Operation.CREATE_TOKEN, named, 70, 'strict'), Status.VALIDATION);
+  assert.ok(e.fieldErrors.some((fe) => fe.field === 'sourceOfFunds.provided.card.nameOnCard'));
+});
+
+test('the library mapped into this process', () => {
+  const mapped = fs.readFileSync('/proc/self/maps', 'utf8').split('\n').map((l) => l.split(/\s+/)[5])
+    .find((p) => p && /libmpgs[^/]*\.so/.test(p));
+  assert.ok(mapped, 'no libmpgs in /proc/self/maps');
+  console.log(`mpgs-loaded: ${mapped}`);
 });

