@@ -51,7 +51,7 @@ EOF
 
 # Replaces the version in the files of a staged package: stamp FILE OLD-REGEX NEW
 stamp() {
-  sed -i -E "s/$2/$3/" "$1"
+  sed -i -E "s|$2|$3|" "$1"
   grep -q "$version" "$1" || { echo "dist-languages: the version was not written into $1" >&2; exit 1; }
 }
 
@@ -65,6 +65,26 @@ node_pkg() {
   [ -f "dist/mpgs-$version.tgz" ] || { echo "dist-languages: npm pack wrote no dist/mpgs-$version.tgz" >&2; exit 1; }
   tar tzf "dist/mpgs-$version.tgz" | grep -x 'package/prebuilds/linux-x64/libmpgs.so' >/dev/null ||
     { echo "dist-languages: mpgs-$version.tgz lacks prebuilds/linux-x64/libmpgs.so" >&2; exit 1; }
+}
+
+java_pkg() {
+  local d=$work/java meta=META-INF/maven/io.mpgs/mpgs
+  mkdir -p "$d/src" "$d/classes/linux-x86-64" "$d/classes/$meta"
+  cp -r bindings/java/src/main/java/. "$d/src/"
+  stamp "$d/src/io/mpgs/Version.java" 'VERSION = "[^"]*"' "VERSION = \"$version\""
+  cp bindings/java/pom.xml "$d/mpgs-$version.pom"
+  stamp "$d/mpgs-$version.pom" '^  <version>[^<]*</version>' "  <version>$version</version>"
+  javac -nowarn --release 11 -encoding UTF-8 -cp /usr/share/java/jna.jar -d "$d/classes" $(find "$d/src" -name '*.java' | sort)
+  install -m 0755 "$so" "$d/classes/linux-x86-64/libmpgs.so"
+  cp "$d/mpgs-$version.pom" "$d/classes/$meta/pom.xml"
+  printf 'groupId=io.mpgs\nartifactId=mpgs\nversion=%s\n' "$version" >"$d/classes/$meta/pom.properties"
+  cp LICENSE "$d/classes/META-INF/LICENSE"
+  cp bindings/java/README.md "$d/classes/META-INF/README.md"
+  printf 'Implementation-Title: mpgs\nImplementation-Version: %s\nAutomatic-Module-Name: io.mpgs\n' "$version" >"$d/manifest"
+  rm -f "dist/mpgs-$version.jar"
+  jar --create --file "dist/mpgs-$version.jar" --manifest "$d/manifest" \
+    --date "$(date -u -d "@$(( SOURCE_DATE_EPOCH > 315532800 ? SOURCE_DATE_EPOCH : 315532800 ))" +%Y-%m-%dT%H:%M:%SZ)" -C "$d/classes" .
+  cp "$d/mpgs-$version.pom" "dist/mpgs-$version.pom"
 }
 
 for lang in "${langs[@]}"; do

@@ -82,6 +82,38 @@ EOF
   ok "Node.js: the till flow through the installed package, its own libmpgs loaded"
 }
 
+java_test() {
+  local jar=dist/mpgs-$version.jar pom=dist/mpgs-$version.pom d=$work/java
+  [ -f "$jar" ] && [ -f "$pom" ] || fail "missing $jar or $pom"
+  unzip -l "$jar" | grep ' linux-x86-64/libmpgs.so$' >/dev/null || fail "$jar lacks linux-x86-64/libmpgs.so"
+  [ "$(unzip -p "$jar" META-INF/maven/io.mpgs/mpgs/pom.properties | sed -n 's/^version=//p')" = "$version" ] ||
+    fail "$jar's pom.properties is not version $version"
+  cmp -s "$pom" <(unzip -p "$jar" META-INF/maven/io.mpgs/mpgs/pom.xml) || fail "$pom differs from the jar's pom.xml"
+  python3 - "$pom" "$version" <<'EOF' || fail "$pom"
+import sys, xml.etree.ElementTree as ET
+ns = {"m": "http://maven.apache.org/POM/4.0.0"}
+p = ET.parse(sys.argv[1]).getroot()
+need = ["groupId", "artifactId", "version", "name", "description", "url", "licenses/m:license/m:name",
+        "developers/m:developer/m:name", "scm/m:url", "dependencies/m:dependency/m:artifactId"]
+missing = [n for n in need if not (p.findtext("m:" + n, namespaces=ns) or "").strip()]
+if missing or p.findtext("m:version", namespaces=ns) != sys.argv[2]:
+    sys.exit(f"pom: missing {missing} or not version {sys.argv[2]}")
+EOF
+  ok "mpgs-$version.jar (linux-x86-64/libmpgs.so, pom.properties $version) and its pom (Central's required elements)"
+  mkdir -p "$d"
+  cp "$jar" /usr/share/java/jna.jar "$d/"
+  cp bindings/java/src/test/java/MpgsTest.java "$d/"
+  (cd "$d" && bare javac -Werror -Xlint:all -cp "mpgs-$version.jar:jna.jar" -d . MpgsTest.java) || fail "javac against $jar"
+  # jna.tmpdir: where JNA extracts the jar's library (default ~/.cache/JNA/temp, from the passwd
+  # entry's home, not $HOME), here inside the work folder so that the check below can see it.
+  mkdir -p "$d/jna"
+  (cd "$d" && bare java -Xms64m -Xmx64m -XX:+AlwaysPreTouch -Djna.tmpdir="$d/jna" -cp "mpgs-$version.jar:jna.jar:." MpgsTest) >"$work/java.log" 2>&1 ||
+    { cat "$work/java.log"; fail "the Java package's test"; }
+  grep -E '^(java:|FAIL)' "$work/java.log"
+  loaded_from "$work/java.log" "$d/jna"
+  ok "Java: the till flow through the jar (javac/java with JNA), its own libmpgs extracted and loaded"
+}
+
 for lang in "${langs[@]}"; do
   echo "== $lang package, installed"
   case $lang in

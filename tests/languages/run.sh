@@ -38,7 +38,7 @@ for lang in "${langs[@]}"; do
     csharp)
       run csharp bash -c "mcs -nologo -warnaserror -langversion:7.2 -r:System.Net.Http.dll -out:$out/MpgsTest.exe examples/csharp/Mpgs.cs examples/csharp/MpgsTest.cs && mono --debug $out/MpgsTest.exe" ;;
     java)
-      run java bash -c "rm -rf $out/java && javac -Werror -Xlint:all -cp /usr/share/java/jna.jar -d $out/java examples/java/src/com/example/mpgs/*.java examples/java/test/MpgsTest.java && java -Xms64m -Xmx64m -XX:+AlwaysPreTouch -Djna.library.path=$stage/lib -cp $out/java:/usr/share/java/jna.jar MpgsTest" ;;
+      run java bash -c "rm -rf $out/java && javac -Werror -Xlint:all -cp /usr/share/java/jna.jar -d $out/java bindings/java/src/main/java/io/mpgs/*.java bindings/java/src/test/java/MpgsTest.java && java -Xms64m -Xmx64m -XX:+AlwaysPreTouch -Dmpgs.library=$stage/lib/libmpgs.so -cp $out/java:/usr/share/java/jna.jar MpgsTest" ;;
     *) echo "unknown language $lang" >&2; exit 2 ;;
   esac
 done

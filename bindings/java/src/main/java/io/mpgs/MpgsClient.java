@@ -1,16 +1,24 @@
-package com.example.mpgs;
+package io.mpgs;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A libmpgs client through JNA. Thread-safe: share one between the threads of an executor.
- * {@link #close()} waits for calls under way. Answers ({@link Session}, {@link Token}) are plain
+ * Every call has an {@code ...Async} twin returning a {@link CompletableFuture}, run on the
+ * {@link Executor} given to {@link Config#executor} (default: a shared pool of daemon threads,
+ * one per call under way). {@link #close()} waits for calls under way. Answers ({@link Session}, {@link Token}) are plain
  * objects: the C handles behind them are released before a call returns. A failure throws an
  * {@link MpgsException} carrying every field of the C error.
  */
@@ -67,7 +75,8 @@ public final class MpgsClient implements AutoCloseable {
     public static final class Config {
         String merchantId, password, certFile, keyFile, baseUrl, region, caFile, proxy;
         Integer connectTimeoutMs, timeoutMs, maxRetries, sessionApiVersion, tokenApiVersion;
-        Boolean proxyFromEnv;
+        Boolean proxyFromEnv, tokenRepositoryUniqueCard;
+        Executor executor;
         ValidationLevel validationLevel;
         Trust trust;
 
@@ -94,6 +103,14 @@ public final class MpgsClient implements AutoCloseable {
         public Config validationLevel(ValidationLevel v) { validationLevel = v; return this; }
         /** Which roots are trusted (default {@link Trust#MOZILLA}). */
         public Config trust(Trust v) { trust = v; return this; }
+        /**
+         * true: the merchant's token repository is configured "Unique Card" (Create or Update Token
+         * with a card already held returns the same token), so a Create Token cut off on a reused
+         * connection before any answer byte may be sent again (default false).
+         */
+        public Config tokenRepositoryUniqueCard(boolean v) { tokenRepositoryUniqueCard = v; return this; }
+        /** Where the {@code ...Async} calls run (default: a shared pool of daemon threads). */
+        public Config executor(Executor v) { executor = v; return this; }
     }
 
     /** A created session. */
@@ -107,6 +124,15 @@ public final class MpgsClient implements AutoCloseable {
          * against the version given to {@link #retrieveSession(String, String)}.
          */
         public Readiness readiness;
+        private String verbatim;
+
+        /**
+         * The answer exactly as the gateway sent it: with {@code responseControls.sensitiveData} it
+         * holds card numbers and the AES key in clear. Never log it; {@link #toString} never shows it.
+         */
+        public String jsonVerbatim() {
+            return verbatim;
+        }
 
         /** Never prints the AES key. */
         @Override
@@ -126,13 +152,15 @@ public final class MpgsClient implements AutoCloseable {
 
     /** What Delete Token answered. */
     public static final class DeleteResult {
-        public String result, correlationId;
+        /** json: the whole answer, secrets masked. */
+        public String result, correlationId, json;
         public int httpStatus, apiVersion, attempts;
     }
 
     /** What Check Gateway answered. */
     public static final class GatewayInfo {
-        public String gatewayVersion, status;
+        /** json: the whole answer. */
+        public String gatewayVersion, status, json;
         public boolean operating;
         public int httpStatus, apiVersion, attempts;
     }
@@ -141,8 +169,19 @@ public final class MpgsClient implements AutoCloseable {
     public static final class Token {
         public String token, status, repositoryId, gatewayCode, result, verificationStrategy, sourceOfFundsType,
                 correlationId, cardBrand, cardNumber, cardExpiry, cardScheme, cardFundingMethod, cardIssuer,
-                cardLocalBrand, json;
+                cardLocalBrand, achAccountType, achBankAccountHolder, achRoutingNumber, achSecCode, giftCardBrand,
+                giftCardLocalBrand, giftCardNumber, giftCardScheme, usageLastUpdated, usageLastUpdatedBy, usageLastUsed,
+                json;
         public int httpStatus, apiVersion, attempts;
+        private String verbatim;
+
+        /**
+         * The answer exactly as the gateway sent it (card numbers in clear when asked for with
+         * {@code responseControls.sensitiveData}). Never log it; {@link #toString} never shows it.
+         */
+        public String jsonVerbatim() {
+            return verbatim;
+        }
 
         @Override
         public String toString() {
@@ -151,11 +190,18 @@ public final class MpgsClient implements AutoCloseable {
     }
 
     private static final Native C = Native.LIB;
+    private static final ExecutorService SHARED = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "mpgs-call");
+        t.setDaemon(true);
+        return t;
+    });
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Executor executor;
     private Pointer client;
 
     /** Checks every setting and makes a client. */
     public MpgsClient(Config config) {
+        executor = config.executor != null ? config.executor : SHARED;
         PointerByReference out = new PointerByReference();
         PointerByReference err = new PointerByReference();
         check(C.mpgs_config_new(utf8(config.merchantId), out, err), err);
@@ -198,6 +244,10 @@ public final class MpgsClient implements AutoCloseable {
             }
             if (config.trust != null) {
                 check(C.mpgs_config_set_trust(cfg, config.trust.value, err), err);
+            }
+            if (config.tokenRepositoryUniqueCard != null) {
+                byte on = (byte) (config.tokenRepositoryUniqueCard ? 1 : 0);
+                check(C.mpgs_config_set_token_repository_unique_card(cfg, on, err), err);
             }
             check(C.mpgs_client_new(cfg, out, err), err);
             client = out.getValue();
@@ -254,6 +304,7 @@ public final class MpgsClient implements AutoCloseable {
             r.httpStatus = Short.toUnsignedInt(C.mpgs_delete_result_http_status(d));
             r.apiVersion = C.mpgs_delete_result_api_version(d);
             r.attempts = C.mpgs_delete_result_attempts(d);
+            r.json = C.mpgs_delete_result_json(d);
             return r;
         } finally {
             C.mpgs_delete_result_free(d);
@@ -273,6 +324,7 @@ public final class MpgsClient implements AutoCloseable {
             r.httpStatus = Short.toUnsignedInt(C.mpgs_gateway_info_http_status(i));
             r.apiVersion = C.mpgs_gateway_info_api_version(i);
             r.attempts = C.mpgs_gateway_info_attempts(i);
+            r.json = C.mpgs_gateway_info_json(i);
             return r;
         } finally {
             C.mpgs_gateway_info_free(i);
@@ -297,6 +349,7 @@ public final class MpgsClient implements AutoCloseable {
             r.apiVersion = C.mpgs_session_api_version(s);
             r.attempts = C.mpgs_session_attempts(s);
             r.readiness = Readiness.of(C.mpgs_session_ready_for_token(s, expected));
+            r.verbatim = C.mpgs_session_json_verbatim(s);
             return r;
         } finally {
             C.mpgs_session_free(s);
@@ -328,7 +381,19 @@ public final class MpgsClient implements AutoCloseable {
             r.cardFundingMethod = C.mpgs_token_card_funding_method(t);
             r.cardIssuer = C.mpgs_token_card_issuer(t);
             r.cardLocalBrand = C.mpgs_token_card_local_brand(t);
+            r.achAccountType = C.mpgs_token_ach_account_type(t);
+            r.achBankAccountHolder = C.mpgs_token_ach_bank_account_holder(t);
+            r.achRoutingNumber = C.mpgs_token_ach_routing_number(t);
+            r.achSecCode = C.mpgs_token_ach_sec_code(t);
+            r.giftCardBrand = C.mpgs_token_gift_card_brand(t);
+            r.giftCardLocalBrand = C.mpgs_token_gift_card_local_brand(t);
+            r.giftCardNumber = C.mpgs_token_gift_card_number(t);
+            r.giftCardScheme = C.mpgs_token_gift_card_scheme(t);
+            r.usageLastUpdated = C.mpgs_token_usage_last_updated(t);
+            r.usageLastUpdatedBy = C.mpgs_token_usage_last_updated_by(t);
+            r.usageLastUsed = C.mpgs_token_usage_last_used(t);
             r.json = C.mpgs_token_json(t);
+            r.verbatim = C.mpgs_token_json_verbatim(t);
             r.httpStatus = Short.toUnsignedInt(C.mpgs_token_http_status(t));
             r.apiVersion = C.mpgs_token_api_version(t);
             r.attempts = C.mpgs_token_attempts(t);
@@ -347,6 +412,76 @@ public final class MpgsClient implements AutoCloseable {
         } finally {
             if (body != null) Arrays.fill(body, (byte) 0);
         }
+    }
+
+    /**
+     * Checks a body as a client at {@code apiVersion} (0: the operation's documented one) and
+     * {@code level} would before sending it.
+     */
+    public static void validate(Operation op, String json, int apiVersion, ValidationLevel level) {
+        byte[] body = utf8(json);
+        try {
+            PointerByReference err = new PointerByReference();
+            check(C.mpgs_validate_at(op.value, apiVersion, level.value, body, err), err);
+        } finally {
+            if (body != null) Arrays.fill(body, (byte) 0);
+        }
+    }
+
+    /** {@link #createSession} on the client's executor. */
+    public CompletableFuture<Session> createSessionAsync(String json) {
+        return async(() -> createSession(json));
+    }
+
+    /** {@link #createToken} on the client's executor. */
+    public CompletableFuture<Token> createTokenAsync(String json) {
+        return async(() -> createToken(json));
+    }
+
+    /** {@link #retrieveSession(String, String)} on the client's executor. */
+    public CompletableFuture<Session> retrieveSessionAsync(String sessionId, String expectedVersion) {
+        return async(() -> retrieveSession(sessionId, expectedVersion));
+    }
+
+    /** {@link #updateSession} on the client's executor. */
+    public CompletableFuture<Session> updateSessionAsync(String sessionId, String json) {
+        return async(() -> updateSession(sessionId, json));
+    }
+
+    /** {@link #retrieveToken} on the client's executor. */
+    public CompletableFuture<Token> retrieveTokenAsync(String token) {
+        return async(() -> retrieveToken(token));
+    }
+
+    /** {@link #deleteToken} on the client's executor. */
+    public CompletableFuture<DeleteResult> deleteTokenAsync(String token) {
+        return async(() -> deleteToken(token));
+    }
+
+    /** {@link #checkGateway} on the client's executor. */
+    public CompletableFuture<GatewayInfo> checkGatewayAsync() {
+        return async(this::checkGateway);
+    }
+
+    // The future completes exceptionally with the MpgsException itself (not wrapped).
+    private <T> CompletableFuture<T> async(Supplier<T> call) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                f.complete(call.get());
+            } catch (RuntimeException | Error e) {
+                f.completeExceptionally(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            }
+        });
+        return f;
+    }
+
+    /**
+     * The file libmpgs was loaded from: the copy JNA extracted from this jar (under
+     * {@code jna.tmpdir}), or the file {@code mpgs.library} / {@code MPGS_LIBRARY} named.
+     */
+    public static String libraryPath() {
+        return Native.Loader.path;
     }
 
     /** The library's version, "MAJOR.MINOR.PATCH". */

@@ -1,4 +1,4 @@
-package com.example.mpgs;
+package io.mpgs;
 
 import com.sun.jna.Pointer;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 // The till flow against the sandbox (MPGS_BASE_URL, MPGS_CA_FILE, MPGS_MERCHANT_ID, MPGS_PASSWORD;
 // MPGS_FAULT_URL and MPGS_FAULT_CA: a sandbox that closes every connection without answering).
 // tests/languages/run.sh starts both, compiles this with the wrapper and runs it.
-import com.example.mpgs.MpgsClient;
-import com.example.mpgs.MpgsClient.Operation;
-import com.example.mpgs.MpgsException;
-import com.example.mpgs.MpgsException.Stage;
-import com.example.mpgs.MpgsException.Status;
+import io.mpgs.MpgsClient;
+import io.mpgs.MpgsClient.Operation;
+import io.mpgs.MpgsException;
+import io.mpgs.MpgsException.Stage;
+import io.mpgs.MpgsException.Status;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -246,6 +246,51 @@ public final class MpgsTest {
         refused(() -> c.createSession(null), Status.INVALID_ARGUMENT);
     }
 
+    // The package: its own library at its version, every call as a CompletableFuture, the
+    // verbatim answer only on request, and which file was mapped (tests/dist/languages.sh reads it).
+    static void thePackage() throws Exception {
+        check(io.mpgs.Version.VERSION.equals(MpgsClient.version()), "mpgs_version() is " + MpgsClient.version());
+        try (MpgsClient c = new MpgsClient(new MpgsClient.Config(env("MPGS_MERCHANT_ID")).password(env("MPGS_PASSWORD"))
+                .baseUrl(env("MPGS_BASE_URL")).caFile(env("MPGS_CA_FILE")).timeoutMs(5000).maxRetries(0)
+                .tokenRepositoryUniqueCard(true))) {
+            MpgsClient.Token t = c.createTokenAsync(CARD_TOKEN).get();
+            check("512345xxxxxx0008".equals(t.cardNumber), "masked: " + t.cardNumber);
+            check(!t.toString().contains("5123450000000008") && !t.json.contains("5123450000000008"), "printed masked");
+            check(t.jsonVerbatim() != null && t.jsonVerbatim().contains(t.token), "verbatim on request");
+            MpgsClient.Session created = c.createSessionAsync(null).get();
+            String id = created.id;
+            check(created.aes256Key != null && !created.toString().contains(created.aes256Key), "toString without the AES key");
+            MpgsClient.Session page = c.updateSessionAsync(id, "{\"sourceOfFunds.provided.card.number\": \"5123450000000008\","
+                    + " \"sourceOfFunds.provided.card.expiry.month\": \"5\", \"sourceOfFunds.provided.card.expiry.year\": \"30\"}").get();
+            MpgsClient.Session s = c.retrieveSessionAsync(id, page.version).get();
+            check(s.readiness == MpgsClient.Readiness.READY, "ready: " + s.readiness);
+            check(s.jsonVerbatim() != null && s.jsonVerbatim().contains(id), "session verbatim");
+            check(t.token.equals(c.retrieveTokenAsync(t.token).get().token), "retrieve async");
+            MpgsClient.DeleteResult d = c.deleteTokenAsync(t.token).get();
+            check("SUCCESS".equals(d.result) && d.json.contains("SUCCESS"), "delete async: " + d.json);
+            MpgsClient.GatewayInfo info = c.checkGatewayAsync().get();
+            check("OPERATING".equals(info.status) && info.json.contains("OPERATING"), "check gateway async");
+            try {
+                c.retrieveTokenAsync("91/23").get();
+                check(false, "a bad token was accepted");
+            } catch (java.util.concurrent.ExecutionException e) {
+                check(e.getCause() instanceof MpgsException && ((MpgsException) e.getCause()).status == Status.VALIDATION,
+                        "the future fails with the MpgsException: " + e.getCause());
+            }
+        }
+        String named = "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {\"number\": \"5123450000000008\","
+                + " \"expiry\": {\"month\": \"5\", \"year\": \"30\"}, \"nameOnCard\": \"A\"}}}}";
+        MpgsClient.validate(Operation.CREATE_TOKEN, named, 70, MpgsClient.ValidationLevel.AUTO);
+        MpgsException e = refused(() -> MpgsClient.validate(Operation.CREATE_TOKEN, named, 70, MpgsClient.ValidationLevel.STRICT),
+                Status.VALIDATION);
+        check(e.fieldErrors.stream().anyMatch(fe -> "sourceOfFunds.provided.card.nameOnCard".equals(fe.field)), "strict at 70");
+        String loaded = new java.io.File(MpgsClient.libraryPath()).getCanonicalPath();
+        boolean mapped = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) mapped |= line.endsWith(" " + loaded);
+        check(mapped, loaded + " is not mapped into this process");
+        System.out.println("mpgs-loaded: " + loaded);
+    }
+
     static void run(String name, Test test) {
         try {
             test.run();
@@ -269,6 +314,7 @@ public final class MpgsTest {
         run("tokenApiVersion 70 and ValidationLevel.STRICT", MpgsTest::tokenApiVersionAndValidationLevel);
         run("Trust.CA_FILES_ONLY works with the sandbox CA, Trust.MOZILLA refuses it", MpgsTest::trustCaFilesOnlyAndMozilla);
         run("the Hosted Session flow", MpgsTest::hostedSessionFlow);
+        run("the package: its library, CompletableFuture, verbatim on request", MpgsTest::thePackage);
         System.out.printf("java: %d passed, %d failed%n", passed, failed);
         System.exit(failed == 0 ? 0 : 1);
     }

@@ -5,7 +5,7 @@
 //   java Bench mpgs N         -> calls/s
 //   java Bench httpclient N   -> calls/s
 // Environment: MPGS_BASE_URL, MPGS_CA_FILE, MPGS_MERCHANT_ID, MPGS_PASSWORD.
-import com.example.mpgs.MpgsClient;
+import io.mpgs.MpgsClient;
 import java.io.FileInputStream;
 import java.io.InputStream;
 import java.net.URI;
