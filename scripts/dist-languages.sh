@@ -87,6 +87,35 @@ java_pkg() {
   cp "$d/mpgs-$version.pom" "dist/mpgs-$version.pom"
 }
 
+csharp_pkg() {
+  local d=$work/csharp p=$work/csharp/pkg
+  mkdir -p "$d/src" "$p/lib/netstandard2.0" "$p/runtimes/linux-x64/native" "$p/build" "$p/buildTransitive" "$p/_rels"
+  cp bindings/csharp/src/Mpgs.cs "$d/src/"
+  stamp "$d/src/Mpgs.cs" 'PackageVersion = "[^"]*"' "PackageVersion = \"$version\""
+  printf '[assembly: System.Reflection.AssemblyVersion("%s.0")]\n[assembly: System.Reflection.AssemblyInformationalVersion("%s")]\n[assembly: System.Reflection.AssemblyTitle("mpgs")]\n' \
+    "$version" "$version" >"$d/src/AssemblyInfo.cs"
+  # mcs's library references mscorlib, which .NET maps through its facade; CS1591: undocumented members.
+  mcs -nologo -warnaserror -nowarn:1591 -langversion:7.2 -target:library -optimize+ -doc:"$p/lib/netstandard2.0/Mpgs.xml" \
+    -out:"$p/lib/netstandard2.0/Mpgs.dll" "$d/src/Mpgs.cs" "$d/src/AssemblyInfo.cs"
+  cp bindings/csharp/Mpgs.dll.config "$p/lib/netstandard2.0/"
+  install -m 0755 "$so" "$p/runtimes/linux-x64/native/libmpgs.so"
+  cp bindings/csharp/build/Mpgs.targets "$p/build/"
+  cp bindings/csharp/build/Mpgs.targets "$p/buildTransitive/"
+  cp bindings/csharp/README.md bindings/csharp/CHANGELOG.md "$p/"
+  cp bindings/csharp/Mpgs.nuspec "$p/"
+  stamp "$p/Mpgs.nuspec" '<version>[^<]*</version>' "<version>$version</version>"
+  cat >"$p/[Content_Types].xml" <<'EOF'
+<?xml version="1.0" encoding="utf-8"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml" /><Default Extension="nuspec" ContentType="application/octet" /><Default Extension="dll" ContentType="application/octet" /><Default Extension="xml" ContentType="application/octet" /><Default Extension="config" ContentType="application/octet" /><Default Extension="so" ContentType="application/octet" /><Default Extension="targets" ContentType="application/octet" /><Default Extension="md" ContentType="application/octet" /></Types>
+EOF
+  cat >"$p/_rels/.rels" <<'EOF'
+<?xml version="1.0" encoding="utf-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Type="http://schemas.microsoft.com/packaging/2010/07/manifest" Target="/Mpgs.nuspec" Id="R0" /></Relationships>
+EOF
+  rm -f "dist/Mpgs.$version.nupkg"
+  zip_tree "$p" "dist/Mpgs.$version.nupkg"
+}
+
 for lang in "${langs[@]}"; do
   echo "== $lang package"
   case $lang in

@@ -114,6 +114,44 @@ EOF
   ok "Java: the till flow through the jar (javac/java with JNA), its own libmpgs extracted and loaded"
 }
 
+csharp_test() {
+  local pkg=dist/Mpgs.$version.nupkg d=$work/csharp
+  [ -f "$pkg" ] || fail "missing $pkg"
+  mkdir -p "$d/app"
+  unzip -p "$pkg" Mpgs.nuspec >"$work/Mpgs.nuspec"
+  python3 - "$work/Mpgs.nuspec" "$version" <<'EOF' || fail "Mpgs.nuspec of $pkg"
+import sys, xml.etree.ElementTree as ET
+m = ET.parse(sys.argv[1]).getroot().find("{*}metadata")
+text = lambda n: (m.findtext("{*}" + n) or "").strip()
+bad = [n for n in ("id", "version", "authors", "description", "license", "projectUrl", "readme", "tags") if not text(n)]
+if text("id") != "Mpgs" or text("version") != sys.argv[2] or m.find("{*}repository") is None:
+    bad.append("id/version/repository")
+if m.find("{*}license").get("type") != "expression" or text("license") != "Apache-2.0":
+    bad.append("license expression")
+if [g.get("targetFramework") for g in m.findall(".//{*}group")] != [".NETStandard2.0"]:
+    bad.append("dependency group .NETStandard2.0")
+if bad: sys.exit(f"nuspec: {bad}")
+EOF
+  ok "Mpgs.$version.nupkg: id, version $version, license expression, repository, readme, .NETStandard2.0"
+  # nuget restores from dist/ as a local source, as packages.config does; MSBuild's copy of
+  # lib/netstandard2.0/* and runtimes/ (build/Mpgs.targets) is done by hand: no MSBuild here.
+  (cd "$d" && bare nuget install Mpgs -Version "$version" -Source "$repo/dist" -OutputDirectory packages -NonInteractive) \
+    >"$work/nuget.log" 2>&1 || { cat "$work/nuget.log"; fail "nuget install Mpgs from dist/"; }
+  local got=$d/packages/Mpgs.$version
+  [ -f "$got/lib/netstandard2.0/Mpgs.dll" ] && [ -f "$got/runtimes/linux-x64/native/libmpgs.so" ] ||
+    fail "nuget install gave no lib/netstandard2.0/Mpgs.dll or runtimes/linux-x64/native/libmpgs.so"
+  cp "$got"/lib/netstandard2.0/* "$d/app/"
+  cp -r "$got/runtimes" "$d/app/"
+  ok "nuget install Mpgs $version from dist/ into an empty folder"
+  cp bindings/csharp/test/MpgsTest.cs "$d/"
+  (cd "$d" && bare mcs -nologo -warnaserror -langversion:7.2 -r:app/Mpgs.dll -out:app/MpgsTest.exe MpgsTest.cs) ||
+    fail "mcs against the package's Mpgs.dll"
+  (cd "$d" && bare mono --debug app/MpgsTest.exe) >"$work/csharp.log" 2>&1 || { cat "$work/csharp.log"; fail "the C# package's test"; }
+  grep -E '^(csharp:|FAIL)' "$work/csharp.log"
+  loaded_from "$work/csharp.log" "$d/app/runtimes/linux-x64/native"
+  ok "C#: the till flow through the package (mcs, Mono), its own libmpgs loaded through Mpgs.dll.config"
+}
+
 for lang in "${langs[@]}"; do
   echo "== $lang package, installed"
   case $lang in

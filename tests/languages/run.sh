@@ -36,7 +36,7 @@ for lang in "${langs[@]}"; do
     node)
       run node bash -c "cd bindings/node && MPGS_LIBRARY=$stage/lib/libmpgs.so node --expose-gc --test test/" ;;
     csharp)
-      run csharp bash -c "mcs -nologo -warnaserror -langversion:7.2 -r:System.Net.Http.dll -out:$out/MpgsTest.exe examples/csharp/Mpgs.cs examples/csharp/MpgsTest.cs && mono --debug $out/MpgsTest.exe" ;;
+      run csharp bash -c "mcs -nologo -warnaserror -langversion:7.2 -r:System.Net.Http.dll -out:$out/MpgsTest.exe bindings/csharp/src/Mpgs.cs bindings/csharp/test/MpgsTest.cs && LD_LIBRARY_PATH=$stage/lib mono --debug $out/MpgsTest.exe" ;;
     java)
       run java bash -c "rm -rf $out/java && javac -Werror -Xlint:all -cp /usr/share/java/jna.jar -d $out/java bindings/java/src/main/java/io/mpgs/*.java bindings/java/src/test/java/MpgsTest.java && java -Xms64m -Xmx64m -XX:+AlwaysPreTouch -Dmpgs.library=$stage/lib/libmpgs.so -cp $out/java:/usr/share/java/jna.jar MpgsTest" ;;
     *) echo "unknown language $lang" >&2; exit 2 ;;

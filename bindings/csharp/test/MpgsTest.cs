@@ -234,6 +234,55 @@ static class MpgsTest
         throw new Exception("a disposed client made a call");
     }
 
+    // The package: its own library at its version, every call as a Task, the verbatim answer only
+    // on request, and which file was mapped (tests/dist/languages.sh reads it).
+    static void ThePackage()
+    {
+        Check(Client.Version == Client.PackageVersion, "mpgs_version() is " + Client.Version);
+        var config = new Config
+        {
+            MerchantId = Env("MPGS_MERCHANT_ID"), Password = Env("MPGS_PASSWORD"), BaseUrl = Env("MPGS_BASE_URL"),
+            CaFile = Env("MPGS_CA_FILE"), TimeoutMs = 5000, MaxRetries = 0, TokenRepositoryUniqueCard = true,
+        };
+        using (var c = new Client(config))
+        {
+            var t = c.CreateTokenAsync(CardToken).Result;
+            Check(t.CardNumber == "512345xxxxxx0008" && !t.ToString().Contains("5123450000000008") && !t.Json.Contains("5123450000000008"), "masked");
+            Check(t.JsonVerbatim() != null && t.JsonVerbatim().Contains(t.Value), "verbatim on request");
+            var created = c.CreateSessionAsync().Result;
+            Check(created.Aes256Key != null && !created.ToString().Contains(created.Aes256Key), "ToString without the AES key");
+            var page = c.UpdateSessionAsync(created.Id, "{\"sourceOfFunds.provided.card.number\": \"5123450000000008\","
+                + " \"sourceOfFunds.provided.card.expiry.month\": \"5\", \"sourceOfFunds.provided.card.expiry.year\": \"30\"}").Result;
+            var s = c.RetrieveSessionAsync(created.Id, page.Version).Result;
+            Check(s.Readiness == Readiness.Ready && s.ReadinessName == "MPGS_READINESS_READY", "ready: " + s.ReadinessName);
+            Check(s.JsonVerbatim() != null && s.JsonVerbatim().Contains(created.Id), "session verbatim");
+            Check(c.RetrieveTokenAsync(t.Value).Result.Value == t.Value, "retrieve async");
+            var d = c.DeleteTokenAsync(t.Value).Result;
+            Check(d.Result == "SUCCESS" && d.Json.Contains("SUCCESS"), "delete async: " + d.Json);
+            var info = c.CheckGatewayAsync().Result;
+            Check(info.Status == "OPERATING" && info.Json.Contains("OPERATING"), "check gateway async");
+            try
+            {
+                c.RetrieveTokenAsync("91/23").Wait();
+                Check(false, "a bad token was accepted");
+            }
+            catch (AggregateException e)
+            {
+                var m = e.InnerException as MpgsException;
+                Check(m != null && m.Status == Status.Validation, "the task fails with the MpgsException: " + e.InnerException);
+            }
+        }
+        const string named = "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {\"number\": \"5123450000000008\","
+            + " \"expiry\": {\"month\": \"5\", \"year\": \"30\"}, \"nameOnCard\": \"A\"}}}}";
+        Client.Validate(Operation.CreateToken, named, 70, ValidationLevel.Auto);
+        var strict = Refused(() => Client.Validate(Operation.CreateToken, named, 70, ValidationLevel.Strict), Status.Validation);
+        Check(strict.FieldErrors.Any(fe => fe.Field == "sourceOfFunds.provided.card.nameOnCard"), "strict at 70");
+        var mapped = File.ReadAllLines("/proc/self/maps").Select(l => l.Split(new[] { ' ' }, StringSplitOptions.RemoveEmptyEntries))
+            .Where(p => p.Length > 5 && System.Text.RegularExpressions.Regex.IsMatch(p[5], "libmpgs[^/]*\\.so")).Select(p => p[5]).FirstOrDefault();
+        Check(mapped != null, "no libmpgs in /proc/self/maps");
+        Console.WriteLine("mpgs-loaded: " + mapped);
+    }
+
     static void Run(string name, Action test)
     {
         try
@@ -261,6 +310,7 @@ static class MpgsTest
         Run("TokenApiVersion 70 and ValidationLevel.Strict", TokenApiVersionAndValidationLevel);
         Run("Trust.CaFilesOnly works with the sandbox CA, Trust.Mozilla refuses it", TrustCaFilesOnlyAndMozilla);
         Run("the Hosted Session flow", HostedSessionFlow);
+        Run("the package: its library, Tasks, verbatim on request", ThePackage);
         Console.WriteLine("csharp: {0} passed, {1} failed", passed, failed);
         return failed == 0 ? 0 : 1;
     }

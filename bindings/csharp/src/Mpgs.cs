@@ -1,15 +1,23 @@
-// libmpgs from C# through P/Invoke: SafeHandles over the C handles, IDisposable classes, and an
-// MpgsException carrying every field of the C error. Plain C# 7.2 that builds unchanged with
-// .NET's compiler and with Mono's mcs. libmpgs.so is found as DllImport("mpgs") finds a native
-// library: LD_LIBRARY_PATH on Linux (or next to the program, or NativeLibrary on .NET).
+// mpgs for .NET: libmpgs through P/Invoke: SafeHandles over the C handles, IDisposable classes,
+// and an MpgsException carrying every field of the C error. Plain C# 7.2 that builds unchanged
+// with .NET's compiler and with Mono's mcs (the package's Mpgs.dll is built by mcs).
 //
-// Threads: one Client may be used from many threads at once (Parallel.For, tasks). Disposing it
-// while calls are under way is safe: the SafeHandle keeps the C client alive until they return.
-// Answers (Session, Token) are plain objects; the C handles behind them are already released.
+// The library: DllImport("mpgs"). The package carries it at runtimes/linux-x64/native/libmpgs.so,
+// where .NET (Core 3+ / 5+) finds it through the app's deps.json; on Mono, Mpgs.dll.config maps
+// "mpgs" to that file relative to Mpgs.dll, and the package's build targets copy runtimes/ into
+// the output of .NET Framework projects. Elsewhere the system's loader finds libmpgs.so
+// (LD_LIBRARY_PATH, or a dllmap of your own). The first use checks that mpgs_version() is this
+// package's version (Client.PackageVersion).
+//
+// Threads: one Client may be used from many threads at once (Parallel.For, tasks); every call has
+// an ...Async twin returning a Task, run on the thread pool. Disposing it while calls are under
+// way is safe: the SafeHandle keeps the C client alive until they return. Answers are plain
+// objects; the C handles behind them are already released.
 using System;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Threading.Tasks;
 using Microsoft.Win32.SafeHandles;
 
 namespace Mpgs
@@ -148,6 +156,10 @@ namespace Mpgs
         public ValidationLevel? ValidationLevel { get; set; }
         /// <summary>Which roots are trusted (default Trust.Mozilla).</summary>
         public Trust? Trust { get; set; }
+        /// <summary>true: the merchant's token repository is configured "Unique Card" (Create or Update Token
+        /// with a card already held returns the same token), so a Create Token cut off on a reused connection
+        /// before any answer byte may be sent again (default false).</summary>
+        public bool? TokenRepositoryUniqueCard { get; set; }
     }
 
     /// <summary>A created session.</summary>
@@ -158,6 +170,12 @@ namespace Mpgs
         public int HttpStatus, ApiVersion, Attempts;
         /// <summary>Whether it can be tokenized, judged by the core against the version given to RetrieveSession.</summary>
         public Readiness Readiness;
+        /// <summary>Readiness's name in the C library (MPGS_READINESS_READY, ...).</summary>
+        public string ReadinessName;
+        internal string verbatim;
+        /// <summary>The answer exactly as the gateway sent it: with responseControls.sensitiveData it holds card
+        /// numbers and the AES key in clear. Never log it; ToString never shows it.</summary>
+        public string JsonVerbatim() { return verbatim; }
         /// <summary>Never prints the AES key.</summary>
         public override string ToString() { return "Session " + Id + " (" + Result + ")"; }
     }
@@ -167,22 +185,29 @@ namespace Mpgs
     {
         public string Value, Status, RepositoryId, GatewayCode, Result, VerificationStrategy, SourceOfFundsType,
             CorrelationId, CardBrand, CardNumber, CardExpiry, CardScheme, CardFundingMethod, CardIssuer,
-            CardLocalBrand, Json;
+            CardLocalBrand, AchAccountType, AchBankAccountHolder, AchRoutingNumber, AchSecCode, GiftCardBrand,
+            GiftCardLocalBrand, GiftCardNumber, GiftCardScheme, UsageLastUpdated, UsageLastUpdatedBy, UsageLastUsed, Json;
         public int HttpStatus, ApiVersion, Attempts;
+        internal string verbatim;
+        /// <summary>The answer exactly as the gateway sent it (card numbers in clear when asked for with
+        /// responseControls.sensitiveData). Never log it; ToString never shows it.</summary>
+        public string JsonVerbatim() { return verbatim; }
         public override string ToString() { return "Token " + Value + " (" + Status + ", " + CardNumber + ")"; }
     }
 
     /// <summary>What Delete Token answered.</summary>
     public sealed class DeleteResult
     {
-        public string Result, CorrelationId;
+        /// <summary>Json: the whole answer, secrets masked.</summary>
+        public string Result, CorrelationId, Json;
         public int HttpStatus, ApiVersion, Attempts;
     }
 
     /// <summary>What Check Gateway answered.</summary>
     public sealed class GatewayInfo
     {
-        public string GatewayVersion, Status;
+        /// <summary>Json: the whole answer.</summary>
+        public string GatewayVersion, Status, Json;
         public bool Operating;
         public int HttpStatus, ApiVersion, Attempts;
     }
@@ -192,8 +217,12 @@ namespace Mpgs
     {
         private readonly Native.ClientHandle handle;
 
+        /// <summary>This package's version, which the libmpgs it loads must have (written by scripts/dist-languages.sh).</summary>
+        public const string PackageVersion = "0.1.0";
+
         public Client(Config config)
         {
+            Native.CheckVersion();
             Native.ConfigHandle cfg;
             Native.ErrorHandle err;
             using (var id = new Utf8(config.MerchantId))
@@ -229,6 +258,8 @@ namespace Mpgs
                     MpgsException.Check(Native.mpgs_config_set_validation_level(cfg, (uint)config.ValidationLevel.Value, out err), err);
                 if (config.Trust.HasValue)
                     MpgsException.Check(Native.mpgs_config_set_trust(cfg, (uint)config.Trust.Value, out err), err);
+                if (config.TokenRepositoryUniqueCard.HasValue)
+                    MpgsException.Check(Native.mpgs_config_set_token_repository_unique_card(cfg, config.TokenRepositoryUniqueCard.Value, out err), err);
                 MpgsException.Check(Native.mpgs_client_new(cfg, out handle, out err), err);
             }
         }
@@ -289,6 +320,7 @@ namespace Mpgs
                     HttpStatus = Native.mpgs_delete_result_http_status(d),
                     ApiVersion = (int)Native.mpgs_delete_result_api_version(d),
                     Attempts = (int)Native.mpgs_delete_result_attempts(d),
+                    Json = Native.Str(Native.mpgs_delete_result_json(d)),
                 };
         }
 
@@ -307,6 +339,7 @@ namespace Mpgs
                     HttpStatus = Native.mpgs_gateway_info_http_status(i),
                     ApiVersion = (int)Native.mpgs_gateway_info_api_version(i),
                     Attempts = (int)Native.mpgs_gateway_info_attempts(i),
+                    Json = Native.Str(Native.mpgs_gateway_info_json(i)),
                 };
         }
 
@@ -316,6 +349,7 @@ namespace Mpgs
             using (var expected = new Utf8(expectedVersion))
             {
                 uint limit;
+                var readiness = Native.mpgs_session_ready_for_token(s, expected.Bytes);
                 return new Session
                 {
                     Id = Native.Str(Native.mpgs_session_id(s)),
@@ -330,7 +364,9 @@ namespace Mpgs
                     HttpStatus = Native.mpgs_session_http_status(s),
                     ApiVersion = (int)Native.mpgs_session_api_version(s),
                     Attempts = (int)Native.mpgs_session_attempts(s),
-                    Readiness = Native.mpgs_session_ready_for_token(s, expected.Bytes),
+                    Readiness = readiness,
+                    ReadinessName = Native.Str(Native.mpgs_readiness_name((uint)readiness)),
+                    verbatim = Native.Str(Native.mpgs_session_json_verbatim(s)),
                 };
             }
         }
@@ -366,7 +402,19 @@ namespace Mpgs
                     CardFundingMethod = Native.Str(Native.mpgs_token_card_funding_method(t)),
                     CardIssuer = Native.Str(Native.mpgs_token_card_issuer(t)),
                     CardLocalBrand = Native.Str(Native.mpgs_token_card_local_brand(t)),
+                    AchAccountType = Native.Str(Native.mpgs_token_ach_account_type(t)),
+                    AchBankAccountHolder = Native.Str(Native.mpgs_token_ach_bank_account_holder(t)),
+                    AchRoutingNumber = Native.Str(Native.mpgs_token_ach_routing_number(t)),
+                    AchSecCode = Native.Str(Native.mpgs_token_ach_sec_code(t)),
+                    GiftCardBrand = Native.Str(Native.mpgs_token_gift_card_brand(t)),
+                    GiftCardLocalBrand = Native.Str(Native.mpgs_token_gift_card_local_brand(t)),
+                    GiftCardNumber = Native.Str(Native.mpgs_token_gift_card_number(t)),
+                    GiftCardScheme = Native.Str(Native.mpgs_token_gift_card_scheme(t)),
+                    UsageLastUpdated = Native.Str(Native.mpgs_token_usage_last_updated(t)),
+                    UsageLastUpdatedBy = Native.Str(Native.mpgs_token_usage_last_updated_by(t)),
+                    UsageLastUsed = Native.Str(Native.mpgs_token_usage_last_used(t)),
                     Json = Native.Str(Native.mpgs_token_json(t)),
+                    verbatim = Native.Str(Native.mpgs_token_json_verbatim(t)),
                     HttpStatus = Native.mpgs_token_http_status(t),
                     ApiVersion = (int)Native.mpgs_token_api_version(t),
                     Attempts = (int)Native.mpgs_token_attempts(t),
@@ -377,12 +425,42 @@ namespace Mpgs
         /// <summary>Checks a body against every rule of op without sending it.</summary>
         public static void Validate(Operation op, string json)
         {
+            Native.CheckVersion();
             Native.ErrorHandle err;
             using (var body = new Utf8(json))
                 MpgsException.Check(Native.mpgs_validate((uint)op, body.Bytes, out err), err);
         }
 
+        /// <summary>Checks a body as a client at apiVersion (0: the operation's documented one) and level would
+        /// before sending it.</summary>
+        public static void Validate(Operation op, string json, uint apiVersion, ValidationLevel level)
+        {
+            Native.CheckVersion();
+            Native.ErrorHandle err;
+            using (var body = new Utf8(json))
+                MpgsException.Check(Native.mpgs_validate_at((uint)op, apiVersion, (uint)level, body.Bytes, out err), err);
+        }
+
+        /// <summary>The loaded libmpgs's version, "MAJOR.MINOR.PATCH" (PackageVersion).</summary>
         public static string Version { get { return Native.Str(Native.mpgs_version()); } }
+
+        /// <summary>CreateSession on the thread pool.</summary>
+        public Task<Session> CreateSessionAsync(string json = null) { return Task.Run(() => CreateSession(json)); }
+        /// <summary>CreateToken on the thread pool.</summary>
+        public Task<Token> CreateTokenAsync(string json) { return Task.Run(() => CreateToken(json)); }
+        /// <summary>RetrieveSession on the thread pool.</summary>
+        public Task<Session> RetrieveSessionAsync(string sessionId, string expectedVersion = null)
+        {
+            return Task.Run(() => RetrieveSession(sessionId, expectedVersion));
+        }
+        /// <summary>UpdateSession on the thread pool.</summary>
+        public Task<Session> UpdateSessionAsync(string sessionId, string json) { return Task.Run(() => UpdateSession(sessionId, json)); }
+        /// <summary>RetrieveToken on the thread pool.</summary>
+        public Task<Token> RetrieveTokenAsync(string token) { return Task.Run(() => RetrieveToken(token)); }
+        /// <summary>DeleteToken on the thread pool.</summary>
+        public Task<DeleteResult> DeleteTokenAsync(string token) { return Task.Run(() => DeleteToken(token)); }
+        /// <summary>CheckGateway on the thread pool.</summary>
+        public Task<GatewayInfo> CheckGatewayAsync() { return Task.Run(() => CheckGateway()); }
 
         private Native.ClientHandle Live()
         {
@@ -437,7 +515,37 @@ namespace Mpgs
             return Encoding.UTF8.GetString(bytes);
         }
 
+        private static volatile bool versionChecked;
+
+        // The library loaded must be this package's version (once per process).
+        internal static void CheckVersion()
+        {
+            if (versionChecked) return;
+            string loaded = Str(mpgs_version());
+            if (loaded != Client.PackageVersion)
+                throw new DllNotFoundException("mpgs: libmpgs " + loaded + " loaded, this package is " + Client.PackageVersion);
+            versionChecked = true;
+        }
+
         [DllImport(Lib)] internal static extern IntPtr mpgs_version();
+        [DllImport(Lib)] internal static extern IntPtr mpgs_readiness_name(uint readiness);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_token_repository_unique_card(ConfigHandle c, [MarshalAs(UnmanagedType.I1)] bool enabled, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_validate_at(uint op, uint apiVersion, uint level, byte[] json, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_delete_result_json(DeleteResultHandle d);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_gateway_info_json(GatewayInfoHandle i);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_session_json_verbatim(SessionHandle s);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_json_verbatim(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_ach_account_type(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_ach_bank_account_holder(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_ach_routing_number(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_ach_sec_code(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_gift_card_brand(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_gift_card_local_brand(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_gift_card_number(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_gift_card_scheme(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_usage_last_updated(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_usage_last_updated_by(TokenHandle t);
+        [DllImport(Lib)] internal static extern IntPtr mpgs_token_usage_last_used(TokenHandle t);
         [DllImport(Lib)] internal static extern IntPtr mpgs_status_name(uint status);
         [DllImport(Lib)] internal static extern Status mpgs_config_new(byte[] merchantId, out ConfigHandle config, out ErrorHandle err);
         [DllImport(Lib)] internal static extern Status mpgs_config_set_password(ConfigHandle c, byte[] v, out ErrorHandle err);
