@@ -116,6 +116,25 @@ EOF
   zip_tree "$p" "dist/Mpgs.$version.nupkg"
 }
 
+# The module path, from bindings/go/go.mod: the zip's prefix and the proxy's folder.
+go_module() { sed -n 's/^module //p' bindings/go/go.mod; }
+
+go_pkg() {
+  local d=$work/go/src module
+  module=$(go_module)
+  mkdir -p "$d"
+  (cd bindings/go && git ls-files --cached --others --exclude-standard -- . | grep -v '^\.gitignore$' | sort) >"$work/go/files"
+  while IFS= read -r f; do install -D -m 0644 "bindings/go/$f" "$d/$f"; done <"$work/go/files"
+  cp LICENSE "$d/"
+  install -m 0644 "$c/include/mpgs.h" "$d/include/mpgs.h"
+  install -m 0644 "$c/lib/libmpgs.a" "$d/lib/linux-amd64/libmpgs.a"
+  stamp "$d/version.go" 'PackageVersion = "[^"]*"' "PackageVersion = \"$version\""
+  # Build it as the zip will be built by a user (cgo, the bundled static library), and vet it.
+  (cd "$d" && GOFLAGS=-mod=mod go vet . && go build -o /dev/null ./bench)
+  rm -f "dist/mpgs-go-$version.zip"
+  zip_tree "$d" "dist/mpgs-go-$version.zip" "$module@v$version/"
+}
+
 for lang in "${langs[@]}"; do
   echo "== $lang package"
   case $lang in

@@ -32,7 +32,7 @@ run() {
 for lang in "${langs[@]}"; do
   case $lang in
     go)
-      run go bash -c 'cd examples/go && GOFLAGS=-mod=mod go vet ./... && go test -count=1 -v ./mpgs 2>&1 | grep -v "^=== RUN"; exit "${PIPESTATUS[0]}"' ;;
+      run go bash -c 'cd bindings/go && GOFLAGS=-mod=mod go vet -tags mpgs_system ./... && go test -tags mpgs_system -count=1 -v . 2>&1 | grep -v "^=== RUN"; exit "${PIPESTATUS[0]}"' ;;
     node)
       run node bash -c "cd bindings/node && MPGS_LIBRARY=$stage/lib/libmpgs.so node --expose-gc --test test/" ;;
     csharp)

@@ -1,13 +1,19 @@
-// Package mpgs calls libmpgs (the C library of the mpgs Mastercard Payment Gateway client)
-// through cgo. Build flags come from `pkg-config mpgs`; at run time libmpgs.so is found like any
-// shared library (its install's lib directory in the linker's path, or LD_LIBRARY_PATH).
+// Package mpgs is a Mastercard Payment Gateway (MPGS) client: libmpgs (the mpgs C library,
+// written in Rust) through cgo.
+//
+// The module carries libmpgs for linux/amd64 as a static library (lib/linux-amd64/libmpgs.a,
+// glibc 2.17 or newer) with its header (include/mpgs.h), linked by #cgo flags relative to the
+// module's own folder: `go build` needs a C compiler (cgo) but no installed libmpgs, and the
+// program needs no libmpgs.so at run time. Build with `-tags mpgs_system` to link an installed
+// libmpgs found by `pkg-config mpgs` instead (other platforms, a system-wide install).
 //
 // A *Client is safe for concurrent use by many goroutines; Close it once no goroutine uses it.
+// Each call blocks its goroutine (and the OS thread under it) for the length of the call, so
+// concurrency is the Go way: one goroutine per call, any number at once on one Client.
 // Answers (Session, Token) are plain Go values: the C handles behind them are already released.
 // A failed call returns an *Error carrying every field of the C library's mpgs_error.
 package mpgs
 
-// #cgo pkg-config: mpgs
 // #include <mpgs.h>
 // #include <stdlib.h>
 // #include <string.h>
@@ -15,6 +21,7 @@ import "C"
 
 import (
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 	"unsafe"
@@ -139,8 +146,24 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// Version is the library's version, "MAJOR.MINOR.PATCH".
+// Version is the linked library's version, "MAJOR.MINOR.PATCH" (PackageVersion).
 func Version() string { return C.GoString(C.mpgs_version()) }
+
+var (
+	versionOnce sync.Once
+	versionErr  error
+)
+
+// checkVersion: the library linked must be this package's version (a mpgs_system build may link
+// another install).
+func checkVersion() error {
+	versionOnce.Do(func() {
+		if v := Version(); v != PackageVersion {
+			versionErr = &Error{Status: StatusConfig, Message: "mpgs: libmpgs " + v + " is linked, this package is " + PackageVersion}
+		}
+	})
+	return versionErr
+}
 
 func str(p *C.char) string {
 	if p == nil {
@@ -216,6 +239,10 @@ type Config struct {
 	TokenAPIVersion   uint32
 	ValidationLevel   ValidationLevel // ValidationAuto (the zero value) by default
 	Trust             Trust           // TrustMozilla (the zero value) by default
+	// TokenRepositoryUniqueCard says the merchant's token repository is configured "Unique
+	// Card" (Create or Update Token with a card already held returns the same token): only then
+	// is a Create Token cut off on a reused connection before any answer byte sent again.
+	TokenRepositoryUniqueCard bool
 }
 
 // Client is a libmpgs client. Safe for concurrent use; Close releases it.
@@ -226,6 +253,9 @@ type Client struct {
 
 // NewClient checks every setting and makes a client.
 func NewClient(cfg Config) (*Client, error) {
+	if err := checkVersion(); err != nil {
+		return nil, err
+	}
 	id := newCString(cfg.MerchantID)
 	defer id.free()
 	var config *C.mpgs_config
@@ -327,6 +357,15 @@ func NewClient(cfg Config) (*Client, error) {
 		func() error {
 			return u32(uint32(cfg.Trust), func(v C.uint32_t) C.mpgs_status { return C.mpgs_config_set_trust(config, v, &e) })
 		},
+		func() error {
+			if !cfg.TokenRepositoryUniqueCard {
+				return nil
+			}
+			if s := C.mpgs_config_set_token_repository_unique_card(config, true, &e); s != C.MPGS_STATUS_OK {
+				return takeError(s, e)
+			}
+			return nil
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -365,16 +404,31 @@ type Session struct {
 	HTTPStatus          int
 	APIVersion          int
 	Attempts            int
-	JSON                string // the whole answer
+	JSON                string // the whole answer, secrets masked
 	// Readiness: whether the session can be tokenized, judged by the core when the answer was
 	// read, against the expected version given to RetrieveSession (none for the other calls).
 	Readiness Readiness
+	verbatim  func() string // a func, so that fmt's %v and %+v never print the text
 }
+
+// String names the session without its AES key (fmt's %v and %+v use it).
+func (s Session) String() string { return "Session " + s.ID + " (" + s.Result + ")" }
+
+// GoString is %#v's text: without the AES key.
+func (s Session) GoString() string {
+	return "mpgs.Session{ID: " + strconv.Quote(s.ID) + ", Result: " + strconv.Quote(s.Result) + "}"
+}
+
+// JSONVerbatim is the answer exactly as the gateway sent it: with
+// responseControls.sensitiveData it holds card numbers and the AES key in clear. Never log it;
+// fmt never prints it.
+func (s *Session) JSONVerbatim() string { return s.verbatim() }
 
 // DeleteResult is what Delete Token answered.
 type DeleteResult struct {
 	Result, CorrelationID            string
 	HTTPStatus, APIVersion, Attempts int
+	JSON                             string // the whole answer, secrets masked
 }
 
 // GatewayInfo is what Check Gateway answered.
@@ -382,6 +436,7 @@ type GatewayInfo struct {
 	GatewayVersion, Status           string // Status: OPERATING or SHUTDOWN
 	Operating                        bool
 	HTTPStatus, APIVersion, Attempts int
+	JSON                             string // the whole answer
 }
 
 // Token is a created or updated token. Card numbers are masked (512345xxxxxx0008).
@@ -390,9 +445,20 @@ type Token struct {
 	SourceOfFundsType, CorrelationID                                       string
 	CardBrand, CardNumber, CardExpiry, CardScheme, CardFundingMethod       string
 	CardIssuer, CardLocalBrand                                             string
+	ACHAccountType, ACHBankAccountHolder, ACHRoutingNumber, ACHSecCode     string
+	GiftCardBrand, GiftCardLocalBrand, GiftCardNumber, GiftCardScheme      string
+	UsageLastUpdated, UsageLastUpdatedBy, UsageLastUsed                    string
 	HTTPStatus, APIVersion, Attempts                                       int
-	JSON                                                                   string // the whole answer
+	JSON                                                                   string // the whole answer, secrets masked
+	verbatim                                                               func() string
 }
+
+// JSONVerbatim is the answer exactly as the gateway sent it (card numbers in clear when asked
+// for with responseControls.sensitiveData). Never log it; fmt never prints it.
+func (t *Token) JSONVerbatim() string { return t.verbatim() }
+
+// verbatim keeps a copy of text that only a call returns.
+func verbatim(text string) func() string { return func() string { return text } }
 
 // CreateSession runs Create Session with body, a JSON request in the gateway's shape ("" for
 // an empty one). Every field rule is checked before anything is sent.
@@ -436,6 +502,7 @@ func readSession(s *C.mpgs_session, expected *C.char) *Session {
 		out.AuthenticationLimit = &l
 	}
 	out.Readiness = Readiness(C.mpgs_session_ready_for_token(s, expected))
+	out.verbatim = verbatim(str(C.mpgs_session_json_verbatim(s)))
 	return out
 }
 
@@ -510,6 +577,7 @@ func (c *Client) DeleteToken(token string) (*DeleteResult, error) {
 		HTTPStatus:    int(C.mpgs_delete_result_http_status(d)),
 		APIVersion:    int(C.mpgs_delete_result_api_version(d)),
 		Attempts:      int(C.mpgs_delete_result_attempts(d)),
+		JSON:          str(C.mpgs_delete_result_json(d)),
 	}, nil
 }
 
@@ -531,6 +599,7 @@ func (c *Client) CheckGateway() (*GatewayInfo, error) {
 		HTTPStatus:     int(C.mpgs_gateway_info_http_status(i)),
 		APIVersion:     int(C.mpgs_gateway_info_api_version(i)),
 		Attempts:       int(C.mpgs_gateway_info_attempts(i)),
+		JSON:           str(C.mpgs_gateway_info_json(i)),
 	}, nil
 }
 
@@ -570,17 +639,47 @@ func readToken(t *C.mpgs_token) *Token {
 		HTTPStatus:           int(C.mpgs_token_http_status(t)),
 		APIVersion:           int(C.mpgs_token_api_version(t)),
 		Attempts:             int(C.mpgs_token_attempts(t)),
+		ACHAccountType:       str(C.mpgs_token_ach_account_type(t)),
+		ACHBankAccountHolder: str(C.mpgs_token_ach_bank_account_holder(t)),
+		ACHRoutingNumber:     str(C.mpgs_token_ach_routing_number(t)),
+		ACHSecCode:           str(C.mpgs_token_ach_sec_code(t)),
+		GiftCardBrand:        str(C.mpgs_token_gift_card_brand(t)),
+		GiftCardLocalBrand:   str(C.mpgs_token_gift_card_local_brand(t)),
+		GiftCardNumber:       str(C.mpgs_token_gift_card_number(t)),
+		GiftCardScheme:       str(C.mpgs_token_gift_card_scheme(t)),
+		UsageLastUpdated:     str(C.mpgs_token_usage_last_updated(t)),
+		UsageLastUpdatedBy:   str(C.mpgs_token_usage_last_updated_by(t)),
+		UsageLastUsed:        str(C.mpgs_token_usage_last_used(t)),
 		JSON:                 str(C.mpgs_token_json(t)),
+		verbatim:             verbatim(str(C.mpgs_token_json_verbatim(t))),
 	}
 }
 
 // Validate checks a JSON body for op against every documented rule without sending it; the
 // *Error (StatusValidation) lists every problem in FieldErrors.
 func Validate(op Operation, body string) error {
+	if err := checkVersion(); err != nil {
+		return err
+	}
 	b := newCString(body)
 	defer b.free()
 	var e *C.mpgs_error
 	if st := C.mpgs_validate(C.uint32_t(op), b.p, &e); st != C.MPGS_STATUS_OK {
+		return takeError(st, e)
+	}
+	return nil
+}
+
+// ValidateAt checks a JSON body for op as a client at apiVersion (0: the operation's documented
+// one) and level would before sending it.
+func ValidateAt(op Operation, apiVersion uint32, level ValidationLevel, body string) error {
+	if err := checkVersion(); err != nil {
+		return err
+	}
+	b := newCString(body)
+	defer b.free()
+	var e *C.mpgs_error
+	if st := C.mpgs_validate_at(C.uint32_t(op), C.uint32_t(apiVersion), C.uint32_t(level), b.p, &e); st != C.MPGS_STATUS_OK {
 		return takeError(st, e)
 	}
 	return nil

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"example.com/mpgs/mpgs"
+	mpgs "github.com/mpgs-rs/mpgs/bindings/go"
 )
 
 const cardToken = `{"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000008",
@@ -349,4 +349,91 @@ func TestHostedSessionFlow(t *testing.T) {
 	if mpgs.NoCardDetails.String() != "MPGS_READINESS_NO_CARD_DETAILS" {
 		t.Fatal(mpgs.NoCardDetails.String())
 	}
+}
+
+// The package: its own library at its version, every call from goroutines on one client, the
+// verbatim answer only on request, and which file is mapped (tests/dist/languages.sh reads it:
+// the module links libmpgs statically, so no libmpgs.so may be mapped unless built -tags
+// mpgs_system).
+func TestThePackage(t *testing.T) {
+	if mpgs.Version() != mpgs.PackageVersion {
+		t.Fatalf("mpgs_version() is %s, the package %s", mpgs.Version(), mpgs.PackageVersion)
+	}
+	retries := 0
+	c, err := mpgs.NewClient(mpgs.Config{MerchantID: env(t, "MPGS_MERCHANT_ID"), Password: env(t, "MPGS_PASSWORD"),
+		BaseURL: env(t, "MPGS_BASE_URL"), CAFile: env(t, "MPGS_CA_FILE"), Timeout: 5 * time.Second, MaxRetries: &retries,
+		TokenRepositoryUniqueCard: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	tok, err := c.CreateToken(cardToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{fmt.Sprintf("%v", tok), fmt.Sprintf("%+v", *tok), fmt.Sprintf("%#v", *tok), tok.JSON} {
+		if strings.Contains(text, "5123450000000008") {
+			t.Fatalf("a printed token shows the card number: %s", text)
+		}
+	}
+	if !strings.Contains(tok.JSONVerbatim(), tok.Token) {
+		t.Fatalf("JSONVerbatim: %s", tok.JSONVerbatim())
+	}
+	// The workflow calls from goroutines at once on one client.
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for _, call := range []func() error{
+		func() error { _, err := c.RetrieveToken(tok.Token); return err },
+		func() error { _, err := c.CheckGateway(); return err },
+		func() error { _, err := c.CreateSession(""); return err },
+		func() error { _, err := c.CreateSession(`{"correlationId": "g"}`); return err },
+	} {
+		wg.Add(1)
+		go func(f func() error) { defer wg.Done(); errs <- f() }(call)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := c.CreateSession("")
+	if err != nil || !strings.Contains(s.JSONVerbatim(), s.ID) || s.AES256Key == "" {
+		t.Fatalf("session verbatim: %v", err)
+	}
+	for _, text := range []string{fmt.Sprint(s), fmt.Sprintf("%+v", *s), fmt.Sprintf("%#v", s), fmt.Sprintf("%v", []*mpgs.Session{s})} {
+		if strings.Contains(text, s.AES256Key) {
+			t.Fatalf("a printed session shows the AES key: %s", text)
+		}
+	}
+	d, err := c.DeleteToken(tok.Token)
+	if err != nil || !strings.Contains(d.JSON, "SUCCESS") {
+		t.Fatalf("DeleteToken JSON: %v %+v", err, d)
+	}
+	info, err := c.CheckGateway()
+	if err != nil || !strings.Contains(info.JSON, "OPERATING") {
+		t.Fatalf("CheckGateway JSON: %v %+v", err, info)
+	}
+	named := `{"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000008",
+  "expiry": {"month": "5", "year": "30"}, "nameOnCard": "A"}}}}`
+	if err := mpgs.ValidateAt(mpgs.CreateToken, 70, mpgs.ValidationAuto, named); err != nil {
+		t.Fatal(err)
+	}
+	e := asError(t, mpgs.ValidateAt(mpgs.CreateToken, 70, mpgs.ValidationStrict, named), mpgs.StatusValidation)
+	if e.FieldErrors[0].Field != "sourceOfFunds.provided.card.nameOnCard" {
+		t.Fatalf("strict at 70: %+v", e.FieldErrors)
+	}
+	maps, err := os.ReadFile("/proc/self/maps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(maps), "\n") {
+		if f := strings.Fields(line); len(f) > 5 && strings.Contains(f[5], "libmpgs") {
+			fmt.Println("mpgs-loaded: " + f[5])
+			return
+		}
+	}
+	exe, _ := os.Executable()
+	fmt.Println("mpgs-loaded: " + exe + " (static)")
 }

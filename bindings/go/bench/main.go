@@ -19,7 +19,7 @@ import (
 	"strconv"
 	"time"
 
-	"example.com/mpgs/mpgs"
+	mpgs "github.com/mpgs-rs/mpgs/bindings/go"
 )
 
 const body = `{"correlationId":"bench","session":{"authenticationLimit":5}}`
