@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# make test-languages: the Go, Node.js, C# and Java wrappers in examples/ run their tests against
-# the sandbox over TLS, through the staged install (target/c/stage, `make c-stage`).
+# make test-languages: the Go, Node.js, C# and Java packages' tests (bindings/<language>/), run from
+# the source against the sandbox over TLS, through the staged install (target/c/stage, `make
+# c-stage`): MPGS_LIBRARY (Node.js), -Dmpgs.library (Java), LD_LIBRARY_PATH (C#), -tags
+# mpgs_system + pkg-config (Go). make dist-test runs the same tests against the packages installed
+# from dist/ (tests/dist/languages.sh).
 #   tests/languages/run.sh [go] [node] [csharp] [java]     (default: all four)
 # Each test reads MPGS_BASE_URL, MPGS_CA_FILE, MPGS_MERCHANT_ID, MPGS_PASSWORD (the sandbox) and
 # MPGS_FAULT_URL, MPGS_FAULT_CA (a second sandbox that closes every connection unanswered).
