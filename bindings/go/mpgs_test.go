@@ -437,3 +437,22 @@ func TestThePackage(t *testing.T) {
 	exe, _ := os.Executable()
 	fmt.Println("mpgs-loaded: " + exe + " (static)")
 }
+
+// MPGS_UNIQUE_URL answers once, then closes the reused connection under the next request: with
+// TokenRepositoryUniqueCard the Create Token is sent again on a new connection.
+func TestUniqueCardRepeatsAToken(t *testing.T) {
+	retries := 2
+	c, err := mpgs.NewClient(mpgs.Config{MerchantID: env(t, "MPGS_MERCHANT_ID"), Password: env(t, "MPGS_PASSWORD"),
+		BaseURL: env(t, "MPGS_UNIQUE_URL"), CAFile: env(t, "MPGS_UNIQUE_CA"), Timeout: 5 * time.Second, MaxRetries: &retries,
+		TokenRepositoryUniqueCard: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for want := 1; want <= 2; want++ {
+		tok, err := c.CreateToken(cardToken)
+		if err != nil || tok.Attempts != want {
+			t.Fatalf("token %d: %v %+v", want, err, tok)
+		}
+	}
+}

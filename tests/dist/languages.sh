@@ -25,7 +25,16 @@ SANDBOX_BIN=$repo/target/release/mpgs-sandbox
 source scripts/sandbox.sh
 sandbox_launch --fault closex1000000
 fault_pid=$launched_pid
-trap 'kill "$SANDBOX_PID" "$fault_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$SANDBOX_PID" "$fault_pid" ${unique_pid:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+# A third sandbox per language, fresh: its first answer is normal, then it closes the reused
+# connection under the second request unanswered (MPGS_UNIQUE_URL, MPGS_UNIQUE_CA), where a client
+# set for a "Unique Card" token repository sends the Create Token again.
+unique_sandbox() {
+  [ -z "${unique_pid:-}" ] || kill "$unique_pid" 2>/dev/null || true
+  sandbox_launch --fault latency=0 --fault close
+  unique_pid=$launched_pid
+  export MPGS_UNIQUE_URL=$launched_url MPGS_UNIQUE_CA=$launched_ca
+}
 export MPGS_FAULT_URL=$launched_url MPGS_FAULT_CA=$launched_ca
 
 # As a user's shell: no Rust on PATH, no library path, no override; HOME in the work folder so
@@ -199,6 +208,7 @@ EOF
 }
 
 for lang in "${langs[@]}"; do
+  unique_sandbox
   echo "== $lang package, installed"
   grep -q "^## $version\b" "bindings/$lang/CHANGELOG.md" || fail "bindings/$lang/CHANGELOG.md has no '## $version' section"
   case $lang in

@@ -22,7 +22,16 @@ source scripts/sandbox.sh
 trap 'kill "$SANDBOX_PID" 2>/dev/null || true' EXIT
 sandbox_launch --fault closex1000000
 fault_pid=$launched_pid
-trap 'kill "$SANDBOX_PID" "$fault_pid" 2>/dev/null || true' EXIT
+trap 'kill "$SANDBOX_PID" "$fault_pid" ${unique_pid:-} 2>/dev/null || true' EXIT
+# A third sandbox per language, fresh: its first answer is normal, then it closes the reused
+# connection under the second request unanswered (MPGS_UNIQUE_URL, MPGS_UNIQUE_CA), where a client
+# set for a "Unique Card" token repository sends the Create Token again.
+unique_sandbox() {
+  [ -z "${unique_pid:-}" ] || kill "$unique_pid" 2>/dev/null || true
+  sandbox_launch --fault latency=0 --fault close
+  unique_pid=$launched_pid
+  export MPGS_UNIQUE_URL=$launched_url MPGS_UNIQUE_CA=$launched_ca
+}
 export MPGS_FAULT_URL=$launched_url MPGS_FAULT_CA=$launched_ca
 
 passed=0 failed=0
@@ -33,6 +42,7 @@ run() {
 }
 
 for lang in "${langs[@]}"; do
+  unique_sandbox
   case $lang in
     go)
       run go bash -c 'cd bindings/go && GOFLAGS=-mod=mod go vet -tags mpgs_system ./... && go test -tags mpgs_system -count=1 -v . 2>&1 | grep -v "^=== RUN"; exit "${PIPESTATUS[0]}"' ;;

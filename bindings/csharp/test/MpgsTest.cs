@@ -283,6 +283,22 @@ static class MpgsTest
         Console.WriteLine("mpgs-loaded: " + mapped);
     }
 
+    // MPGS_UNIQUE_URL answers once, then closes the reused connection under the next request:
+    // with TokenRepositoryUniqueCard the Create Token is sent again on a new connection.
+    static void UniqueCardRepeatsAToken()
+    {
+        using (var c = new Client(new Config
+        {
+            MerchantId = Env("MPGS_MERCHANT_ID"), Password = Env("MPGS_PASSWORD"), BaseUrl = Env("MPGS_UNIQUE_URL"),
+            CaFile = Env("MPGS_UNIQUE_CA"), TimeoutMs = 5000, MaxRetries = 2, TokenRepositoryUniqueCard = true,
+        }))
+        {
+            Check(c.CreateToken(CardToken).Attempts == 1, "the first token");
+            var attempts = c.CreateToken(CardToken).Attempts;
+            Check(attempts == 2, "sent again: " + attempts);
+        }
+    }
+
     static void Run(string name, Action test)
     {
         try
@@ -311,6 +327,7 @@ static class MpgsTest
         Run("Trust.CaFilesOnly works with the sandbox CA, Trust.Mozilla refuses it", TrustCaFilesOnlyAndMozilla);
         Run("the Hosted Session flow", HostedSessionFlow);
         Run("the package: its library, Tasks, verbatim on request", ThePackage);
+        Run("TokenRepositoryUniqueCard sends a cut-off Create Token again", UniqueCardRepeatsAToken);
         Console.WriteLine("csharp: {0} passed, {1} failed", passed, failed);
         return failed == 0 ? 0 : 1;
     }

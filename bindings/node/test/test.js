@@ -294,3 +294,17 @@ test('the library mapped into this process', () => {
   assert.ok(mapped, 'no libmpgs in /proc/self/maps');
   console.log(`mpgs-loaded: ${mapped}`);
 });
+
+test('tokenRepositoryUniqueCard: a Create Token cut off on a reused connection is sent again', () => {
+  // MPGS_UNIQUE_URL answers once, then closes the reused connection under the next request.
+  const c = new Client({
+    merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_UNIQUE_URL'),
+    caFile: env('MPGS_UNIQUE_CA'), timeoutMs: 5000, maxRetries: 2, tokenRepositoryUniqueCard: true,
+  });
+  try {
+    assert.equal(c.createToken(CARD_TOKEN).attempts, 1);
+    assert.equal(c.createToken(CARD_TOKEN).attempts, 2);
+  } finally {
+    c.close();
+  }
+});

@@ -291,6 +291,18 @@ public final class MpgsTest {
         System.out.println("mpgs-loaded: " + loaded);
     }
 
+    // MPGS_UNIQUE_URL answers once, then closes the reused connection under the next request:
+    // with tokenRepositoryUniqueCard the Create Token is sent again on a new connection.
+    static void uniqueCardRepeatsAToken() {
+        try (MpgsClient c = new MpgsClient(new MpgsClient.Config(env("MPGS_MERCHANT_ID")).password(env("MPGS_PASSWORD"))
+                .baseUrl(env("MPGS_UNIQUE_URL")).caFile(env("MPGS_UNIQUE_CA")).timeoutMs(5000).maxRetries(2)
+                .tokenRepositoryUniqueCard(true))) {
+            check(c.createToken(CARD_TOKEN).attempts == 1, "the first token");
+            int attempts = c.createToken(CARD_TOKEN).attempts;
+            check(attempts == 2, "sent again: " + attempts);
+        }
+    }
+
     static void run(String name, Test test) {
         try {
             test.run();
@@ -315,6 +327,7 @@ public final class MpgsTest {
         run("Trust.CA_FILES_ONLY works with the sandbox CA, Trust.MOZILLA refuses it", MpgsTest::trustCaFilesOnlyAndMozilla);
         run("the Hosted Session flow", MpgsTest::hostedSessionFlow);
         run("the package: its library, CompletableFuture, verbatim on request", MpgsTest::thePackage);
+        run("tokenRepositoryUniqueCard sends a cut-off Create Token again", MpgsTest::uniqueCardRepeatsAToken);
         System.out.printf("java: %d passed, %d failed%n", passed, failed);
         System.exit(failed == 0 ? 0 : 1);
     }
