@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # make test-languages, dist, dist-test and bench: installs what the Go, Node.js, C# and Java
 # packages (bindings/) need when it is missing: Debian golang-go, mono-mcs + mono-runtime (with
-# System.Net.Http), nuget, libjna-java, and koffi from npm (bindings/node/package-lock.json, for
-# the tests from the source). The JDK and node are on the machine.
+# System.Net.Http), nuget, node-typescript (tsc), libjna-java, and koffi from npm
+# (bindings/node/package-lock.json, for the tests from the source). The JDK and node are on the
+# machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
@@ -10,6 +11,7 @@ command -v go >/dev/null || missing+=(golang-go)
 command -v mcs >/dev/null || missing+=(mono-mcs)
 command -v mono >/dev/null || missing+=(mono-runtime)
 command -v nuget >/dev/null || missing+=(nuget)
+command -v tsc >/dev/null || missing+=(node-typescript)
 [ -f /usr/lib/mono/4.5/System.Net.Http.dll ] || missing+=(libmono-system-net-http4.0-cil)
 [ -f /usr/share/java/jna.jar ] || missing+=(libjna-java)
 if [ ${#missing[@]} -gt 0 ]; then

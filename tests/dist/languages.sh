@@ -90,6 +90,10 @@ EOF
   [ -f "$d/node_modules/mpgs/prebuilds/linux-x64/libmpgs.so" ] && [ -f "$d/node_modules/mpgs/index.d.ts" ] ||
     fail "the installed package lacks prebuilds/linux-x64/libmpgs.so or index.d.ts"
   ok "npm install ./mpgs-$version.tgz in an empty folder"
+  cp bindings/node/test/types.ts "$d/"
+  (cd "$d" && bare tsc --strict --noEmit --module commonjs --moduleResolution node --target es2020 types.ts) ||
+    fail "TypeScript code using the package does not compile against its index.d.ts"
+  ok "test/types.ts compiles with tsc --strict against the installed index.d.ts"
   (cd "$d" && bare node --expose-gc --test test.js) >"$work/node.log" 2>&1 || { cat "$work/node.log"; fail "the Node.js package's test"; }
   grep -E '^# (tests|pass|fail)' "$work/node.log"
   loaded_from "$work/node.log" "$d/node_modules/mpgs"
