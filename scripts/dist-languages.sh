@@ -2,7 +2,8 @@
 # make dist (called once by scripts/dist.sh, after the C tarball): the Node.js, Java, C# and Go
 # packages in dist/, each carrying the glibc-2.17 libmpgs of dist/libmpgs-<v>-linux-x86_64.tar.gz
 # where its ecosystem puts native code, and the workspace's version (scripts/version.sh) in its
-# metadata and in the constant its loader checks mpgs_version() against.
+# metadata and in the constant its loader checks mpgs_version() against; then SHA256SUMS again
+# over every file of dist/.
 #   mpgs-<v>.tgz           npm pack of bindings/node    (prebuilds/linux-x64/libmpgs.so)
 #   mpgs-<v>.jar, .pom     bindings/java                (linux-x86-64/libmpgs.so, JNA's resource path)
 #   Mpgs.<v>.nupkg         bindings/csharp              (runtimes/linux-x64/native/libmpgs.so)
@@ -145,3 +146,6 @@ for lang in "${langs[@]}"; do
     *) echo "dist-languages: unknown language $lang" >&2; exit 2 ;;
   esac
 done
+
+(cd dist && find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%f\n' | LC_ALL=C sort | xargs sha256sum -- >SHA256SUMS)
+ls -l dist

@@ -4,7 +4,7 @@
 #   mpgs-<v>.tar.gz                                                       (the sdist)
 #   libmpgs-<v>-linux-x86_64.tar.gz                                       (C library, glibc >= 2.17)
 #   mpgs-<v>.tgz, mpgs-<v>.jar + .pom, Mpgs.<v>.nupkg, mpgs-go-<v>.zip    (scripts/dist-languages.sh)
-#   SHA256SUMS                                                            (every other file)
+#   SHA256SUMS                                                            (every other file, in the end)
 # Both binaries are linked by zig against glibc 2.17's symbols: maturin --zig for the wheel,
 # cargo-zigbuild for libmpgs. The tools come from PyPI into a venv under target/ (cargo-zigbuild's
 # wheel there is the same program as the crate, without compiling it).
@@ -51,8 +51,7 @@ install -m 0644 ffi/README.md "$tree/README.md"
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH" \
   -C target/dist -cf - "$name" | gzip -n -9 >"dist/$name.tar.gz"
 
-scripts/dist-languages.sh
-
-(cd dist && find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%f\n' | LC_ALL=C sort | xargs sha256sum -- >SHA256SUMS)
+(cd dist && sha256sum -- *.whl *.tar.gz >SHA256SUMS)
 echo "== dist/"
 ls -l dist
+scripts/dist-languages.sh

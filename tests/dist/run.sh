@@ -35,7 +35,7 @@ sdist=dist/mpgs-$version.tar.gz
 tarball=dist/libmpgs-$version-linux-x86_64.tar.gz
 for f in "$wheel" "$sdist" "$tarball" dist/SHA256SUMS; do [ -f "$f" ] || fail "missing $f (ls dist: $(ls dist 2>&1 | tr '\n' ' '))"; done
 [ "$(awk '{print $2}' dist/SHA256SUMS | sort | tr '\n' ' ')" = "$(cd dist && ls | grep -vx SHA256SUMS | sort | tr '\n' ' ')" ] ||
-  fail "SHA256SUMS does not list exactly every other file of dist/"
+  fail "SHA256SUMS does not list exactly the files of dist/ (the packages' own scripts check each is there)"
 (cd dist && sha256sum --quiet -c SHA256SUMS) || fail "SHA256SUMS does not match"
 ok "SHA256SUMS covers and matches every file of dist/"
 
@@ -189,5 +189,5 @@ for b in quickstart_cpp quickstart_cpp_static; do
 done
 cat "$work/quickstart_cpp.txt"
 ok "pos.c and quickstart.cpp ran against the sandbox, shared and static"
-tests/dist/languages.sh # the Node.js, Java, C# and Go packages, installed and run as a user would
 echo "dist-test: $checks passed, 0 failed"
+tests/dist/languages.sh
