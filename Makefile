@@ -86,8 +86,10 @@ c-test: header-check c-stage
 	$(CARGO) build -q --release -p mpgs-sandbox
 	tests/c/run.sh
 
-# Go (cgo), Node.js (koffi), C# (P/Invoke, Mono) and Java (JNA) through the header, each
-# against the sandbox; examples/<language>/ holds each wrapper and its test.
+# The Go (cgo), Node.js (koffi), C# (P/Invoke, Mono) and Java (JNA) packages in bindings/<language>/,
+# each one's test against the sandbox, from the source against the staged library (the quick loop
+# while working on a binding). make dist-test runs the same tests against the packages installed
+# from dist/ (tests/dist/languages.sh), so make test runs them there only.
 language-tools:
 	scripts/language-tools.sh
 
@@ -125,7 +127,8 @@ fuzz-smoke: $(CARGO_FUZZ)
 	scripts/fuzz.sh 0
 
 # Release artefacts in dist/ (scripts/dist.sh): the manylinux2014 abi3 wheel, the sdist, the C
-# library's tarball for glibc 2.17, SHA256SUMS. The tools come from PyPI into target/dist-tools.
+# library's tarball for glibc 2.17, the npm, Maven, NuGet and Go packages carrying that library
+# (scripts/dist-languages.sh), SHA256SUMS. The tools come from PyPI into target/dist-tools.
 dist:
 	scripts/dist.sh
 
@@ -145,7 +148,7 @@ interop: interop-tools python
 	$(CARGO) build -q --release -p mpgs-sandbox
 	PY=$(PY) tests/interop/run.sh
 
-test: lint bindings-check rust-test c-test python-test python-sdist-test dist dist-test fuzz-smoke test-languages interop demo
+test: lint bindings-check rust-test c-test python-test python-sdist-test dist dist-test fuzz-smoke interop demo
 
 # Benchmarks against the alternatives, in one run; writes BENCHMARKS.md. Not part of make test.
 bench: build python c-stage

@@ -30,13 +30,14 @@ C_BENCH = ROOT / "target" / "c" / "bin" / "c_bench"
 RUST_CALLS = ROOT / "target" / "release" / "examples" / "bench_calls"
 STAGE_LIB = ROOT / "target" / "c" / "stage" / "lib"
 LANG_BIN = ROOT / "target" / "languages"
-# The other languages (examples/*/): benchmark number, name, command, the library's subject and
-# the language's own HTTPS client's.
+# The other languages (bindings/*/bench, built against each package installed from dist/ by
+# scripts/bench-languages.sh): benchmark number, name, command, the library's subject and the
+# language's own HTTPS client's.
 LANGUAGES = [
     ("9", "Go", [str(LANG_BIN / "go-bench")], "mpgs", "nethttp", "net/http"),
-    ("10", "Node.js", ["node", str(ROOT / "examples" / "node" / "bench.js")], "mpgs", "fetch", "fetch"),
-    ("11", "C#", ["mono", str(LANG_BIN / "Bench.exe")], "mpgs", "httpclient", "HttpClient (Mono)"),
-    ("12", "Java", ["java", "-cp", f"{LANG_BIN / 'java-bench'}:/usr/share/java/jna.jar", "Bench"], "mpgs", "httpclient", "java.net.http.HttpClient"),
+    ("10", "Node.js", ["node", str(LANG_BIN / "node" / "bench.js")], "mpgs", "fetch", "fetch"),
+    ("11", "C#", ["mono", str(LANG_BIN / "csharp" / "app" / "Bench.exe")], "mpgs", "httpclient", "HttpClient (Mono)"),
+    ("12", "Java", ["java", "-cp", f"{LANG_BIN / 'java-bench'}:{LANG_BIN / 'mpgs.jar'}:/usr/share/java/jna.jar", "Bench"], "mpgs", "httpclient", "java.net.http.HttpClient"),
     # 15, 16: the PHP and Ruby packages (bindings/; scripts/bench-php-ruby.sh builds their native part).
     ("15", "PHP", ["php", str(ROOT / "bindings" / "php" / "bench.php")], "mpgs", "curl", "PHP curl extension"),
     ("16", "Ruby", ["ruby", "-I", str(ROOT / "bindings" / "ruby" / "lib"), str(ROOT / "bindings" / "ruby" / "bench.rb")], "mpgs", "nethttp", "Net::HTTP"),
@@ -369,7 +370,9 @@ def main() -> None:
         # 9-12: the other languages through the header, each against its own HTTPS client.
         for num, lang, cmd, ours, theirs, label in LANGUAGES:
             bench = f"{num}. {lang}, Create Session, 1 thread"
-            runs_ = paired(args.runs, {ours: (lambda cmd=cmd, ours=ours: command_rate(cmd + [ours, "5000"], env)), theirs: (lambda cmd=cmd, theirs=theirs: command_rate(cmd + [theirs, "5000"], env))})
+            # 9-12: the installed packages load their own libmpgs: no LD_LIBRARY_PATH.
+            lenv = {k: v for k, v in env.items() if k != "LD_LIBRARY_PATH"} if num in ("9", "10", "11", "12") else env
+            runs_ = paired(args.runs, {ours: (lambda cmd=cmd, ours=ours: command_rate(cmd + [ours, "5000"], lenv)), theirs: (lambda cmd=cmd, theirs=theirs: command_rate(cmd + [theirs, "5000"], lenv))})
             m = record(bench, f"libmpgs ({lang})", runs_[ours], "calls/s")
             t = record(bench, label, runs_[theirs], "calls/s")
             ratios.append((f"{num}. {lang}: libmpgs / {label}", m / t, "≥ 1.0"))
@@ -524,13 +527,14 @@ def write(out: str, n_runs: int, rows: List[Row], ratios: List[Tuple[str, float,
         "- 8: `strip` of the installed libmpgs.so, the wheel from `maturin build --release`, the",
         "  artefacts of `make dist` when dist/ holds them (the C tarball and the libraries in it), and",
         "  wall time of `python -c \"import mpgs\"` in a fresh process.",
-        "- 9-12: the other languages through the header, 5,000 Create Session calls a run (after 10",
+        "- 9-12: the other languages through their packages from dist/, installed by",
+        "  scripts/bench-languages.sh as a user installs them, 5,000 Create Session calls a run (after 10",
         "  to warm up) on one thread and one keep-alive connection, the same body and Basic auth:",
-        "  `target/languages/go-bench mpgs|nethttp` (examples/go/bench), `node examples/node/bench.js",
+        "  `target/languages/go-bench mpgs|nethttp` (bindings/go/bench), `node target/languages/node/bench.js",
         "  mpgs|fetch` (the fetch run trusts the CA through NODE_EXTRA_CA_CERTS), `mono Bench.exe",
-        "  mpgs|httpclient` (examples/csharp/Bench.cs; Mono's HttpClient cannot read the sandbox's ECDSA",
+        "  mpgs|httpclient` (bindings/csharp/bench/Bench.cs; Mono's HttpClient cannot read the sandbox's ECDSA",
         "  key, so it pins the server certificate instead of checking the chain) and `java Bench",
-        "  mpgs|httpclient` (examples/java/bench). The language's own client reads the answer whole and",
+        "  mpgs|httpclient` (bindings/java/bench). The language's own client reads the answer whole and",
         "  checks the 201; libmpgs also decodes it.",
         "- 15, 16: the PHP and Ruby packages, the same 5,000 calls on one keep-alive connection: `php",
         "  bindings/php/bench.php mpgs|curl` (PHP's curl extension, one reused handle with the same CA,",

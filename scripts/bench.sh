@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench: installs what the benchmarks compare against (wrk and libcurl from Debian; requests,
 # httpx, pydantic and jsonschema into the venv), builds the C benchmark, the wheel and the Go, C#
-# and Java benchmarks (scripts/language-tools.sh installs their tools), and runs
+# and Java benchmarks against their installed packages (scripts/bench-languages.sh), and runs
 # bench/bench.py, which writes BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,14 +20,8 @@ export PKG_CONFIG_PATH=target/c/stage/lib/pkgconfig
 cc -O2 -std=c11 -Wall -Wextra -Werror bench/c_bench.c $(pkg-config --cflags --libs mpgs) -lcurl -o target/c/bin/c_bench
 rm -f target/wheels/mpgs-*.whl
 "$(dirname "$PY")/maturin" build -q --release -m python/Cargo.toml -o target/wheels
-# The other languages: Go, Node.js, C# and Java benchmarks (examples/*/), each with its own client.
-scripts/language-tools.sh
-mkdir -p target/languages
-(cd examples/go && go build -o ../../target/languages/go-bench ./bench)
-mcs -nologo -warnaserror -langversion:7.2 -r:System.Net.Http.dll -out:target/languages/Bench.exe \
-  examples/csharp/Mpgs.cs examples/csharp/Bench.cs
-rm -rf target/languages/java-bench
-javac -Werror -Xlint:all -cp /usr/share/java/jna.jar -d target/languages/java-bench \
-  examples/java/src/com/example/mpgs/*.java examples/java/bench/Bench.java
+# The other languages: Go, Node.js, C# and Java benchmarks (bindings/*/bench), each against its
+# package installed from dist/, each with its own client.
+scripts/bench-languages.sh
 scripts/bench-php-ruby.sh
 "$PY" bench/bench.py "$@"

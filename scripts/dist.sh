@@ -3,7 +3,8 @@
 #   mpgs-<v>-cp310-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl  (glibc >= 2.17)
 #   mpgs-<v>.tar.gz                                                       (the sdist)
 #   libmpgs-<v>-linux-x86_64.tar.gz                                       (C library, glibc >= 2.17)
-#   SHA256SUMS
+#   mpgs-<v>.tgz, mpgs-<v>.jar + .pom, Mpgs.<v>.nupkg, mpgs-go-<v>.zip    (scripts/dist-languages.sh)
+#   SHA256SUMS                                                            (every other file, in the end)
 # Both binaries are linked by zig against glibc 2.17's symbols: maturin --zig for the wheel,
 # cargo-zigbuild for libmpgs. The tools come from PyPI into a venv under target/ (cargo-zigbuild's
 # wheel there is the same program as the crate, without compiling it).
@@ -53,4 +54,5 @@ tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH
 (cd dist && sha256sum -- *.whl *.tar.gz >SHA256SUMS)
 echo "== dist/"
 ls -l dist
+scripts/dist-languages.sh
 scripts/dist-php-ruby.sh

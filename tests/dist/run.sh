@@ -190,5 +190,6 @@ done
 cat "$work/quickstart_cpp.txt"
 ok "pos.c and quickstart.cpp ran against the sandbox, shared and static"
 echo "dist-test: $checks passed, 0 failed"
+tests/dist/languages.sh
 tests/dist/php-ruby.sh
 tests/dist/cmake.sh

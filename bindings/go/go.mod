@@ -1,0 +1,3 @@
+module github.com/mpgs-rs/mpgs/bindings/go
+
+go 1.19

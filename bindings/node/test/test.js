@@ -1,0 +1,310 @@
+'use strict';
+// The till flow against the sandbox (MPGS_BASE_URL, MPGS_CA_FILE, MPGS_MERCHANT_ID, MPGS_PASSWORD;
+// MPGS_FAULT_URL and MPGS_FAULT_CA: a sandbox that closes every connection without answering).
+// tests/languages/run.sh (the package's source) and tests/dist/languages.sh (the package installed
+// from dist/) start both and run `node --expose-gc --test test.js` where `require('mpgs')` finds it.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const util = require('node:util');
+const { Client, MpgsError, Status, Stage, Operation, Readiness, validate } = require('mpgs');
+
+const CARD_TOKEN = {
+  sourceOfFunds: { type: 'CARD', provided: { card: { number: '5123450000000008', expiry: { month: '5', year: '30' }, securityCode: '123' } } },
+  verificationStrategy: 'BASIC',
+};
+const SECRETS = ['sandbox-password', 'Wr0ng-Pa55-c41d', '5123450000000008', '5123450000000009', '7319', '84736251'];
+
+function env(name) {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run tests/languages/run.sh`);
+  return v;
+}
+
+function client(baseUrl = env('MPGS_BASE_URL'), password = env('MPGS_PASSWORD'), caFile = env('MPGS_CA_FILE')) {
+  return new Client({ merchantId: env('MPGS_MERCHANT_ID'), password, baseUrl, caFile, timeoutMs: 5000, maxRetries: 0 });
+}
+
+// Runs f, which must throw an MpgsError of `status` that no way of printing shows a secret.
+function refused(f, status) {
+  let e;
+  try {
+    f();
+  } catch (thrown) {
+    e = thrown;
+  }
+  return checked(e, status);
+}
+
+function checked(e, status) {
+  assert.ok(e instanceof MpgsError, `want an MpgsError, got ${e}`);
+  assert.equal(e.status, status, e.message);
+  for (const text of [e.message, String(e), e.stack, util.inspect(e, { depth: 5 }), JSON.stringify(e)]) {
+    for (const s of SECRETS) assert.ok(!text.includes(s), `error text holds ${s}: ${text}`);
+  }
+  return e;
+}
+
+test('till flow: session, token, every field error, the gateway refusal', () => {
+  const c = client();
+  try {
+    const s = c.createSession({ session: { authenticationLimit: 5 }, correlationId: 'till-1' });
+    assert.ok(s.id);
+    assert.ok(s.aes256Key);
+    assert.equal(s.result, 'SUCCESS');
+    assert.equal(s.httpStatus, 201);
+    assert.equal(s.correlationId, 'till-1');
+    assert.equal(s.authenticationLimit, 5);
+
+    const t = c.createToken(CARD_TOKEN);
+    assert.ok(t.token);
+    assert.equal(t.status, 'VALID');
+    assert.equal(t.cardNumber, '512345xxxxxx0008');
+    assert.equal(t.cardBrand, 'MASTERCARD');
+    assert.equal(t.cardExpiry, '0530');
+    assert.ok(!t.json.includes('5123450000000008'));
+
+    const e = refused(() => c.createToken({
+      sourceOfFunds: { type: 'CARD', provided: { card: { number: '5123450000000008-', securityCode: '7319x', expiry: { month: '13', year: '30' } } } },
+    }), Status.VALIDATION);
+    assert.equal(e.stage, Stage.NOT_SENT);
+    assert.equal(e.attempts, 0);
+    assert.equal(e.field, e.fieldErrors[0].field);
+    const fields = e.fieldErrors.map((fe) => fe.field);
+    for (const f of ['sourceOfFunds.provided.card.number', 'sourceOfFunds.provided.card.securityCode', 'sourceOfFunds.provided.card.expiry.month']) {
+      assert.ok(fields.includes(f), `no field error for ${f} in ${fields}`);
+    }
+    for (const fe of e.fieldErrors) assert.ok(fe.validationType && fe.explanation);
+
+    const g = refused(() => c.createToken(JSON.stringify(CARD_TOKEN).replace('5123450000000008', '5123450000000009')), Status.GATEWAY);
+    assert.equal(g.httpStatus, 400);
+    assert.equal(g.gatewayCause, 'INVALID_REQUEST');
+    assert.equal(g.field, 'sourceOfFunds.provided.card.number');
+    assert.equal(g.stage, Stage.ANSWERED);
+    assert.equal(g.outcomeUnknown, false);
+  } finally {
+    c.close();
+  }
+});
+
+test('a wrong password is an authentication failure (401)', () => {
+  const c = client(env('MPGS_BASE_URL'), 'Wr0ng-Pa55-c41d');
+  const e = refused(() => c.createToken(CARD_TOKEN), Status.AUTHENTICATION);
+  assert.equal(e.httpStatus, 401);
+  assert.equal(e.stage, Stage.ANSWERED);
+  c.close();
+});
+
+test('a connection closed unanswered leaves the outcome unknown', () => {
+  const c = client(env('MPGS_FAULT_URL'), env('MPGS_PASSWORD'), env('MPGS_FAULT_CA'));
+  const e = refused(() => c.createToken(CARD_TOKEN), Status.IO);
+  assert.equal(e.outcomeUnknown, true);
+  assert.equal(e.stage, Stage.UNANSWERED);
+  assert.equal(e.httpStatus, 0);
+  c.close();
+});
+
+test('one client serves 64 calls at once on libuv threads, and the main thread', async () => {
+  const c = client();
+  const ids = new Set();
+  const calls = [];
+  for (let i = 0; i < 64; i++) calls.push(c.createSessionAsync({ correlationId: `a${i}` }).then((s) => {
+    assert.equal(s.correlationId, `a${i}`);
+    ids.add(s.id);
+  }));
+  const main = c.createSession({ correlationId: 'main' });
+  ids.add(main.id);
+  assert.throws(() => c.close(), /under way/);
+  await Promise.all(calls);
+  assert.equal(ids.size, 65);
+  checked(await c.createTokenAsync({ sourceOfFunds: { type: 'CARD' } }).catch((e) => e), Status.VALIDATION);
+  c.close();
+});
+
+function rssKiB() {
+  global.gc();
+  return Number(fs.readFileSync('/proc/self/statm', 'utf8').split(' ')[1]) * 4;
+}
+
+test('handles are released: RSS grows under 4 MiB over 10,000 calls', () => {
+  assert.ok(global.gc, 'run with --expose-gc');
+  const c = client();
+  const bad = { sourceOfFunds: { type: 'CARD', provided: { card: { number: '12' } } } };
+  const run = (n) => {
+    for (let i = 0; i < n; i++) {
+      c.createSession({ correlationId: 'rss' });
+      assert.throws(() => validate(Operation.CREATE_TOKEN, bad), MpgsError);
+    }
+  };
+  run(1000);
+  const before = rssKiB();
+  run(10000);
+  const after = rssKiB();
+  console.log(`node: RSS after 1,000 calls ${before} KiB, after 10,000 more ${after} KiB (growth ${after - before} KiB)`);
+  assert.ok(after - before < 4096, `RSS grew by ${after - before} KiB over 10,000 calls`);
+  c.close();
+});
+
+test('a closed client fails cleanly', () => {
+  const c = client();
+  c.close();
+  c.close();
+  refused(() => c.createSession(), Status.INVALID_ARGUMENT);
+});
+
+test('a non-http proxy is a config error that does not show the proxy password', () => {
+  const e = refused(() => new Client({
+    merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_BASE_URL'),
+    caFile: env('MPGS_CA_FILE'), proxy: 'socks5://user:pr0xy-secret@127.0.0.1:1',
+  }), Status.CONFIG);
+  for (const text of [e.message, String(e), e.stack, util.inspect(e, { depth: 5 }), JSON.stringify(e)]) {
+    assert.ok(!text.includes('pr0xy-secret'), `error text holds the proxy password: ${text}`);
+  }
+});
+
+test('token API version 70: known fields pass by default, strict refuses nameOnCard', () => {
+  const named = {
+    sourceOfFunds: { type: 'CARD', provided: { card: { number: '5123450000000008', expiry: { month: '5', year: '30' }, nameOnCard: 'A Customer' } } },
+  };
+  const config = {
+    merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_BASE_URL'),
+    caFile: env('MPGS_CA_FILE'), timeoutMs: 5000, maxRetries: 0, tokenApiVersion: 70,
+  };
+  const c = new Client(config);
+  try {
+    const t = c.createToken(named);
+    assert.ok(t.token);
+    assert.equal(t.apiVersion, 70);
+    assert.equal(t.cardNumber, '512345xxxxxx0008');
+  } finally {
+    c.close();
+  }
+  const strict = new Client({ ...config, validationLevel: 'strict' });
+  try {
+    const e = refused(() => strict.createToken(named), Status.VALIDATION);
+    assert.equal(e.stage, Stage.NOT_SENT);
+    assert.ok(e.fieldErrors.some((fe) => fe.field === 'sourceOfFunds.provided.card.nameOnCard' && fe.validationType === 'UNSUPPORTED'),
+      `no UNSUPPORTED error on nameOnCard in ${JSON.stringify(e.fieldErrors)}`);
+  } finally {
+    strict.close();
+  }
+  assert.throws(() => new Client({ ...config, validationLevel: 'lenient' }), TypeError);
+});
+
+test('trust: ca-files-only works with the sandbox CA and needs one; mozilla refuses the sandbox', () => {
+  const config = {
+    merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_BASE_URL'),
+    caFile: env('MPGS_CA_FILE'), timeoutMs: 5000, maxRetries: 0, trust: 'ca-files-only',
+  };
+  const pinned = new Client(config);
+  try {
+    assert.equal(pinned.createSession().httpStatus, 201);
+  } finally {
+    pinned.close();
+  }
+  const e = refused(() => new Client({ ...config, caFile: undefined }), Status.CONFIG);
+  assert.ok(e.message.includes('ca-files-only'), e.message);
+  const moz = new Client({ ...config, caFile: undefined, trust: 'mozilla' });
+  try {
+    const t = refused(() => moz.createSession(), Status.TLS);
+    assert.equal(t.outcomeUnknown, false);
+  } finally {
+    moz.close();
+  }
+  assert.throws(() => new Client({ ...config, trust: 'none' }), TypeError);
+});
+
+test('the Hosted Session flow: update, retrieve and check, tokenize, retrieve and delete the token', () => {
+  const c = client();
+  try {
+    const id = c.createSession().id;
+    const page = c.updateSession(id, { sourceOfFunds: { provided: { card: {
+      number: '5123450000000008', expiry: { month: '5', year: '30' } } } } });
+    assert.equal(page.updateStatus, 'SUCCESS');
+    const s = c.retrieveSession(id, page.version);
+    assert.equal(s.readiness, Readiness.READY, s.readinessName);
+    assert.equal(s.apiVersion, 58);
+    assert.equal(c.retrieveSession(id, '0000000000').readiness, Readiness.VERSION_DIFFERS);
+    assert.ok(s.json.includes('512345xxxxxx0008') && !s.json.includes('5123450000000008'));
+    const token = c.createToken({ session: { id }, sourceOfFunds: { type: 'CARD' } }).token;
+    const again = c.retrieveToken(token);
+    assert.equal(again.token, token);
+    assert.equal(again.cardNumber, '512345xxxxxx0008');
+    assert.equal(again.apiVersion, 38);
+    const d = c.deleteToken(token);
+    assert.equal(d.result, 'SUCCESS');
+    assert.equal(d.attempts, 1);
+    assert.equal(refused(() => c.retrieveToken(token), Status.GATEWAY).httpStatus, 400);
+    const bad = refused(() => c.retrieveSession('SESSION0002695081404E6099215K60/../x'), Status.VALIDATION);
+    assert.equal(bad.field, 'sessionId');
+    assert.equal(bad.stage, Stage.NOT_SENT);
+    assert.equal(refused(() => c.deleteToken('91/23'), Status.VALIDATION).field, 'tokenid');
+    validate(Operation.UPDATE_SESSION, { 'order.currency': 'USD' });
+    const info = c.checkGateway();
+    assert.equal(info.status, 'OPERATING');
+    assert.ok(info.operating && info.gatewayVersion);
+  } finally {
+    c.close();
+  }
+});
+
+test('the package: its own library at its version, every call async, verbatim only on request', async () => {
+  const { version } = require('mpgs');
+  assert.equal(version(), require('mpgs/package.json').version);
+  const c = new Client({
+    merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_BASE_URL'),
+    caFile: env('MPGS_CA_FILE'), timeoutMs: 5000, maxRetries: 0, tokenRepositoryUniqueCard: true,
+  });
+  try {
+    const t = await c.createTokenAsync(CARD_TOKEN);
+    assert.equal(t.cardNumber, '512345xxxxxx0008');
+    for (const text of [JSON.stringify(t), util.inspect(t, { depth: 5 }), t.json]) {
+      assert.ok(!text.includes('5123450000000008'), `a printed answer holds the card number: ${text}`);
+    }
+    assert.equal(typeof t.jsonVerbatim, 'function');
+    assert.ok(!Object.keys(t).includes('jsonVerbatim'));
+    assert.ok(JSON.parse(t.jsonVerbatim()).token === t.token);
+    const id = (await c.createSessionAsync()).id;
+    const page = await c.updateSessionAsync(id, { 'sourceOfFunds.provided.card.number': '5123450000000008',
+      'sourceOfFunds.provided.card.expiry.month': '5', 'sourceOfFunds.provided.card.expiry.year': '30' });
+    const s = await c.retrieveSessionAsync(id, page.version);
+    assert.equal(s.readiness, Readiness.READY, s.readinessName);
+    assert.ok(!JSON.stringify(s).includes('5123450000000008'));
+    assert.equal((await c.retrieveTokenAsync(t.token)).token, t.token);
+    const d = await c.deleteTokenAsync(t.token);
+    assert.equal(d.result, 'SUCCESS');
+    assert.ok(JSON.parse(d.json));
+    const info = await c.checkGatewayAsync();
+    assert.equal(info.status, 'OPERATING');
+    assert.equal(JSON.parse(info.json).status, 'OPERATING');
+    checked(await c.retrieveTokenAsync('91/23').catch((e) => e), Status.VALIDATION);
+  } finally {
+    c.close();
+  }
+  // validate at a version and level, as a client so configured would.
+  const named = { sourceOfFunds: { type: 'CARD', provided: { card: { number: '5123450000000008', expiry: { month: '5', year: '30' }, nameOnCard: 'A' } } } };
+  validate(Operation.CREATE_TOKEN, named, 70);
+  const e = refused(() => validate(Operation.CREATE_TOKEN, named, 70, 'strict'), Status.VALIDATION);
+  assert.ok(e.fieldErrors.some((fe) => fe.field === 'sourceOfFunds.provided.card.nameOnCard'));
+});
+
+test('the library mapped into this process', () => {
+  const mapped = fs.readFileSync('/proc/self/maps', 'utf8').split('\n').map((l) => l.split(/\s+/)[5])
+    .find((p) => p && /libmpgs[^/]*\.so/.test(p));
+  assert.ok(mapped, 'no libmpgs in /proc/self/maps');
+  console.log(`mpgs-loaded: ${mapped}`);
+});
+
+test('tokenRepositoryUniqueCard: a Create Token cut off on a reused connection is sent again', () => {
+  // MPGS_UNIQUE_URL answers once, then closes the reused connection under the next request.
+  const c = new Client({
+    merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_UNIQUE_URL'),
+    caFile: env('MPGS_UNIQUE_CA'), timeoutMs: 5000, maxRetries: 2, tokenRepositoryUniqueCard: true,
+  });
+  try {
+    assert.equal(c.createToken(CARD_TOKEN).attempts, 1);
+    assert.equal(c.createToken(CARD_TOKEN).attempts, 2);
+  } finally {
+    c.close();
+  }
+});

@@ -1,3 +1,0 @@
-module example.com/mpgs
-
-go 1.19
