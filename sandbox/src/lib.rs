@@ -70,6 +70,10 @@ pub struct Config {
     /// defaults: `keepalive_timeout 75s`, and the header only when configured with its second
     /// parameter).
     pub keepalive_timeout: Option<Duration>,
+    /// What answers say in `Keep-Alive: timeout=S` when it is not `keepalive_timeout`: a server
+    /// (or a load balancer in front of it) whose idle timer fires before the time it announces,
+    /// so that tests can put a reused connection's close at the very moment the client sends.
+    pub keepalive_announced: Option<Duration>,
     /// A simulated network round trip (`--rtt-ms`): zero for none. Every byte in each direction
     /// is delayed by half of it, per connection, and a new connection's first bytes also by the
     /// TCP handshake's round trip (see `delay.rs`).
@@ -91,6 +95,7 @@ impl Default for Config {
             server_names: vec!["localhost".into(), "127.0.0.1".into(), "::1".into()],
             require_client_cert: false,
             keepalive_timeout: None,
+            keepalive_announced: None,
             rtt: Duration::ZERO,
         }
     }
@@ -171,6 +176,7 @@ impl Sandbox {
             stop.clone(),
             counts.clone(),
             config.keepalive_timeout,
+            config.keepalive_announced,
         )?;
         Ok(Self { counts, addr, url, tls, gateway, stop, accept: Some(accept), inner })
     }

@@ -53,6 +53,7 @@ pub(crate) fn spawn_accept_loop(
     stop: Arc<AtomicBool>,
     counts: Arc<ConnCounts>,
     keepalive: Option<Duration>,
+    announced: Option<Duration>,
 ) -> io::Result<JoinHandle<()>> {
     std::thread::Builder::new().name("mpgs-sandbox-accept".into()).spawn(move || {
         for stream in listener.incoming() {
@@ -63,7 +64,7 @@ pub(crate) fn spawn_accept_loop(
             let (gateway, server_config) = (gateway.clone(), server_config.clone());
             let guard = OpenGuard::new(counts.clone());
             let _ = std::thread::Builder::new().name("mpgs-sandbox-conn".into()).spawn(move || {
-                serve_connection(stream, server_config, &gateway, keepalive, &guard.0);
+                serve_connection(stream, server_config, &gateway, (keepalive, announced), &guard.0);
                 drop(guard);
             });
         }
@@ -167,13 +168,13 @@ fn serve_connection(
     tcp: TcpStream,
     tls: Option<Arc<rustls::ServerConfig>>,
     gateway: &Gateway,
-    keepalive: Option<Duration>,
+    (keepalive, announced): (Option<Duration>, Option<Duration>),
     counts: &ConnCounts,
 ) {
     let _ = tcp.set_nodelay(true);
     let _ = tcp.set_read_timeout(Some(keepalive.unwrap_or(IDLE_TIMEOUT)));
     let with_keepalive = |mut r: Response| {
-        if let Some(k) = keepalive {
+        if let Some(k) = announced.or(keepalive) {
             r.headers.push(("Keep-Alive", format!("timeout={}", k.as_secs())));
         }
         r
