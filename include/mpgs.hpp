@@ -488,6 +488,12 @@ public:
         detail::check(mpgs_client_check_gateway(capi(), &i, &e), e);
         return GatewayInfo(i);
     }
+    /** Warm-up: opens and keeps an idle connection (TLS handshake done) for the next call;
+     *  nothing if one is fit already. Sends no request. See `mpgs_client_connect`. */
+    void connect() const {
+        mpgs_error *e = nullptr;
+        detail::check(mpgs_client_connect(capi(), &e), e);
+    }
 
     /** The C handle (NULL once moved from); still owned by this object. */
     const mpgs_client *capi() const noexcept { return handle_.get(); }

@@ -174,6 +174,7 @@ enum Op {
     RetrieveToken(String),
     DeleteToken(String),
     CheckGateway,
+    Connect,
 }
 
 impl AsyncRunner {
@@ -208,6 +209,7 @@ impl AsyncRunner {
                 Op::RetrieveToken(id) => client.retrieve_token(&id).map(|t| Outcome::Token(Box::new(t))),
                 Op::DeleteToken(id) => client.delete_token(&id).map(|d| Outcome::Deleted(Box::new(d))),
                 Op::CheckGateway => client.check_gateway().map(|g| Outcome::Gateway(Box::new(g))),
+                Op::Connect => client.connect().map(|()| Outcome::Connected),
             });
             // A bug in the core must not leave the awaiting task waiting forever.
             let result = std::panic::catch_unwind(call).unwrap_or_else(|_| Ok(Outcome::Panicked));
@@ -275,6 +277,7 @@ enum Outcome {
     Token(Box<mpgs::Token>),
     Deleted(Box<mpgs::DeleteTokenResult>),
     Gateway(Box<mpgs::GatewayInformation>),
+    Connected,
     Panicked,
 }
 
@@ -335,6 +338,7 @@ impl Inbox {
                     Ok(Outcome::Gateway(g)) => {
                         future.call_method1("set_result", (GatewayInformation { inner: *g },))
                     }
+                    Ok(Outcome::Connected) => future.call_method1("set_result", (py.None(),)),
                     Ok(Outcome::Panicked) => future.call_method1(
                         "set_exception",
                         (PyRuntimeError::new_err(
@@ -435,6 +439,11 @@ impl AsyncRunner {
     #[pyo3(signature = (inbox, future, /))]
     fn check_gateway(&self, inbox: &Bound<'_, Inbox>, future: Bound<'_, PyAny>) -> PyResult<AsyncCall> {
         self.start(Op::CheckGateway, Value::Null, inbox, future)
+    }
+
+    #[pyo3(signature = (inbox, future, /))]
+    fn connect(&self, inbox: &Bound<'_, Inbox>, future: Bound<'_, PyAny>) -> PyResult<AsyncCall> {
+        self.start(Op::Connect, Value::Null, inbox, future)
     }
 
     /// The worker threads alive now (started on demand, ended when idle).

@@ -189,6 +189,11 @@ impl NativeClient {
         result.map(|inner| GatewayInformation { inner }).map_err(|e| raise(py, e))
     }
 
+    fn connect(&self, py: Python<'_>) -> PyResult<()> {
+        let client = self.inner.clone();
+        py.detach(move || client.connect()).map_err(|e| raise(py, e))
+    }
+
     fn __repr__(&self) -> String {
         format!("Client(merchant_id={:?}, base_url={:?})", self.inner.merchant_id(), self.inner.base_url())
     }

@@ -84,3 +84,34 @@ fn a_tls_client_pays_tcp_tls_and_the_request_on_its_first_call_and_one_round_tri
     assert_eq!(s.connections_accepted(), 1);
     assert_eq!(s.handshakes().full, 1);
 }
+
+#[test]
+fn after_connect_the_first_call_takes_one_round_trip_on_the_connection_it_opened() {
+    let s = sandbox(|_| {});
+    let c = common::client(&s);
+    c.connect().expect("warm-up");
+    assert_eq!(s.connections_accepted(), 1);
+    c.connect().expect("an idle connection is fit already: nothing more");
+    // The server's session tickets arrive after the handshake, on the idle connection: they do
+    // not make it unfit.
+    std::thread::sleep(RTT * 2);
+    let started = Instant::now();
+    c.create_session(&mpgs::CreateSessionRequest::new()).unwrap();
+    let took = started.elapsed();
+    assert!(took < RTT * 2 + Duration::from_secs(1), "no TCP or TLS round trip left ({took:?})");
+    assert_eq!(s.connections_accepted(), 1, "the call went on the warm connection");
+    assert_eq!(s.handshakes().full, 1, "one handshake, at connect()");
+}
+
+#[test]
+fn connect_to_a_closed_port_is_a_connect_error_and_nothing_is_sent() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let c = mpgs::Client::builder("TESTMERCHANT")
+        .password("sandbox-password")
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .build()
+        .unwrap();
+    let e = c.connect().unwrap_err();
+    assert_eq!(e.kind(), mpgs::ErrorKind::Connect, "{e}");
+    assert!(!e.outcome_unknown(), "{e}");
+}

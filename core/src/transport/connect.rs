@@ -289,6 +289,9 @@ impl Conn {
             return false;
         }
         if let Stream::Tls(s) = &mut self.stream {
+            if !take_in_waiting_records(s) {
+                return false;
+            }
             let mut one = [0u8; 1];
             if !matches!(s.conn.reader().read(&mut one), Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
                 return false;
@@ -296,6 +299,29 @@ impl Conn {
         }
         idle_and_open(self.stream.tcp())
     }
+}
+
+/// Takes in the TLS records waiting on an idle connection without blocking: a TLS 1.3 server
+/// sends its session tickets after the handshake, and on a connection opened ahead of its first
+/// request (`Client::connect`) nothing has read them yet. False if the socket is at EOF or a
+/// record is bad; an answer byte or a `close_notify` taken in is seen by the caller.
+fn take_in_waiting_records(s: &mut StreamOwned<ClientConnection, DeadlineStream>) -> bool {
+    if s.sock.tcp.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let fine = loop {
+        match s.conn.read_tls(&mut &s.sock.tcp) {
+            Ok(0) => break false,
+            Ok(_) => {
+                if s.conn.process_new_packets().is_err() {
+                    break false;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break true,
+            Err(_) => break false,
+        }
+    };
+    s.sock.tcp.set_nonblocking(false).is_ok() && fine
 }
 
 /// True when nothing is waiting on an idle socket and it is not at EOF.

@@ -223,6 +223,21 @@ impl Transport {
         Ok(response)
     }
 
+    /// Opens a connection and keeps it idle for the next request, unless an idle one is fit for
+    /// reuse already. Nothing of a request is written.
+    pub(crate) fn warm(&self, deadline: Instant) -> Result<(), Failure> {
+        if Instant::now() >= deadline {
+            return Err(Failure::Expired);
+        }
+        if let Some(conn) = self.take_idle() {
+            self.pool.lock().push(conn);
+            return Ok(());
+        }
+        let conn = self.connect(deadline)?;
+        self.put_idle(conn);
+        Ok(())
+    }
+
     /// Whether the TLS settings offer a client certificate.
     fn client_cert(&self) -> bool {
         self.tls.as_ref().is_some_and(|t| t.config().client_auth_cert_resolver.has_certs())
