@@ -133,7 +133,8 @@ test: lint rust-test c-test python-test python-sdist-test dist dist-test fuzz-sm
 
 # Benchmarks against the alternatives, in one run; writes BENCHMARKS.md. Not part of make test.
 bench: build python c-stage
-	$(CARGO) build -q --release -p mpgs --example bench_calls
+	$(CARGO) build -q --release -p mpgs --example bench_calls --example bench_rtt
+	$(CARGO) build -q --release -p mpgs-sandbox
 	PY=$(PY) scripts/bench.sh
 
 # Sandbox throughput with wrk (Debian package `wrk`), one connection and 16.
