@@ -6,7 +6,8 @@
  *   c_rtt mpgs|curl first             one call of a new client / a new easy handle
  *   c_rtt mpgs|curl spaced N SECONDS  one client (one easy handle, kept alive): a call, then N
  *                                     timed calls SECONDS apart
- *   c_rtt mpgs|curl cold N            N calls, each on a new client / easy handle; CPU ms a call
+ *   c_rtt mpgs|curl cold N            a call, then N calls, each on a new client / easy handle;
+ *                                     CPU ms a call, calls/s
  *   c_rtt mpgs|curl concurrent N      a call, then N at once (libmpgs: N threads on one client;
  *                                     libcurl: a multi handle with N easy handles): wall ms
  *
@@ -160,6 +161,16 @@ int main(int argc, char **argv) {
         print_list("ms", ms, n);
         printf("}\n");
     } else if (strcmp(mode, "cold") == 0) {
+        /* The process's first client is not timed. */
+        if (use_curl) {
+            CURL *h = curl_new();
+            curl_call(h);
+            curl_easy_cleanup(h);
+        } else {
+            mpgs_client *c = mpgs_new();
+            mpgs_call(c);
+            mpgs_client_free(c);
+        }
         double cpu = clock_ms(CLOCK_PROCESS_CPUTIME_ID), wall = now_ms();
         for (long i = 0; i < n; i++) {
             double start = now_ms();

@@ -70,15 +70,16 @@ class Sandbox:
         self.url, self.ca = fields["url"], fields["ca"]
         self._ssl = ssl.create_default_context(cafile=self.ca)
 
-    def handshakes(self) -> int:
-        """Full and resumed TLS handshakes so far, this request's own included."""
+    def handshakes(self) -> Tuple[int, int]:
+        """Full and resumed TLS handshakes so far, this request's own (full) included."""
         with urllib.request.urlopen(self.url + "/_sandbox/stats", context=self._ssl, timeout=30) as r:
             st = json.loads(r.read())
-        return int(st["full_handshakes"]) + int(st["resumed_handshakes"])
+        return int(st["full_handshakes"]), int(st["resumed_handshakes"])
 
     def env(self) -> Dict[str, str]:
+        lib = str(ROOT / "target" / "c" / "stage" / "lib")
         return dict(
-            os.environ, MPGS_BASE_URL=self.url, MPGS_CA_FILE=self.ca, MPGS_MERCHANT_ID=MERCHANT, MPGS_PASSWORD=PASSWORD
+            os.environ, LD_LIBRARY_PATH=lib, MPGS_BASE_URL=self.url, MPGS_CA_FILE=self.ca, MPGS_MERCHANT_ID=MERCHANT, MPGS_PASSWORD=PASSWORD
         )
 
     def stop(self) -> None:
@@ -88,14 +89,16 @@ class Sandbox:
 
 
 def run(argv: List[str], sandbox: Sandbox, *args: Any) -> Tuple[Dict[str, Any], int]:
-    """Runs a subject's program; its JSON line, and the handshakes it made (the stats request
-    after it taken off)."""
-    before = sandbox.handshakes()
+    """Runs a subject's program; its JSON line (with "resumed": the resumed handshakes it made),
+    and the handshakes it made, full and resumed (the stats request after it taken off)."""
+    full0, resumed0 = sandbox.handshakes()
     out = subprocess.run([*argv, *map(str, args)], env=sandbox.env(), capture_output=True, text=True, timeout=900)
     if out.returncode != 0:
         raise RuntimeError(f"{argv} {args}: {out.stderr.strip()[-500:]}")
-    after = sandbox.handshakes()
-    return json.loads(out.stdout.strip().splitlines()[-1]), after - before - 1
+    full1, resumed1 = sandbox.handshakes()
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["resumed"] = resumed1 - resumed0
+    return result, (full1 - full0 - 1) + (resumed1 - resumed0)
 
 
 def rtts(ms: List[float]) -> List[float]:
@@ -107,10 +110,12 @@ def p99(v: List[float]) -> float:
     return s[min(len(s) - 1, int(round(0.99 * (len(s) - 1))))]
 
 
-def spaced_stream(name: str, argv: List[str], keep: int, results: Dict[str, Any]) -> None:
+def spaced_stream(name: str, argv: List[str], keep: int, results: Dict[str, Any], gaps: List[Tuple[float, int]],
+                  delay: float = 0) -> None:
     s = Sandbox("--rtt-ms", str(RTT_MS), "--keepalive-timeout", str(keep))
+    time.sleep(delay)
     try:
-        for gap, n in SPACINGS:
+        for gap, n in gaps:
             out, hs = run(argv, s, "spaced", n, gap)
             # One handshake is the untimed first call's (a new process: a new connection).
             results[f"{name}|{keep}|{gap}"] = {"rtt": rtts(out["ms"]), "handshakes": hs - 1, "calls": n}
@@ -139,19 +144,29 @@ def main() -> None:
             results[f"{name}|first"] = {"rtt": first, "handshakes": hs, "calls": FIRST_SAMPLES}
             out, hs = run(argv, link, "cold", COLD_CALLS)
             results[f"{name}|cold"] = {
-                "rtt": rtts(out["ms"]), "cpu_ms": out["cpu_ms_per_call"], "handshakes": hs, "calls": COLD_CALLS
+                "rtt": rtts(out["ms"]), "cpu_ms": out["cpu_ms_per_call"], "handshakes": hs - 1, "calls": COLD_CALLS,
+                "resumed": out["resumed"],
             }
             out, hs = run(argv, bare, "cold", LOOPBACK_COLD_CALLS)
             results[f"{name}|cold-loopback"] = {"calls_per_s": out["calls_per_s"], "cpu_ms": out["cpu_ms_per_call"]}
             out, hs = run(argv, link, "concurrent", CONCURRENT)
-            results[f"{name}|concurrent"] = {"rtt": out["wall_ms"] / RTT_MS, "handshakes": hs - 1}
+            results[f"{name}|concurrent"] = {
+                "rtt": out["wall_ms"] / RTT_MS, "handshakes": hs - 1, "resumed": out["resumed"]
+            }
             print(f"{name}: first, cold, concurrent done", file=sys.stderr)
     finally:
         link.stop()
         bare.stop()
-    # 2, 3: spaced calls, every subject and server setting at once.
+    # 2, 3: calls back to back, one subject at a time; then the spaced calls of every subject and
+    # server setting at once, each stream started 1/12 s after the one before so that their calls
+    # seldom overlap (a call takes a round trip, 50 ms).
+    for name, argv in SUBJECTS:
+        for keep in KEEPS:
+            spaced_stream(name, argv, keep, results, SPACINGS[:1])
+    streams = [(name, argv, keep) for name, argv in SUBJECTS for keep in KEEPS]
     threads = [
-        threading.Thread(target=spaced_stream, args=(name, argv, keep, results)) for name, argv in SUBJECTS for keep in KEEPS
+        threading.Thread(target=spaced_stream, args=(name, argv, keep, results, SPACINGS[1:], i / len(streams)))
+        for i, (name, argv, keep) in enumerate(streams)
     ]
     for t in threads:
         t.start()
@@ -216,10 +231,11 @@ def write_section(results: Dict[str, Any]) -> None:
                     cells.append(f"{fmt(statistics.median(r['rtt']))} / {fmt(p99(r['rtt']))}, {per100(r)} hs")
             lines.append(f"| {n} | " + " | ".join(cells) + " |")
     lines += ["", "### 4. A new client for every call (the cold path)", "",
-              f"On the link: {COLD_CALLS} calls, each on a new client in one process (median RTTs, CPU ms per "
+              f"On the link: {COLD_CALLS} calls, each on a new client in one process after an untimed first one "
+              "(median RTTs, CPU ms per "
               f"call, handshakes per 100 calls). On bare loopback (no delay line): {LOOPBACK_COLD_CALLS} such "
               "calls, calls per second and the ratio to requests.", "",
-              "| subject | median RTT | CPU ms / call | handshakes per 100 (resumed or full) | loopback calls/s | × requests |",
+              "| subject | median RTT | CPU ms / call | handshakes per 100 (of which resumed) | loopback calls/s | × requests |",
               "|---|---:|---:|---:|---:|---:|"]
     base = results.get("requests|cold-loopback", {}).get("calls_per_s")
     for n in names:
@@ -227,18 +243,19 @@ def write_section(results: Dict[str, Any]) -> None:
         if r and lb:
             ratio = f"{lb['calls_per_s'] / base:.1f}×" if base else "–"
             lines.append(
-                f"| {n} | {fmt(statistics.median(r['rtt']))} | {fmt(r['cpu_ms'])} | {per100(r)} | "
+                f"| {n} | {fmt(statistics.median(r['rtt']))} | {fmt(r['cpu_ms'])} | {per100(r)} "
+                f"({100 * r['resumed'] / r['calls']:.0f}) | "
                 f"{lb['calls_per_s']:,.0f} | {ratio} |"
             )
     lines += ["", "### 5. 64 calls at once from one client (after one call)", "",
               "Rust and C: 64 threads sharing one client; Python mpgs: `AsyncClient` and `asyncio.gather`; "
               "httpx: `httpx.AsyncClient` (limits raised to 64); requests: one `Session` shared by 64 threads; "
               "libcurl: a multi handle with 64 easy handles.", "",
-              "| subject | wall time (RTTs) | handshakes |", "|---|---:|---:|"]
+              "| subject | wall time (RTTs) | handshakes (of which resumed) |", "|---|---:|---:|"]
     for n in names:
         r = results.get(f"{n}|concurrent")
         if r:
-            lines.append(f"| {n} | {fmt(r['rtt'])} | {r['handshakes']} |")
+            lines.append(f"| {n} | {fmt(r['rtt'])} | {r['handshakes']} ({r['resumed']}) |")
     lines += ["", "<!-- rtt:goals -->", "<!-- rtt:end -->"]
     section = "\n".join(lines)
     path = ROOT / "BENCHMARKS.md"
