@@ -22,14 +22,14 @@ import ssl
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, List
+from typing import Any, Callable, Dict, List
 
 URL = os.environ["MPGS_BASE_URL"]
 CA = os.environ["MPGS_CA_FILE"]
 MERCHANT = os.environ["MPGS_MERCHANT_ID"]
 PASSWORD = os.environ["MPGS_PASSWORD"]
 PATH = f"{URL}/api/rest/version/58/merchant/{MERCHANT}/session"
-BODY = {"correlationId": "bench", "session": {"authenticationLimit": 5}}
+BODY: Dict[str, Any] = {"correlationId": "bench", "session": {"authenticationLimit": 5}}
 AUTH = (f"merchant.{MERCHANT}", PASSWORD)
 
 
@@ -98,7 +98,7 @@ async def concurrent_async(subject: str, n: int) -> float:
 
 def main() -> None:
     subject, mode, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-    out: dict = {}
+    out: Dict[str, Any] = {}
     if mode == "first":
         call = new_client(subject)
         out["ms"] = [timed(call)]
