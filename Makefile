@@ -152,7 +152,8 @@ test: lint bindings-check rust-test c-test python-test python-sdist-test dist di
 
 # Benchmarks against the alternatives, in one run; writes BENCHMARKS.md. Not part of make test.
 bench: build python c-stage
-	$(CARGO) build -q --release -p mpgs --example bench_calls
+	$(CARGO) build -q --release -p mpgs --example bench_calls --example bench_rtt
+	$(CARGO) build -q --release -p mpgs-sandbox
 	PY=$(PY) scripts/bench.sh
 
 # Sandbox throughput with wrk (Debian package `wrk`), one connection and 16.

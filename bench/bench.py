@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import ssl
 import statistics
 import subprocess
@@ -559,7 +560,10 @@ def write(out: str, n_runs: int, rows: List[Row], ratios: List[Tuple[str, float,
     notes = ROOT / "bench" / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text().strip()]
-    Path(out).write_text("\n".join(lines) + "\n")
+    # The round-trip section (bench/rtt.py, run after this) is kept as it was until it rewrites it.
+    previous = Path(out).read_text() if Path(out).exists() else ""
+    kept = re.search(r"<!-- rtt:begin.*?<!-- rtt:end -->", previous, re.S)
+    Path(out).write_text("\n".join(lines) + "\n" + ("\n" + kept.group(0) + "\n" if kept else ""))
     print(f"wrote {out}")
 
 

@@ -798,6 +798,18 @@ mpgs_status mpgs_client_certificate_not_after(const struct mpgs_client *client,
                                               struct mpgs_error **err);
 
 /**
+ * Warm-up: opens a connection to the gateway (TCP, the proxy tunnel if any, the TLS handshake)
+ * and keeps it idle for the next call, so that call does not pay those round trips; does
+ * nothing if an idle connection is fit for reuse already. Sends no request. The connection is
+ * kept as any idle one (15 s until the server has said how long it keeps connections), so call
+ * it when a call is near. Bounded by the client's timeout; fails with the transport error a
+ * call would have met (`MPGS_STATUS_CONNECT`, `MPGS_STATUS_TLS` or `MPGS_STATUS_TIMEOUT`; nothing
+ * sent). Safe to call concurrently with calls on the same client.
+ */
+mpgs_status mpgs_client_connect(const struct mpgs_client *client,
+                                struct mpgs_error **err);
+
+/**
  * The status the failed call returned (never `MPGS_STATUS_OK`); `MPGS_STATUS_INVALID_ARGUMENT`
  * for NULL.
  */

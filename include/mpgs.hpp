@@ -548,6 +548,12 @@ public:
         detail::check(mpgs_client_check_gateway(capi(), &i, &e), e);
         return GatewayInfo(i);
     }
+    /** Warm-up: opens and keeps an idle connection (TLS handshake done) for the next call;
+     *  nothing if one is fit already. Sends no request. See `mpgs_client_connect`. */
+    void connect() const {
+        mpgs_error *e = nullptr;
+        detail::check(mpgs_client_connect(capi(), &e), e);
+    }
 
     /** When the client certificate expires (its notAfter, whole seconds: a time point of
      * std::chrono::seconds, so any year fits); nullopt with password authentication (see

@@ -2,7 +2,7 @@
 # make bench: installs what the benchmarks compare against (wrk and libcurl from Debian; requests,
 # httpx, pydantic and jsonschema into the venv), builds the C benchmark, the wheel and the Go, C#
 # and Java benchmarks against their installed packages (scripts/bench-languages.sh), and runs
-# bench/bench.py, which writes BENCHMARKS.md.
+# bench/bench.py, which writes BENCHMARKS.md, then bench/rtt.py (its "Round trips" section).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
@@ -18,6 +18,8 @@ mkdir -p target/c/bin target/wheels
 export PKG_CONFIG_PATH=target/c/stage/lib/pkgconfig
 # shellcheck disable=SC2046 # pkg-config prints several words on purpose
 cc -O2 -std=c11 -Wall -Wextra -Werror bench/c_bench.c $(pkg-config --cflags --libs mpgs) -lcurl -o target/c/bin/c_bench
+# shellcheck disable=SC2046
+cc -O2 -std=c11 -Wall -Wextra -Werror bench/c_rtt.c $(pkg-config --cflags --libs mpgs) -lcurl -lpthread -o target/c/bin/c_rtt
 rm -f target/wheels/mpgs-*.whl
 "$(dirname "$PY")/maturin" build -q --release -m python/Cargo.toml -o target/wheels
 # The other languages: Go, Node.js, C# and Java benchmarks (bindings/*/bench), each against its
@@ -25,3 +27,5 @@ rm -f target/wheels/mpgs-*.whl
 scripts/bench-languages.sh
 scripts/bench-php-ruby.sh
 "$PY" bench/bench.py "$@"
+# Round trips on a simulated link (about 6 minutes): its own section of BENCHMARKS.md.
+"$PY" bench/rtt.py

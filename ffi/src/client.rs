@@ -534,3 +534,19 @@ pub extern "C" fn mpgs_client_certificate_not_after(
         Ok(())
     })
 }
+
+/// Warm-up: opens a connection to the gateway (TCP, the proxy tunnel if any, the TLS handshake)
+/// and keeps it idle for the next call, so that call does not pay those round trips; does
+/// nothing if an idle connection is fit for reuse already. Sends no request. The connection is
+/// kept as any idle one (15 s until the server has said how long it keeps connections), so call
+/// it when a call is near. Bounded by the client's timeout; fails with the transport error a
+/// call would have met (`MPGS_STATUS_CONNECT`, `MPGS_STATUS_TLS` or `MPGS_STATUS_TIMEOUT`; nothing
+/// sent). Safe to call concurrently with calls on the same client.
+#[no_mangle]
+pub extern "C" fn mpgs_client_connect(client: *const mpgs_client, err: *mut *mut mpgs_error) -> mpgs_status {
+    ffi_export!(fallible err, {
+        let client = arg_ref(client, "client")?;
+        client.inner.connect()?;
+        Ok(())
+    })
+}

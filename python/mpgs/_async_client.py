@@ -94,6 +94,10 @@ class AsyncClient(_ClientBase):
         """Check Gateway: sends no credentials (see ``Client.check_gateway``)."""
         return await self._call("check_gateway", lambda runner, inbox, fut: runner.check_gateway(inbox, fut))
 
+    async def connect(self) -> None:
+        """Warm-up: opens and keeps a connection for the next call (see ``Client.connect``)."""
+        await self._call("connect", lambda runner, inbox, fut: runner.connect(inbox, fut))
+
     def _bind(self) -> Tuple[asyncio.AbstractEventLoop, _native.Inbox, _native.AsyncRunner, Set[asyncio.Future[Any]]]:
         """Binds the running loop to this client; refuses a closed client or a second loop. The
         caller registers its call's future in the returned set while holding ``_bind_lock``."""

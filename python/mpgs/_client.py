@@ -116,6 +116,7 @@ class _ClientBase:
         self._merchant_id = merchant_id
         self._routes = {op: self._native.route(op) for op in _OPERATIONS}
         self._paths = {op: path for op, (_, path) in self._routes.items()}
+        self._routes["connect"] = ("connect", "(warm-up: no request)")
 
     @property
     def client_certificate_expiry(self) -> Optional[datetime.datetime]:
@@ -223,6 +224,15 @@ class Client(_ClientBase):
         nothing about them: an authenticated call such as ``retrieve_token`` does.
         """
         return self._run("check_gateway", lambda c: c.check_gateway())
+
+    def connect(self) -> None:
+        """Warm-up: opens a connection to the gateway (TCP, TLS handshake) and keeps it for the next
+        call, so that call does not pay those round trips; nothing if an idle connection is fit
+        already. Sends no request. Kept as any idle connection (15 s until the server has said how
+        long it keeps connections): call it when a call is near. Raises the transport error a
+        call would have met (nothing sent).
+        """
+        self._run("connect", lambda c: c.connect())
 
     def close(self) -> None:
         """Drops the connections and credentials; the client cannot be used afterwards."""

@@ -177,6 +177,7 @@ enum Op {
     RetrieveToken(String),
     DeleteToken(String),
     CheckGateway,
+    Connect,
 }
 
 impl AsyncRunner {
@@ -212,6 +213,7 @@ impl AsyncRunner {
                 Op::RetrieveToken(id) => client.retrieve_token(&id).map(|t| Outcome::Token(Box::new(t))),
                 Op::DeleteToken(id) => client.delete_token(&id).map(|d| Outcome::Deleted(Box::new(d))),
                 Op::CheckGateway => client.check_gateway().map(|g| Outcome::Gateway(Box::new(g))),
+                Op::Connect => client.connect().map(|()| Outcome::Connected),
             });
             // A bug in the core must not leave the awaiting task waiting forever.
             let result = std::panic::catch_unwind(call).unwrap_or_else(|_| Ok(Outcome::Panicked));
@@ -281,6 +283,7 @@ enum Outcome {
     Token(Box<mpgs::Token>),
     Deleted(Box<mpgs::DeleteTokenResult>),
     Gateway(Box<mpgs::GatewayInformation>),
+    Connected,
     Panicked,
 }
 
@@ -355,6 +358,7 @@ impl Inbox {
                     Ok(Outcome::Gateway(g)) => {
                         future.call_method1("set_result", (GatewayInformation { inner: *g },))
                     }
+                    Ok(Outcome::Connected) => future.call_method1("set_result", (py.None(),)),
                     Ok(Outcome::Panicked) => future.call_method1(
                         "set_exception",
                         (PyRuntimeError::new_err(
@@ -460,6 +464,11 @@ impl AsyncRunner {
     #[pyo3(signature = (inbox, future, /))]
     fn check_gateway(&self, inbox: &Bound<'_, Inbox>, future: Bound<'_, PyAny>) -> PyResult<AsyncCall> {
         self.start(Op::CheckGateway, Value::Null, inbox, future)
+    }
+
+    #[pyo3(signature = (inbox, future, /))]
+    fn connect(&self, inbox: &Bound<'_, Inbox>, future: Bound<'_, PyAny>) -> PyResult<AsyncCall> {
+        self.start(Op::Connect, Value::Null, inbox, future)
     }
 
     /// The worker threads alive now (started on demand, ended when idle).

@@ -222,6 +222,11 @@ impl NativeClient {
         Ok(())
     }
 
+    fn connect(&self, py: Python<'_>) -> PyResult<()> {
+        let client = self.inner.clone();
+        py.detach(move || client.connect()).map_err(|e| raise(py, e))
+    }
+
     fn __repr__(&self) -> String {
         format!("Client(merchant_id={:?}, base_url={:?})", self.inner.merchant_id(), self.inner.base_url())
     }

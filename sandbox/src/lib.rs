@@ -12,6 +12,7 @@
 pub mod answers;
 pub mod cards;
 pub mod clock;
+mod delay;
 pub mod faults;
 pub mod gateway;
 pub mod http;
@@ -65,8 +66,18 @@ pub struct Config {
     /// Refuse, in the TLS handshake, a client without a certificate from the sandbox's CA.
     pub require_client_cert: bool,
     /// Close a connection idle this long, and say so in every answer (`Keep-Alive: timeout=S`);
-    /// without it, idle connections are closed after 60 s and answers say nothing.
+    /// without it, idle connections are closed after 75 s and answers say nothing (nginx's
+    /// defaults: `keepalive_timeout 75s`, and the header only when configured with its second
+    /// parameter).
     pub keepalive_timeout: Option<Duration>,
+    /// What answers say in `Keep-Alive: timeout=S` when it is not `keepalive_timeout`: a server
+    /// (or a load balancer in front of it) whose idle timer fires before the time it announces,
+    /// so that tests can put a reused connection's close at the very moment the client sends.
+    pub keepalive_announced: Option<Duration>,
+    /// A simulated network round trip (`--rtt-ms`): zero for none. Every byte in each direction
+    /// is delayed by half of it, per connection, and a new connection's first bytes also by the
+    /// TCP handshake's round trip (see `delay.rs`).
+    pub rtt: Duration,
 }
 
 impl Default for Config {
@@ -84,8 +95,19 @@ impl Default for Config {
             server_names: vec!["localhost".into(), "127.0.0.1".into(), "::1".into()],
             require_client_cert: false,
             keepalive_timeout: None,
+            keepalive_announced: None,
+            rtt: Duration::ZERO,
         }
     }
+}
+
+/// TLS handshakes a sandbox completed (see [`Sandbox::handshakes`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Handshakes {
+    /// Full handshakes: the server's certificate sent (and the client's, if any, checked).
+    pub full: usize,
+    /// Resumed handshakes: a session from an earlier connection, no certificate exchanged.
+    pub resumed: usize,
 }
 
 /// A running sandbox. Stops when dropped.
@@ -97,6 +119,9 @@ pub struct Sandbox {
     gateway: Arc<Gateway>,
     stop: Arc<AtomicBool>,
     accept: Option<JoinHandle<()>>,
+    /// With a simulated round trip: the server's own listener behind the delay line, and the
+    /// delay line's accept loop.
+    inner: Option<(SocketAddr, JoinHandle<()>)>,
 }
 
 fn fresh_temp_dir() -> PathBuf {
@@ -109,6 +134,16 @@ impl Sandbox {
     pub fn start(config: Config) -> io::Result<Self> {
         let listener = TcpListener::bind(config.listen)?;
         let addr = listener.local_addr()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        // With a round trip to simulate, clients reach the server through a delay line.
+        let (listener, inner) = if config.rtt.is_zero() {
+            (listener, None)
+        } else {
+            let server_side = TcpListener::bind(SocketAddr::new(addr.ip(), 0))?;
+            let upstream = server_side.local_addr()?;
+            let line = delay::spawn_delay_loop(listener, upstream, config.rtt, stop.clone())?;
+            (server_side, Some((upstream, line)))
+        };
         let tls = if config.plain_http {
             None
         } else {
@@ -133,7 +168,6 @@ impl Sandbox {
             SocketAddr::V4(a) => format!("{scheme}://{a}"),
             SocketAddr::V6(a) => format!("{scheme}://[{}]:{}", a.ip(), a.port()),
         };
-        let stop = Arc::new(AtomicBool::new(false));
         let counts = Arc::new(ConnCounts::default());
         let accept = server::spawn_accept_loop(
             listener,
@@ -142,13 +176,23 @@ impl Sandbox {
             stop.clone(),
             counts.clone(),
             config.keepalive_timeout,
+            config.keepalive_announced,
         )?;
-        Ok(Self { counts, addr, url, tls, gateway, stop, accept: Some(accept) })
+        Ok(Self { counts, addr, url, tls, gateway, stop, accept: Some(accept), inner })
     }
 
     /// Connections accepted so far.
     pub fn connections_accepted(&self) -> usize {
         self.counts.accepted.load(Ordering::SeqCst)
+    }
+
+    /// TLS handshakes completed so far: full ones (the certificate sent and checked) and resumed
+    /// ones (a session ticket from an earlier connection; no certificate).
+    pub fn handshakes(&self) -> Handshakes {
+        Handshakes {
+            full: self.counts.full_handshakes.load(Ordering::SeqCst),
+            resumed: self.counts.resumed_handshakes.load(Ordering::SeqCst),
+        }
     }
 
     /// The most connections that were open at once.
@@ -194,6 +238,10 @@ impl Sandbox {
     fn stop_accepting(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some((upstream, line)) = self.inner.take() {
+            let _ = line.join();
+            let _ = TcpStream::connect_timeout(&upstream, Duration::from_secs(1));
+        }
         if let Some(h) = self.accept.take() {
             let _ = h.join();
         }

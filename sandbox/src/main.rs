@@ -10,7 +10,7 @@ const USAGE: &str =
     "usage: mpgs-sandbox [--listen 127.0.0.1:PORT] [--tls-dir DIR] [--merchant ID:PASSWORD]...
        [--cert-merchant ID]... [--plain-http] [--token-strategy random-luhn|preserve-6-4]
        [--token-management unique-card|unique-token] [--latency-ms N] [--fault KIND[=ARG][xCOUNT]]...
-       [--server-name NAME]... [--require-client-cert] [--keepalive-timeout S] [--ready-file PATH]";
+       [--server-name NAME]... [--require-client-cert] [--keepalive-timeout S] [--rtt-ms N] [--ready-file PATH]";
 
 /// What to do besides serving: where to say that the sandbox is ready.
 struct Run {
@@ -77,6 +77,9 @@ fn parse(args: &[String]) -> Result<Run, String> {
                     return Err("--keepalive-timeout: at least 1 second".into());
                 }
                 c.keepalive_timeout = Some(Duration::from_secs(secs));
+            }
+            "--rtt-ms" => {
+                c.rtt = Duration::from_millis(value()?.parse().map_err(|e| format!("--rtt-ms: {e}"))?)
             }
             "--ready-file" => ready_file = Some(PathBuf::from(value()?)),
             "-h" | "--help" => return Err(String::new()),

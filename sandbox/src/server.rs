@@ -12,8 +12,10 @@ use crate::gateway::{self, Gateway, Peer};
 use crate::http::{read_request, write_head, write_response, ReadError, Request, Response};
 use crate::Fault;
 
-/// How long an idle keep-alive connection is kept.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long an idle keep-alive connection is kept when `--keepalive-timeout` is not given:
+/// nginx's default `keepalive_timeout` (which, like the sandbox, then sends no `Keep-Alive`
+/// header).
+const IDLE_TIMEOUT: Duration = Duration::from_secs(75);
 
 /// Connections accepted, open now, and the most open at once.
 #[derive(Debug, Default)]
@@ -21,6 +23,8 @@ pub(crate) struct ConnCounts {
     pub(crate) accepted: AtomicUsize,
     pub(crate) open: AtomicUsize,
     pub(crate) max_open: AtomicUsize,
+    pub(crate) full_handshakes: AtomicUsize,
+    pub(crate) resumed_handshakes: AtomicUsize,
 }
 
 /// Counts a connection as open while it lives.
@@ -49,6 +53,7 @@ pub(crate) fn spawn_accept_loop(
     stop: Arc<AtomicBool>,
     counts: Arc<ConnCounts>,
     keepalive: Option<Duration>,
+    announced: Option<Duration>,
 ) -> io::Result<JoinHandle<()>> {
     std::thread::Builder::new().name("mpgs-sandbox-accept".into()).spawn(move || {
         for stream in listener.incoming() {
@@ -59,7 +64,7 @@ pub(crate) fn spawn_accept_loop(
             let (gateway, server_config) = (gateway.clone(), server_config.clone());
             let guard = OpenGuard::new(counts.clone());
             let _ = std::thread::Builder::new().name("mpgs-sandbox-conn".into()).spawn(move || {
-                serve_connection(stream, server_config, &gateway, keepalive);
+                serve_connection(stream, server_config, &gateway, (keepalive, announced), &guard.0);
                 drop(guard);
             });
         }
@@ -163,12 +168,13 @@ fn serve_connection(
     tcp: TcpStream,
     tls: Option<Arc<rustls::ServerConfig>>,
     gateway: &Gateway,
-    keepalive: Option<Duration>,
+    (keepalive, announced): (Option<Duration>, Option<Duration>),
+    counts: &ConnCounts,
 ) {
     let _ = tcp.set_nodelay(true);
     let _ = tcp.set_read_timeout(Some(keepalive.unwrap_or(IDLE_TIMEOUT)));
     let with_keepalive = |mut r: Response| {
-        if let Some(k) = keepalive {
+        if let Some(k) = announced.or(keepalive) {
             r.headers.push(("Keep-Alive", format!("timeout={}", k.as_secs())));
         }
         r
@@ -178,7 +184,24 @@ fn serve_connection(
     let conn = match tls {
         None => Conn::Plain(wire),
         Some(config) => match rustls::ServerConnection::new(config) {
-            Ok(c) => Conn::Tls(Box::new(rustls::StreamOwned::new(c, wire))),
+            Ok(mut c) => {
+                let mut wire = wire;
+                // The handshake first, so that it is counted (full or resumed) even on a
+                // connection that a client opens ahead of its first request.
+                while c.is_handshaking() {
+                    match c.complete_io(&mut wire) {
+                        Ok((0, 0)) if c.is_handshaking() => return,
+                        Ok(_) => {}
+                        Err(_) => return,
+                    }
+                }
+                let counter = match c.handshake_kind() {
+                    Some(rustls::HandshakeKind::Resumed) => &counts.resumed_handshakes,
+                    _ => &counts.full_handshakes,
+                };
+                counter.fetch_add(1, Ordering::SeqCst);
+                Conn::Tls(Box::new(rustls::StreamOwned::new(c, wire)))
+            }
             Err(_) => return,
         },
     };
@@ -196,7 +219,7 @@ fn serve_connection(
         let conn = reader.get_mut();
         let done = if req.path.starts_with("/_sandbox/") {
             let loopback = peer_ip.is_some_and(|ip| ip.is_loopback());
-            write_response(conn, &admin(gateway, &req, loopback), keep_alive).is_err()
+            write_response(conn, &admin(gateway, counts, &req, loopback), keep_alive).is_err()
         } else {
             gateway.record(&req);
             let fault = req
@@ -411,8 +434,9 @@ fn sensitive_answer(gateway: &Gateway, req: &Request, peer: &Peer) -> Vec<u8> {
 }
 
 /// `POST /_sandbox/faults` `{"fault": "busy=1", "count": 2}` queues faults; `DELETE` clears
-/// them; `POST /_sandbox/latency` `{"ms": 50}` sets the latency. Loopback peers only.
-fn admin(gateway: &Gateway, req: &Request, loopback: bool) -> Response {
+/// them; `POST /_sandbox/latency` `{"ms": 50}` sets the latency; `GET /_sandbox/stats` counts
+/// the connections accepted and the full and resumed TLS handshakes. Loopback peers only.
+fn admin(gateway: &Gateway, counts: &ConnCounts, req: &Request, loopback: bool) -> Response {
     if !loopback {
         return gateway::error(403, "the admin endpoints answer loopback peers only");
     }
@@ -432,6 +456,14 @@ fn admin(gateway: &Gateway, req: &Request, loopback: bool) -> Response {
             gateway.faults.clear();
             Response::json(200, &serde_json::json!({"pending": 0}))
         }
+        ("GET", "/_sandbox/stats") => Response::json(
+            200,
+            &serde_json::json!({
+                "connections": counts.accepted.load(Ordering::SeqCst),
+                "full_handshakes": counts.full_handshakes.load(Ordering::SeqCst),
+                "resumed_handshakes": counts.resumed_handshakes.load(Ordering::SeqCst),
+            }),
+        ),
         ("POST", "/_sandbox/latency") => {
             let ms = body.get("ms").and_then(|m| m.as_u64()).unwrap_or(0);
             *gateway.latency.lock().unwrap_or_else(|e| e.into_inner()) = Duration::from_millis(ms);

@@ -103,6 +103,35 @@ fn calls_a_keep_alive_timeout_apart_all_succeed() {
     assert_eq!(s.connections_accepted(), 4);
 }
 
+#[test]
+fn harmless_calls_never_fail_at_the_edge_of_the_servers_idle_close() {
+    // The server's idle timer fires after 1 s, exactly when the client stops reusing (it says
+    // `timeout=2`, less the client's 1 s margin): calls spaced 0.985-1.015 s apart land on
+    // either side of that close, some written into a connection the server is closing just
+    // then. Create Session and Retrieve Session are harmless to repeat: none fails.
+    let s = with(|c| {
+        c.keepalive_timeout = Some(Duration::from_secs(1));
+        c.keepalive_announced = Some(Duration::from_secs(2));
+    });
+    let c = common::client(&s);
+    let id = session(&c).unwrap().id.unwrap();
+    let (mut failures, mut repeated) = (Vec::new(), 0);
+    for i in 0..16 {
+        let pause = Duration::from_micros(985_000 + 2_000 * i);
+        std::thread::sleep(pause);
+        let attempts = if i % 2 == 0 {
+            session(&c).map(|r| r.meta.attempts)
+        } else {
+            c.retrieve_session(&id).map(|r| r.meta.attempts)
+        };
+        match attempts {
+            Ok(n) => repeated += usize::from(n > 1),
+            Err(e) => failures.push((pause, e.to_string())),
+        }
+    }
+    assert!(failures.is_empty(), "{failures:?} ({repeated} repeated on a new connection)");
+}
+
 // ---- the repeat rule --------------------------------------------------------------------------
 
 #[test]

@@ -698,6 +698,11 @@ static void test_closed_port(void) {
     mpgs_config_free(config);
     mpgs_session *s = NULL;
     mpgs_error *err = NULL;
+    /* The warm-up meets the same refusal, nothing sent. */
+    CHECK_STATUS(mpgs_client_connect(client, &err), MPGS_STATUS_CONNECT);
+    CHECK(!mpgs_error_outcome_unknown(err));
+    drop_error(err);
+    err = NULL;
     CHECK_STATUS(mpgs_client_create_session(client, NULL, &s, &err), MPGS_STATUS_CONNECT);
     CHECK(s == NULL);
     CHECK(mpgs_error_stage(err) == MPGS_STAGE_UNANSWERED);
@@ -1349,6 +1354,11 @@ static void test_related_operations(mpgs_client *client) {
     drop_error(err);
     CHECK_STATUS(mpgs_validate(MPGS_OPERATION_UPDATE_SESSION, NULL, NULL), MPGS_STATUS_OK);
     CHECK_STATUS(mpgs_validate(MPGS_OPERATION_UPDATE_SESSION, "{\"customer.email\": \"a@b.c\"}", NULL), MPGS_STATUS_OK);
+
+    /* The warm-up: a connection kept for the next call (that the call uses it is proven against
+     * the sandbox's counts in sandbox/tests/rtt.rs and tests/python/test_connect.py). */
+    CHECK_STATUS(mpgs_client_connect(client, NULL), MPGS_STATUS_OK);
+    CHECK_STATUS(mpgs_client_connect(NULL, NULL), MPGS_STATUS_INVALID_ARGUMENT);
 
     /* Check Gateway. */
     mpgs_gateway_info *info = NULL;

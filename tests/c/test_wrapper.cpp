@@ -334,6 +334,7 @@ int main() {
         CHECK(throws([&] { client.retrieve_token("91/23"); }, MPGS_STATUS_VALIDATION));
         CHECK(throws([&] { client.retrieve_session(id + "/.."); }, MPGS_STATUS_VALIDATION));
         CHECK(throws([&] { client.delete_token(std::string("91\0x", 4)); }, MPGS_STATUS_INVALID_ARGUMENT));
+        client.connect(); // the warm-up: a connection kept for the next call
         mpgs::GatewayInfo info = client.check_gateway();
         CHECK(info.is_operating());
         CHECK(info.status() == std::string("OPERATING"));

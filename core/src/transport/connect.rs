@@ -14,17 +14,28 @@ use super::dial::dial;
 use super::http::{read_head, Head, HeadError};
 use super::{timed_out, tls_error, tls_message, Failure, Proxy, Transport};
 
-/// An idle connection older than this is not reused: a NAT or firewall on the way may have
-/// forgotten it without a word, and a request written into it would be lost.
-pub(super) const MAX_IDLE_AGE: Duration = Duration::from_secs(15);
+/// How long an idle connection is reused when the server did not say (no `Keep-Alive: timeout`).
+/// Then neither the server's idle timer nor those of the NATs and firewalls on the way are known,
+/// and a connection forgotten by one of them without a word takes a request and loses it (a
+/// harmless operation is then repeated, any other fails with its outcome unknown). Servers that
+/// say nothing close idle connections anywhere from a few seconds (HAProxy's `timeout
+/// http-keep-alive`) to 75 s (nginx's default `keepalive_timeout`, sent without a header unless
+/// configured), cloud load balancers at 60 s or more: 15 s keeps most of the benefit with the
+/// fewest such losses. A server that does say is taken at its word ([`idle_age_for`]).
+pub(super) const DEFAULT_IDLE_AGE: Duration = Duration::from_secs(15);
+
+/// The longest idle age taken from a server's `Keep-Alive: timeout=N`: an hour, well inside the
+/// two hours and four minutes a NAT must keep an idle TCP connection (RFC 5382 REQ-5).
+pub(super) const MAX_ANNOUNCED_IDLE_AGE: Duration = Duration::from_secs(3600);
 
 /// Taken off a server's `Keep-Alive: timeout=N`: the request must reach the server before its
-/// idle timer fires, across a round trip and the granularity of that timer.
+/// idle timer fires, across a one-way trip (a link of up to a few hundred milliseconds) and the
+/// granularity of that timer (whole seconds).
 const KEEP_ALIVE_MARGIN: Duration = Duration::from_secs(1);
 
 /// How long a connection may stay idle and still be reused, after an answer with this
 /// `Keep-Alive` header: the server's `timeout=N` less [`KEEP_ALIVE_MARGIN`] (so never, for
-/// `timeout=1` or less), and never more than [`MAX_IDLE_AGE`]; [`MAX_IDLE_AGE`] without one.
+/// `timeout=1` or less; at most [`MAX_ANNOUNCED_IDLE_AGE`]); [`DEFAULT_IDLE_AGE`] without one.
 pub(super) fn idle_age_for(keep_alive: Option<&str>) -> Duration {
     let timeout = keep_alive.into_iter().flat_map(|v| v.split(',')).find_map(|param| {
         let (name, value) = param.split_once('=')?;
@@ -35,8 +46,8 @@ pub(super) fn idle_age_for(keep_alive: Option<&str>) -> Duration {
         value.bytes().all(|b| b.is_ascii_digit()).then(|| value.parse::<u64>().unwrap_or(u64::MAX))
     });
     match timeout {
-        Some(n) => Duration::from_secs(n).saturating_sub(KEEP_ALIVE_MARGIN).min(MAX_IDLE_AGE),
-        None => MAX_IDLE_AGE,
+        Some(n) => Duration::from_secs(n).saturating_sub(KEEP_ALIVE_MARGIN).min(MAX_ANNOUNCED_IDLE_AGE),
+        None => DEFAULT_IDLE_AGE,
     }
 }
 
@@ -143,7 +154,7 @@ impl Transport {
             stream: Stream::Plain(DeadlineStream::new(tcp, connect_deadline)),
             buf: Zeroizing::new(Vec::new()),
             idle_since: Instant::now(),
-            max_idle_age: MAX_IDLE_AGE,
+            max_idle_age: DEFAULT_IDLE_AGE,
         };
         if let Some(proxy) = &self.proxy {
             self.tunnel(&mut conn, proxy, connect_deadline, deadline)?;
@@ -183,7 +194,7 @@ impl Transport {
             stream: Stream::Tls(Box::new(StreamOwned::new(session, io))),
             buf,
             idle_since: Instant::now(),
-            max_idle_age: MAX_IDLE_AGE,
+            max_idle_age: DEFAULT_IDLE_AGE,
         })
     }
 
@@ -269,7 +280,7 @@ fn expired_or(deadline: Instant, message: &str) -> Failure {
 
 impl Conn {
     /// Whether an idle connection may carry a request: not idle longer than its server allows
-    /// ([`idle_age_for`], at most [`MAX_IDLE_AGE`]), nothing
+    /// ([`idle_age_for`]), nothing
     /// left unread, no `close_notify` or stray data already taken in by TLS, and the socket
     /// neither readable nor at EOF. A connection the server closed would take the request and
     /// lose it.
@@ -278,6 +289,9 @@ impl Conn {
             return false;
         }
         if let Stream::Tls(s) = &mut self.stream {
+            if !take_in_waiting_records(s) {
+                return false;
+            }
             let mut one = [0u8; 1];
             if !matches!(s.conn.reader().read(&mut one), Err(e) if e.kind() == io::ErrorKind::WouldBlock) {
                 return false;
@@ -285,6 +299,29 @@ impl Conn {
         }
         idle_and_open(self.stream.tcp())
     }
+}
+
+/// Takes in the TLS records waiting on an idle connection without blocking: a TLS 1.3 server
+/// sends its session tickets after the handshake, and on a connection opened ahead of its first
+/// request (`Client::connect`) nothing has read them yet. False if the socket is at EOF or a
+/// record is bad; an answer byte or a `close_notify` taken in is seen by the caller.
+fn take_in_waiting_records(s: &mut StreamOwned<ClientConnection, DeadlineStream>) -> bool {
+    if s.sock.tcp.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let fine = loop {
+        match s.conn.read_tls(&mut &s.sock.tcp) {
+            Ok(0) => break false,
+            Ok(_) => {
+                if s.conn.process_new_packets().is_err() {
+                    break false;
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break true,
+            Err(_) => break false,
+        }
+    };
+    s.sock.tcp.set_nonblocking(false).is_ok() && fine
 }
 
 /// True when nothing is waiting on an idle socket and it is not at EOF.

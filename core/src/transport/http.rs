@@ -664,19 +664,35 @@ mod wire_tests {
 
     #[test]
     fn the_servers_keep_alive_timeout_less_a_second_bounds_the_idle_age() {
-        use super::super::connect::{idle_age_for, MAX_IDLE_AGE};
+        use super::super::connect::{idle_age_for, DEFAULT_IDLE_AGE, MAX_ANNOUNCED_IDLE_AGE};
         let secs = Duration::from_secs;
-        assert_eq!(idle_age_for(None), MAX_IDLE_AGE, "none said: 15 s");
-        assert_eq!(MAX_IDLE_AGE, secs(15));
+        assert_eq!(idle_age_for(None), DEFAULT_IDLE_AGE, "none said: 15 s");
+        assert_eq!(DEFAULT_IDLE_AGE, secs(15));
         assert_eq!(idle_age_for(Some("timeout=5, max=100")), secs(4), "Apache httpd, Node.js");
         assert_eq!(idle_age_for(Some("max=100, Timeout = 5")), secs(4));
         assert_eq!(idle_age_for(Some("timeout=2")), secs(1));
         assert_eq!(idle_age_for(Some("timeout=1")), Duration::ZERO, "never reused");
         assert_eq!(idle_age_for(Some("timeout=0")), Duration::ZERO);
-        assert_eq!(idle_age_for(Some("timeout=75")), MAX_IDLE_AGE, "never beyond 15 s");
-        assert_eq!(idle_age_for(Some("timeout=99999999999999999999999")), MAX_IDLE_AGE);
-        assert_eq!(idle_age_for(Some("timeout=-5")), MAX_IDLE_AGE, "not a number: ignored");
-        assert_eq!(idle_age_for(Some("max=3")), MAX_IDLE_AGE);
+        assert_eq!(idle_age_for(Some("timeout=75")), secs(74), "nginx's 75 s, not capped at 15 s");
+        assert_eq!(idle_age_for(Some("timeout=300")), secs(299));
+        assert_eq!(idle_age_for(Some("timeout=99999999999999999999999")), MAX_ANNOUNCED_IDLE_AGE);
+        assert_eq!(MAX_ANNOUNCED_IDLE_AGE, secs(3600));
+        assert_eq!(idle_age_for(Some("timeout=-5")), DEFAULT_IDLE_AGE, "not a number: ignored");
+        assert_eq!(idle_age_for(Some("max=3")), DEFAULT_IDLE_AGE);
+    }
+
+    #[test]
+    fn a_connection_is_reused_after_a_minute_idle_when_the_server_keeps_it_75_s() {
+        let t =
+            serve(b"HTTP/1.1 201 Created\r\nKeep-Alive: timeout=75\r\nContent-Length: 2\r\n\r\n{}".to_vec());
+        let request = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n";
+        t.exchange(request, Instant::now() + Duration::from_secs(2), 1024, true).unwrap();
+        let mut idle = t.pool.lock();
+        assert_eq!(idle.len(), 1);
+        idle[0].idle_since = Instant::now() - Duration::from_secs(60);
+        assert!(idle[0].fit_for_reuse(), "idle 60 s < 75 s - 1 s: reused");
+        idle[0].idle_since = Instant::now() - Duration::from_secs(74);
+        assert!(!idle[0].fit_for_reuse(), "idle 74 s: the server may be closing it");
     }
 
     #[test]

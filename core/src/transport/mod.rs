@@ -18,10 +18,8 @@ mod tls;
 mod trust;
 
 use std::io::{self, Write};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rustls::ClientConfig;
 use zeroize::Zeroizing;
 
 use crate::secret::SecretString;
@@ -33,7 +31,7 @@ use tls::ProcessTls;
 
 pub use fork::{generation as fork_generation, ForkLocal};
 pub use resolver::RESOLVE_TTL;
-pub(crate) use tls::tls_config;
+pub(crate) use tls::{tls_config, SharedTls};
 pub use trust::{Trust, SYSTEM_BUNDLES};
 
 /// Where requests go: scheme, host and port of the base URL, and its path prefix.
@@ -152,7 +150,7 @@ fn tls_error(e: &io::Error) -> bool {
 
 impl Transport {
     pub(crate) fn new(
-        tls: Option<Arc<ClientConfig>>,
+        tls: Option<SharedTls>,
         target: Target,
         proxy: Option<Proxy>,
         connect_timeout: Duration,
@@ -223,6 +221,21 @@ impl Transport {
             self.put_idle(conn);
         }
         Ok(response)
+    }
+
+    /// Opens a connection and keeps it idle for the next request, unless an idle one is fit for
+    /// reuse already. Nothing of a request is written.
+    pub(crate) fn warm(&self, deadline: Instant) -> Result<(), Failure> {
+        if Instant::now() >= deadline {
+            return Err(Failure::Expired);
+        }
+        if let Some(conn) = self.take_idle() {
+            self.pool.lock().push(conn);
+            return Ok(());
+        }
+        let conn = self.connect(deadline)?;
+        self.put_idle(conn);
+        Ok(())
     }
 
     /// Whether the TLS settings offer a client certificate.

@@ -81,9 +81,8 @@ pub(crate) fn roots_with_env(
 ) -> Result<RootCertStore> {
     let mut roots = RootCertStore::empty();
     match trust {
-        Trust::Mozilla => {
-            roots.add_parsable_certificates(webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().cloned());
-        }
+        // Parsed once per process.
+        Trust::Mozilla => roots = super::tls::mozilla_roots().clone(),
         Trust::System => system_roots(&mut roots, env)?,
         Trust::CaFilesOnly if extra_ca_pem.is_empty() => {
             return Err(Error::config(
@@ -179,11 +178,11 @@ fn add_dir(roots: &mut RootCertStore, dir: &Path) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// A self-signed CA certificate (its key was thrown away: it is only parsed here).
-    fn ca_pem() -> Vec<u8> {
+    pub(in crate::transport) fn ca_pem() -> Vec<u8> {
         include_bytes!("../../tests/data/test-ca.pem").to_vec()
     }
 
