@@ -4,7 +4,9 @@
 #   lib/mpgs/native_functions.rb   one `attach_function` a function include/mpgs.h declares, made
 #                                  from the header's prototypes (cbindgen prints each in one regular
 #                                  form); the client's network calls are attached `blocking: true`
-#                                  (the GVL is released while they run)
+#                                  (the GVL is released while they run); and TEXT_PARAMETERS, the
+#                                  `const char *` parameters of each function by position and name
+#                                  (Native.call refuses a String holding NUL there, naming it)
 #   lib/mpgs/version.rb            Mpgs::VERSION, the header's MPGS_VERSION_* (the workspace's version)
 #   vendor/x86_64-linux-gnu/libmpgs.so  a copy of LIBMPGS (a real file, no symlink)
 #     ruby bindings/ruby/build.rb LIBMPGS [DIR]     (writes into DIR, by default this folder)
@@ -24,7 +26,8 @@ def ffi_type(c, name)
   when "uint32_t", "mpgs_status", "mpgs_stage", "mpgs_readiness" then :uint32
   when "size_t" then :size_t
   when "const char *" then :string
-  when "char *", /\A(const )?struct mpgs_\w+ \*{1,2}\z/, "char **", "uint32_t *" then :pointer
+  when "char *", /\A(const )?struct mpgs_\w+ \*{1,2}\z/, "char **", "uint32_t *", "int64_t *", "void *" then :pointer
+  when "mpgs_call_observer" then :pointer # an FFI::Function (Mpgs::Native::OBSERVER)
   else abort "build.rb: #{name}: C type '#{c}' has no mapping"
   end
 end
@@ -33,12 +36,10 @@ def prototypes(header)
   text = File.read(header).gsub(%r{/\*.*?\*/}m, " ").gsub(%r{//[^\n]*}, " ")
   text = text.lines.reject { |l| l.lstrip.start_with?("#") }.join
   text.scan(/([A-Za-z_][\w \t*]*?)\b(mpgs_\w+)\s*\(([^)]*)\)\s*;/m).map do |ret, name, params|
-    args = params.strip == "void" ? [] : params.split(",").map do |p|
-      p = p.gsub(/\s+/, " ").strip
-      type = p.sub(/\b\w+\z/, "") # drop the parameter's name
-      ffi_type(type, name)
-    end
-    [name, args, ffi_type(ret, name)]
+    params = params.strip == "void" ? [] : params.split(",").map { |p| p.gsub(/\s+/, " ").strip }
+    args = params.map { |p| ffi_type(p.sub(/\b\w+\z/, ""), name) } # the type: the parameter's name dropped
+    text = params.each_with_index.select { |p, _| ffi_type(p.sub(/\b\w+\z/, ""), name) == :string }
+    [name, args, ffi_type(ret, name), text.to_h { |p, i| [i, p[/\b\w+\z/]] }]
   end
 end
 
@@ -49,7 +50,7 @@ functions = prototypes(header)
 abort "build.rb: no prototype found in #{header}" if functions.empty?
 version = %w[MAJOR MINOR PATCH].map { |p| File.read(header)[/^#define MPGS_VERSION_#{p} (\d+)$/, 1] or abort "no MPGS_VERSION_#{p}" }.join(".")
 
-lines = functions.map do |name, args, ret|
+lines = functions.map do |name, args, ret, _|
   blocking = name.start_with?("mpgs_client_") && name != "mpgs_client_free" ? ", blocking: true" : ""
   "    attach_function :#{name}, [#{args.map(&:inspect).join(', ')}], #{ret.inspect}#{blocking}"
 end
@@ -63,6 +64,11 @@ File.write(File.join(out, "lib", "mpgs", "native_functions.rb"), <<~RUBY)
     module Native
       HEADER_VERSION = "#{version}"
   #{lines.join("\n")}
+
+      # The `const char *` parameters of each function: position => name in mpgs.h.
+      TEXT_PARAMETERS = {
+  #{functions.reject { |f| f[3].empty? }.map { |f| "      #{f[0]}: { #{f[3].map { |i, n| "#{i} => #{n.inspect}" }.join(', ')} }," }.join("\n")}
+      }.freeze
     end
   end
 RUBY

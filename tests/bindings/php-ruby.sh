@@ -23,7 +23,7 @@ failed=0
 for lang in "${langs[@]}"; do
   case $lang in
     php) echo "== php"; bindings/php/build.sh "$so" && (cd bindings/php && phpunit) || failed=1 ;;
-    ruby) echo "== ruby"; ruby bindings/ruby/build.rb "$so" && (cd bindings/ruby && ruby -w -Ilib test/test_till.rb) || failed=1 ;;
+    ruby) echo "== ruby"; ruby bindings/ruby/build.rb "$so" && (cd bindings/ruby && ruby -w -Ilib -e 'ARGV.each { |f| require File.expand_path(f) }' test/test_*.rb) || failed=1 ;;
     *) echo "unknown language $lang" >&2; exit 2 ;;
   esac
 done

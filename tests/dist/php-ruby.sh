@@ -5,7 +5,8 @@
 # (bindings/<language>/tests: session, token, every field error of a refused request, a 401 as an
 # authentication error, a closed connection as outcome unknown, the workflow calls, one client
 # in forked workers (PHP) or threads (Ruby), no growth over 10,000 calls, no secret in any error
-# text). Also the packages' metadata and contents.
+# text; the on_call hook's events, the client certificate's expiry, a NUL refused). Also the
+# packages' metadata and contents.
 #   tests/dist/php-ruby.sh [php] [ruby]     (default: both)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -75,7 +76,7 @@ JSON
       /usr/bin/phpunit -c phpunit.xml.dist) >"$work/php.txt" 2>&1 || { cat "$work/php.txt"; fail "the PHP till flow"; }
     cat "$work/php.txt"
     grep -q '^OK (' "$work/php.txt" || fail "PHPUnit did not pass every test"
-    ok "the PHP till flow (PHPUnit, TillTest) passed against the sandbox, through the installed package"
+    ok "the PHP till flow (PHPUnit, TillTest and ObserveTest) passed against the sandbox, through the installed package"
     ;;
   ruby)
     echo "== Ruby: dist/mpgs-$version-x86_64-linux.gem through gem install --local into a fresh GEM_HOME"
@@ -104,12 +105,12 @@ JSON
     ok "gem install --local into a fresh GEM_HOME: mpgs $version with its libmpgs.so"
     app=$work/ruby-app
     mkdir -p "$app"
-    cp bindings/ruby/test/test_till.rb "$app/"
-    (cd "$app" && bare GEM_HOME="$gems" MPGS_EXPECT_VERSION="$version" ruby -w test_till.rb) >"$work/ruby.txt" 2>&1 ||
+    cp bindings/ruby/test/test_*.rb "$app/"
+    (cd "$app" && bare GEM_HOME="$gems" MPGS_EXPECT_VERSION="$version" ruby -w -e 'ARGV.each { |f| require File.expand_path(f) }' test_*.rb) >"$work/ruby.txt" 2>&1 ||
       { cat "$work/ruby.txt"; fail "the Ruby till flow"; }
     cat "$work/ruby.txt"
     grep -q ' 0 failures, 0 errors, 0 skips' "$work/ruby.txt" || fail "Minitest did not pass every test"
-    ok "the Ruby till flow (Minitest, test_till.rb) passed against the sandbox, through the installed gem"
+    ok "the Ruby till flow (Minitest, test_till.rb and test_observe.rb) passed against the sandbox, through the installed gem"
     ;;
   *) echo "unknown language $lang" >&2; exit 2 ;;
   esac

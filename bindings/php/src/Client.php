@@ -20,7 +20,11 @@ namespace Mpgs;
  * timeoutMs (45000, the whole call, retries included); maxRetries (2); proxy
  * ('http://[user:password@]host:port'); proxyFromEnv (false); sessionApiVersion (58);
  * tokenApiVersion (38); validationLevel (ValidationLevel or 'auto' | 'strict' |
- * 'known-fields' | 'off'); tokenRepositoryUniqueCard (false).
+ * 'known-fields' | 'off'); tokenRepositoryUniqueCard (false); onCall (a callable given a
+ * CallEvent after each call: see observed()).
+ *
+ * A string holding U+0000 (NUL), in a setting, an id or JSON text, is refused with an
+ * InvalidArgumentException naming it, never cut short at the NUL.
  */
 final class Client
 {
@@ -28,9 +32,13 @@ final class Client
         'merchantId', 'password', 'certFile', 'keyFile', 'baseUrl', 'region', 'caFile', 'caFiles',
         'trust', 'connectTimeoutMs', 'timeoutMs', 'maxRetries', 'proxy', 'proxyFromEnv',
         'sessionApiVersion', 'tokenApiVersion', 'validationLevel', 'tokenRepositoryUniqueCard',
+        'onCall',
     ];
 
     private ?\FFI\CData $handle = null;
+
+    /** The `onCall` hook, or null. */
+    private ?\Closure $onCall = null;
 
     /** @param array<string, mixed> $options */
     public function __construct(#[\SensitiveParameter] array $options)
@@ -46,7 +54,7 @@ final class Client
         }
         $config = $ffi->new('mpgs_config*');
         $err = $ffi->new('mpgs_error*');
-        Native::check($ffi->mpgs_config_new($options['merchantId'], \FFI::addr($config), \FFI::addr($err)), $err);
+        Native::check($ffi->mpgs_config_new(Native::text($options['merchantId'], 'merchantId'), \FFI::addr($config), \FFI::addr($err)), $err);
         try {
             $this->configure($config, $options);
             $client = $ffi->new('mpgs_client*');
@@ -69,7 +77,7 @@ final class Client
             if (!is_string($o[$key])) {
                 throw self::notSent(Status::Config, "mpgs: option '$key' must be a string", $key);
             }
-            return $o[$key];
+            return Native::text($o[$key], $key);
         };
         $int = function (string $key) use ($o): ?int {
             if (!isset($o[$key])) {
@@ -112,6 +120,7 @@ final class Client
             if (!is_string($file)) {
                 throw self::notSent(Status::Config, "mpgs: option 'caFiles' must be a list of paths", 'caFiles');
             }
+            Native::text($file, 'caFiles');
             $err = $ffi->new('mpgs_error*');
             Native::check($ffi->mpgs_config_add_ca_file($c, $file, \FFI::addr($err)), $err);
         }
@@ -157,6 +166,14 @@ final class Client
             $err = $ffi->new('mpgs_error*');
             Native::check($ffi->mpgs_config_set_token_repository_unique_card($c, (bool) $o['tokenRepositoryUniqueCard'], \FFI::addr($err)), $err);
         }
+        if (isset($o['onCall'])) {
+            if (!is_callable($o['onCall'])) {
+                throw self::notSent(Status::Config, "mpgs: option 'onCall' must be a callable (given a Mpgs\\CallEvent)", 'onCall');
+            }
+            $this->onCall = \Closure::fromCallable($o['onCall']);
+            $err = $ffi->new('mpgs_error*');
+            Native::check($ffi->mpgs_config_set_observer($c, Native::observer(), null, \FFI::addr($err)), $err);
+        }
     }
 
     /**
@@ -171,11 +188,11 @@ final class Client
         $out = $ffi->new('mpgs_session*');
         if ($body instanceof Request) {
             $err = $ffi->new('mpgs_error*');
-            Native::check($ffi->mpgs_client_create_session_with($this->handle(), $body->handle, \FFI::addr($out), \FFI::addr($err)), $err);
+            Native::check($this->observed($ffi->mpgs_client_create_session_with($this->handle(), $body->handle, \FFI::addr($out), \FFI::addr($err))), $err);
         } else {
             $json = Native::body($body);
             $err = $ffi->new('mpgs_error*');
-            Native::check($ffi->mpgs_client_create_session($this->handle(), $json, \FFI::addr($out), \FFI::addr($err)), $err);
+            Native::check($this->observed($ffi->mpgs_client_create_session($this->handle(), $json, \FFI::addr($out), \FFI::addr($err))), $err);
         }
         return new Session($out);
     }
@@ -192,11 +209,11 @@ final class Client
         $out = $ffi->new('mpgs_token*');
         if ($body instanceof Request) {
             $err = $ffi->new('mpgs_error*');
-            Native::check($ffi->mpgs_client_create_token_with($this->handle(), $body->handle, \FFI::addr($out), \FFI::addr($err)), $err);
+            Native::check($this->observed($ffi->mpgs_client_create_token_with($this->handle(), $body->handle, \FFI::addr($out), \FFI::addr($err))), $err);
         } else {
             $json = Native::body($body);
             $err = $ffi->new('mpgs_error*');
-            Native::check($ffi->mpgs_client_create_token($this->handle(), $json, \FFI::addr($out), \FFI::addr($err)), $err);
+            Native::check($this->observed($ffi->mpgs_client_create_token($this->handle(), $json, \FFI::addr($out), \FFI::addr($err))), $err);
         }
         return new Token($out);
     }
@@ -210,7 +227,7 @@ final class Client
         $ffi = Native::ffi();
         $out = $ffi->new('mpgs_session*');
         $err = $ffi->new('mpgs_error*');
-        Native::check($ffi->mpgs_client_retrieve_session($this->handle(), $sessionId, \FFI::addr($out), \FFI::addr($err)), $err);
+        Native::check($this->observed($ffi->mpgs_client_retrieve_session($this->handle(), Native::text($sessionId, 'sessionId'), \FFI::addr($out), \FFI::addr($err))), $err);
         return new Session($out);
     }
 
@@ -226,11 +243,11 @@ final class Client
         $out = $ffi->new('mpgs_session*');
         if ($body instanceof Request) {
             $err = $ffi->new('mpgs_error*');
-            Native::check($ffi->mpgs_client_update_session_with($this->handle(), $sessionId, $body->handle, \FFI::addr($out), \FFI::addr($err)), $err);
+            Native::check($this->observed($ffi->mpgs_client_update_session_with($this->handle(), Native::text($sessionId, 'sessionId'), $body->handle, \FFI::addr($out), \FFI::addr($err))), $err);
         } else {
             $json = Native::body($body);
             $err = $ffi->new('mpgs_error*');
-            Native::check($ffi->mpgs_client_update_session($this->handle(), $sessionId, $json, \FFI::addr($out), \FFI::addr($err)), $err);
+            Native::check($this->observed($ffi->mpgs_client_update_session($this->handle(), Native::text($sessionId, 'sessionId'), $json, \FFI::addr($out), \FFI::addr($err))), $err);
         }
         return new Session($out);
     }
@@ -241,7 +258,7 @@ final class Client
         $ffi = Native::ffi();
         $out = $ffi->new('mpgs_token*');
         $err = $ffi->new('mpgs_error*');
-        Native::check($ffi->mpgs_client_retrieve_token($this->handle(), $token, \FFI::addr($out), \FFI::addr($err)), $err);
+        Native::check($this->observed($ffi->mpgs_client_retrieve_token($this->handle(), Native::text($token, 'token'), \FFI::addr($out), \FFI::addr($err))), $err);
         return new Token($out);
     }
 
@@ -251,7 +268,7 @@ final class Client
         $ffi = Native::ffi();
         $out = $ffi->new('mpgs_delete_result*');
         $err = $ffi->new('mpgs_error*');
-        Native::check($ffi->mpgs_client_delete_token($this->handle(), $token, \FFI::addr($out), \FFI::addr($err)), $err);
+        Native::check($this->observed($ffi->mpgs_client_delete_token($this->handle(), Native::text($token, 'token'), \FFI::addr($out), \FFI::addr($err))), $err);
         return new DeleteResult($out);
     }
 
@@ -261,8 +278,27 @@ final class Client
         $ffi = Native::ffi();
         $out = $ffi->new('mpgs_gateway_info*');
         $err = $ffi->new('mpgs_error*');
-        Native::check($ffi->mpgs_client_check_gateway($this->handle(), \FFI::addr($out), \FFI::addr($err)), $err);
+        Native::check($this->observed($ffi->mpgs_client_check_gateway($this->handle(), \FFI::addr($out), \FFI::addr($err))), $err);
         return new GatewayInfo($out);
+    }
+
+    /**
+     * When the client certificate (the leaf of `certFile`) expires, its `notAfter` in UTC, so
+     * that a till can warn before the gateway starts refusing it; null with password
+     * authentication. Reads the certificate loaded when the client was made: sends nothing.
+     */
+    public function clientCertificateExpiry(): ?\DateTimeImmutable
+    {
+        $ffi = Native::ffi();
+        $seconds = $ffi->new('int64_t');
+        $err = $ffi->new('mpgs_error*');
+        $status = $ffi->mpgs_client_certificate_not_after($this->handle(), \FFI::addr($seconds), \FFI::addr($err));
+        if ($status === Status::NotFound->value) {
+            $ffi->mpgs_error_free($err);
+            return null;
+        }
+        Native::check($status, $err);
+        return new \DateTimeImmutable('@' . $seconds->cdata);
     }
 
     /**
@@ -292,6 +328,28 @@ final class Client
     public function __debugInfo(): array
     {
         return ['open' => $this->handle !== null];
+    }
+
+    /**
+     * Hands the event of the C call that just returned to the `onCall` hook, and returns that
+     * call's `$status`. The hook runs here, on the calling thread, after libmpgs has returned and
+     * before the call's result is returned or its exception thrown. A \Throwable the hook throws
+     * is written with error_log() (its class, message and place; the event holds no secret) and
+     * dropped: the call's result stands. error_log, not trigger_error: a framework's error
+     * handler turns a warning into an exception, which would break the call.
+     */
+    private function observed(int $status): int
+    {
+        $event = Native::takeEvent();
+        if ($event !== null && $this->onCall !== null) {
+            try {
+                ($this->onCall)($event);
+            } catch (\Throwable $t) {
+                error_log(sprintf('mpgs: the onCall hook threw %s: %s (%s:%d); the call\'s result is returned as it was',
+                    $t::class, $t->getMessage(), $t->getFile(), $t->getLine()));
+            }
+        }
+        return $status;
     }
 
     private function handle(): \FFI\CData

@@ -15,6 +15,12 @@ final class Native
 {
     private static ?\FFI $ffi = null;
 
+    /** The `mpgs_call_observer[1]` holding the one C callback of the process (see observer()). */
+    private static ?\FFI\CData $observer = null;
+
+    /** The event the C callback copied during the call now returning, not yet handed over. */
+    private static ?CallEvent $event = null;
+
     public static function ffi(): \FFI
     {
         return self::$ffi ??= self::load();
@@ -82,12 +88,58 @@ final class Native
         }
     }
 
+    /**
+     * `$value` as C text: a string holding U+0000 (NUL) is refused with an
+     * InvalidArgumentException naming `$name`, since C would read it only up to the NUL (a token
+     * `tok\0/../x` would reach the gateway as `tok`).
+     */
+    public static function text(#[\SensitiveParameter] ?string $value, string $name): ?string
+    {
+        if ($value !== null && str_contains($value, "\0")) {
+            throw Exception::make(Status::InvalidArgument, "mpgs: $name holds a NUL character (U+0000), which C text cannot carry: refused, not cut short", Stage::NotSent, field: $name);
+        }
+        return $value;
+    }
+
+    /**
+     * The C observer every client with an `onCall` hook is given (`mpgs_config_set_observer`),
+     * made once per process and kept for its life. It runs inside libmpgs, on the calling thread,
+     * before the call returns, and does as little PHP as it can: it copies the borrowed event into
+     * a CallEvent and keeps it for takeEvent(). The hook itself runs after the C call has returned
+     * (Client::observed), so nothing it does (an exception, a call into the client, exit) happens
+     * with libmpgs's frames on the stack: PHP makes a throw out of an FFI callback a fatal error.
+     */
+    public static function observer(): \FFI\CData
+    {
+        if (self::$observer === null) {
+            $holder = self::ffi()->new('mpgs_call_observer[1]');
+            $holder[0] = static function ($event, $userData): void {
+                try {
+                    self::$event = CallEvent::fromC($event);
+                } catch (\Throwable) {
+                    self::$event = null;
+                }
+            };
+            self::$observer = $holder;
+        }
+        return self::$observer[0];
+    }
+
+    /** The event of the call that just returned (null when it had no observer), taken once. */
+    public static function takeEvent(): ?CallEvent
+    {
+        $event = self::$event;
+        self::$event = null;
+        return $event;
+    }
+
     /** JSON text for a request body: an array (an empty one is `{}`), JSON text, or null. */
     public static function body(#[\SensitiveParameter] array|string|null $body): ?string
     {
         if (is_array($body)) {
+            // json_encode writes a NUL inside a value as \u0000: the text holds none.
             return $body === [] ? '{}' : json_encode($body, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION);
         }
-        return $body;
+        return self::text($body, 'body');
     }
 }

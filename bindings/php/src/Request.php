@@ -28,7 +28,7 @@ final class Request
     {
         $ffi = Native::ffi();
         $err = $ffi->new('mpgs_error*');
-        Native::check($ffi->mpgs_request_set($this->handle, $name, (string) $value, \FFI::addr($err)), $err);
+        Native::check($ffi->mpgs_request_set($this->handle, Native::text($name, 'name'), Native::text((string) $value, $name), \FFI::addr($err)), $err);
         return $this;
     }
 
@@ -37,7 +37,7 @@ final class Request
     {
         $ffi = Native::ffi();
         $err = $ffi->new('mpgs_error*');
-        Native::check($ffi->mpgs_request_unset($this->handle, $name, \FFI::addr($err)), $err);
+        Native::check($ffi->mpgs_request_unset($this->handle, Native::text($name, 'name'), \FFI::addr($err)), $err);
         return $this;
     }
 

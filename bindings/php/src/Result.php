@@ -14,7 +14,7 @@ final class Result
         $value = $ffi->new('char*');
         try {
             $err = $ffi->new('mpgs_error*');
-            Native::check($ffi->$function($handle, $name, \FFI::addr($value), \FFI::addr($err)), $err);
+            Native::check($ffi->$function($handle, Native::text($name, 'name'), \FFI::addr($value), \FFI::addr($err)), $err);
         } catch (NotFoundException) {
             return null;
         }

@@ -78,7 +78,7 @@ final class Session
      */
     public function readyForToken(?string $expectedVersion = null): Readiness
     {
-        $r = Native::ffi()->mpgs_session_ready_for_token($this->handle, $expectedVersion);
+        $r = Native::ffi()->mpgs_session_ready_for_token($this->handle, Native::text($expectedVersion, 'expectedVersion'));
         return Readiness::tryFrom($r) ?? Readiness::InvalidArgument;
     }
 

@@ -10,6 +10,7 @@ require_relative "mpgs/version"
 require_relative "mpgs/native"
 require_relative "mpgs/errors"
 require_relative "mpgs/results"
+require_relative "mpgs/call_event"
 require_relative "mpgs/request"
 require_relative "mpgs/client"
 

@@ -19,10 +19,22 @@ module Mpgs
     # session_api_version:, token_api_version:: 58 and 38.
     # validation_level:: :auto (default), :strict, :known_fields or :off.
     # token_repository_unique_card:: false.
+    # on_call:, or a block:: a hook given a frozen Mpgs::CallEvent after each call (see #observed).
+    #
+    # A String holding U+0000 (NUL), in a setting, an id or JSON text, raises
+    # Mpgs::InvalidArgumentError naming it: never cut short at the NUL.
     def initialize(merchant_id:, password: nil, cert_file: nil, key_file: nil, base_url: nil, region: nil,
                    ca_file: nil, ca_files: [], trust: nil, connect_timeout: nil, timeout: nil, max_retries: nil,
                    proxy: nil, proxy_from_env: nil, session_api_version: nil, token_api_version: nil,
-                   validation_level: nil, token_repository_unique_card: nil)
+                   validation_level: nil, token_repository_unique_card: nil, on_call: nil, &block)
+      if on_call && block
+        raise ConfigError.build(Error::STATUS_CONFIG, "mpgs: give on_call: or a block, not both", field: "on_call")
+      end
+      @on_call = on_call || block
+      unless @on_call.nil? || @on_call.respond_to?(:call)
+        raise ConfigError.build(Error::STATUS_CONFIG, "mpgs: on_call must respond to call (given a Mpgs::CallEvent)",
+                                field: "on_call")
+      end
       config = FFI::AutoPointer.new(Native.make(:mpgs_config_new, merchant_id.to_s), Native.method(:mpgs_config_free))
       begin
         Native.call(:mpgs_config_set_password, config, password) unless password.nil?
@@ -50,6 +62,7 @@ module Mpgs
         unless token_repository_unique_card.nil?
           Native.call(:mpgs_config_set_token_repository_unique_card, config, token_repository_unique_card ? true : false)
         end
+        Native.call(:mpgs_config_set_observer, config, Native::OBSERVER, nil) if @on_call
         @handle = FFI::AutoPointer.new(Native.make(:mpgs_client_new, config), Native.method(:mpgs_client_free))
       ensure
         config.free
@@ -61,50 +74,61 @@ module Mpgs
     # an Mpgs::Request, or nil (an empty body). Checked before anything is sent.
     def create_session(body = nil)
       if body.is_a?(Request)
-        Session.new(Native.make(:mpgs_client_create_session_with, handle, body))
+        Session.new(observed { Native.make(:mpgs_client_create_session_with, handle, body) })
       else
-        Session.new(Native.make(:mpgs_client_create_session, handle, Native.body(body)))
+        Session.new(observed { Native.make(:mpgs_client_create_session, handle, Native.body(body)) })
       end
     end
 
     # Create or Update Token. +body+: a Hash, JSON text or an Mpgs::Request.
     def create_token(body)
       if body.is_a?(Request)
-        Token.new(Native.make(:mpgs_client_create_token_with, handle, body))
+        Token.new(observed { Native.make(:mpgs_client_create_token_with, handle, body) })
       else
-        Token.new(Native.make(:mpgs_client_create_token, handle, Native.body(body)))
+        Token.new(observed { Native.make(:mpgs_client_create_token, handle, Native.body(body)) })
       end
     end
 
     # Retrieve Session: what session +session_id+ holds, card details masked. The id is checked
     # before anything is sent (Mpgs::ValidationError naming sessionId).
     def retrieve_session(session_id)
-      Session.new(Native.make(:mpgs_client_retrieve_session, handle, session_id.to_s))
+      Session.new(observed { Native.make(:mpgs_client_retrieve_session, handle, session_id.to_s) })
     end
 
     # Update Session: stores +body+'s fields (Hash, JSON text or an Mpgs::Request of
     # :update_session) in session +session_id+. Never sent twice.
     def update_session(session_id, body = nil)
       if body.is_a?(Request)
-        Session.new(Native.make(:mpgs_client_update_session_with, handle, session_id.to_s, body))
+        Session.new(observed { Native.make(:mpgs_client_update_session_with, handle, session_id.to_s, body) })
       else
-        Session.new(Native.make(:mpgs_client_update_session, handle, session_id.to_s, Native.body(body)))
+        Session.new(observed { Native.make(:mpgs_client_update_session, handle, session_id.to_s, Native.body(body)) })
       end
     end
 
     # Retrieve Token: the details stored against +token+, card number masked.
     def retrieve_token(token)
-      Token.new(Native.make(:mpgs_client_retrieve_token, handle, token.to_s))
+      Token.new(observed { Native.make(:mpgs_client_retrieve_token, handle, token.to_s) })
     end
 
     # Delete Token: +token+ is then unknown to the gateway.
     def delete_token(token)
-      DeleteResult.new(Native.make(:mpgs_client_delete_token, handle, token.to_s))
+      DeleteResult.new(observed { Native.make(:mpgs_client_delete_token, handle, token.to_s) })
     end
 
     # Check Gateway: reachable and OPERATING? Sends no credentials.
     def check_gateway
-      GatewayInfo.new(Native.make(:mpgs_client_check_gateway, handle))
+      GatewayInfo.new(observed { Native.make(:mpgs_client_check_gateway, handle) })
+    end
+
+    # When the client certificate (the leaf of +cert_file+) expires: its notAfter as a UTC Time,
+    # so that a till can warn before the gateway starts refusing it; nil with a password. Reads
+    # the certificate loaded when the client was made: sends nothing.
+    def client_certificate_expiry
+      out = FFI::MemoryPointer.new(:int64)
+      Native.call(:mpgs_client_certificate_not_after, handle, out)
+      Time.at(out.read_int64).utc
+    rescue NotFoundError
+      nil
     end
 
     # Whether +session+ (from #retrieve_session) can be tokenized, judged by libmpgs
@@ -141,6 +165,34 @@ module Mpgs
     end
 
     private
+
+    # Runs the C call of the block; with an on_call hook, hands the hook the event that
+    # Native::OBSERVER kept, once the C call has returned, on the calling thread, before the
+    # call's result is returned or its error raised. The C call runs with Thread#raise and
+    # Thread#kill deferred (Thread.handle_interrupt) so that none reaches the observer inside
+    # libmpgs; they take effect when the call returns, as they would anyway: a C call is not
+    # interrupted. A StandardError or ScriptError the hook raises is written with Kernel#warn
+    # (its class, message and place; the event holds no secret) and dropped: the call's result
+    # stands. Other exceptions (Interrupt, SystemExit) go through, as they do from any block.
+    def observed(&call)
+      return yield if @on_call.nil?
+
+      Thread.current[Native::EVENT] = nil
+      begin
+        Thread.handle_interrupt(Object => :never, &call)
+      ensure
+        event = Thread.current[Native::EVENT]
+        Thread.current[Native::EVENT] = nil
+        deliver(event) if event
+      end
+    end
+
+    def deliver(event)
+      @on_call.call(event)
+    rescue StandardError, ScriptError => e
+      warn "mpgs: the on_call hook raised #{e.class}: #{e.message} (#{e.backtrace&.first}); " \
+           "the call's result is returned as it was"
+    end
 
     def handle
       @handle || raise(InvalidArgumentError.build(Error::STATUS_INVALID_ARGUMENT, "mpgs: the client is closed", field: "client"))

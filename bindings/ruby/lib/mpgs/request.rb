@@ -18,7 +18,8 @@ module Mpgs
 
     # Sets field +name+ to +value+ (text; integers as their digits). Judged when validated or sent.
     def set(name, value)
-      Native.call(:mpgs_request_set, @handle, name.to_s, value.to_s)
+      name = Native.text(name.to_s, "name")
+      Native.call(:mpgs_request_set, @handle, name, Native.text(value.to_s, name)) # a NUL in the value names the field
       self
     end
     alias []= set

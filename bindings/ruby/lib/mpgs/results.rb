@@ -99,7 +99,7 @@ module Mpgs
     # Whether this session can be tokenized: :ready, :not_updated, :no_card_details or
     # :version_differs (against +expected_version+, the version the payment page reported).
     def ready_for_token(expected_version = nil)
-      READINESS.fetch(Native.mpgs_session_ready_for_token(handle, expected_version), :invalid_argument)
+      READINESS.fetch(Native.mpgs_session_ready_for_token(handle, Native.text(expected_version, "expected_version")), :invalid_argument)
     end
 
     # True when #ready_for_token is :ready.
