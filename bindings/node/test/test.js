@@ -452,3 +452,21 @@ test('a NUL (U+0000) in any string is refused naming it, never truncated: the to
     assert.equal(refused(() => new Client(config), Status.INVALID_ARGUMENT).field, key);
   }
 });
+
+test('onCall with 32 ...Async calls at once and sync calls on the main thread meanwhile: every event, on the main thread', { timeout: 60000 }, async () => {
+  const { isMainThread } = require('node:worker_threads');
+  const events = [];
+  const c = new Client({ merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_BASE_URL'),
+    caFile: env('MPGS_CA_FILE'), timeoutMs: 5000, maxRetries: 0, onCall: (e) => { assert.ok(isMainThread); events.push(e); } });
+  try {
+    const pending = [];
+    for (let i = 0; i < 32; i++) pending.push(c.createSessionAsync({ correlationId: `async-${i}` }));
+    for (let i = 0; i < 4; i++) assert.equal(c.createSession().httpStatus, 201);
+    const sessions = await Promise.all(pending);
+    assert.equal(sessions.length, 32);
+    assert.equal(events.length, 36);
+    assert.ok(events.every((e) => e.ok && e.operation === Operation.CREATE_SESSION));
+  } finally {
+    c.close();
+  }
+});
