@@ -251,6 +251,8 @@ type Config struct {
 	// OnCall is called once after every call of the client (a success, a failure, or a call
 	// refused before sending) with its event, on the calling goroutine before the call returns.
 	// Keep it short; it must not call the client. A panic in it is logged and the call goes on.
+	// The client holds it until Close (a hook that refers to its own client keeps it from being
+	// collected unclosed: Close it).
 	OnCall func(CallEvent)
 }
 
