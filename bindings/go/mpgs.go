@@ -61,14 +61,19 @@ const (
 	StageUnanswered Stage = C.MPGS_STAGE_UNANSWERED
 )
 
-// Operation names one of the two gateway operations.
+// Operation names a gateway operation (the C library's mpgs_operation); Validate takes the three
+// with a body.
 type Operation uint32
 
 // The operations.
 const (
-	CreateSession Operation = C.MPGS_OPERATION_CREATE_SESSION
-	CreateToken   Operation = C.MPGS_OPERATION_CREATE_TOKEN
-	UpdateSession Operation = C.MPGS_OPERATION_UPDATE_SESSION
+	CreateSession   Operation = C.MPGS_OPERATION_CREATE_SESSION
+	CreateToken     Operation = C.MPGS_OPERATION_CREATE_TOKEN
+	UpdateSession   Operation = C.MPGS_OPERATION_UPDATE_SESSION
+	RetrieveSession Operation = C.MPGS_OPERATION_RETRIEVE_SESSION
+	RetrieveToken   Operation = C.MPGS_OPERATION_RETRIEVE_TOKEN
+	DeleteToken     Operation = C.MPGS_OPERATION_DELETE_TOKEN
+	CheckGateway    Operation = C.MPGS_OPERATION_CHECK_GATEWAY
 )
 
 // Readiness says whether a session can be tokenized (the C library's mpgs_readiness, decided by
@@ -243,17 +248,29 @@ type Config struct {
 	// Card" (Create or Update Token with a card already held returns the same token): only then
 	// is a Create Token cut off on a reused connection before any answer byte sent again.
 	TokenRepositoryUniqueCard bool
+	// OnCall is called once after every call of the client (a success, a failure, or a call
+	// refused before sending) with its event, on the calling goroutine before the call returns.
+	// Keep it short; it must not call the client. A panic in it is logged and the call goes on.
+	// The client holds it until Close (a hook that refers to its own client keeps it from being
+	// collected unclosed: Close it).
+	OnCall func(CallEvent)
 }
 
 // Client is a libmpgs client. Safe for concurrent use; Close releases it.
 type Client struct {
-	mu  sync.RWMutex // Close waits for calls under way
-	ptr *C.mpgs_client
+	mu       sync.RWMutex // Close waits for calls under way
+	ptr      *C.mpgs_client
+	observer *observer // the OnCall hook, kept as long as the C client
 }
 
 // NewClient checks every setting and makes a client.
 func NewClient(cfg Config) (*Client, error) {
 	if err := checkVersion(); err != nil {
+		return nil, err
+	}
+	if err := noNUL("merchantId", cfg.MerchantID, "password", cfg.Password, "certFile", cfg.CertFile,
+		"keyFile", cfg.KeyFile, "baseUrl", cfg.BaseURL, "region", cfg.Region, "caFile", cfg.CAFile,
+		"proxy", cfg.Proxy); err != nil {
 		return nil, err
 	}
 	id := newCString(cfg.MerchantID)
@@ -373,7 +390,16 @@ func NewClient(cfg Config) (*Client, error) {
 		}
 	}
 	c := &Client{}
+	if cfg.OnCall != nil {
+		o := newObserver(cfg.OnCall)
+		if s := o.set(config, &e); s != C.MPGS_STATUS_OK {
+			o.release()
+			return nil, takeError(s, e)
+		}
+		c.observer = o
+	}
 	if s := C.mpgs_client_new(config, &c.ptr, &e); s != C.MPGS_STATUS_OK {
+		c.observer.release()
 		return nil, takeError(s, e)
 	}
 	runtime.SetFinalizer(c, (*Client).Close)
@@ -387,6 +413,8 @@ func (c *Client) Close() error {
 	defer c.mu.Unlock()
 	C.mpgs_client_free(c.ptr)
 	c.ptr = nil
+	c.observer.release()
+	c.observer = nil
 	runtime.SetFinalizer(c, nil)
 	return nil
 }
@@ -463,6 +491,9 @@ func verbatim(text string) func() string { return func() string { return text } 
 // CreateSession runs Create Session with body, a JSON request in the gateway's shape ("" for
 // an empty one). Every field rule is checked before anything is sent.
 func (c *Client) CreateSession(body string) (*Session, error) {
+	if err := noNUL("json", body); err != nil {
+		return nil, err
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	var js *C.char
@@ -510,6 +541,9 @@ func readSession(s *C.mpgs_session, expected *C.char) *Session {
 // sessionID is checked before anything is sent (an *Error naming sessionId). Readiness is judged
 // against expectedVersion, the version the payment page reported ("" for none).
 func (c *Client) RetrieveSession(sessionID, expectedVersion string) (*Session, error) {
+	if err := noNUL("sessionId", sessionID, "expectedVersion", expectedVersion); err != nil {
+		return nil, err
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	id := newCString(sessionID)
@@ -531,6 +565,9 @@ func (c *Client) RetrieveSession(sessionID, expectedVersion string) (*Session, e
 // UpdateSession runs Update Session: stores body's fields (JSON, nested or dotted) in the
 // session. Known fields (sourceOfFunds.*, session.*) are checked; any other field passes.
 func (c *Client) UpdateSession(sessionID, body string) (*Session, error) {
+	if err := noNUL("sessionId", sessionID, "json", body); err != nil {
+		return nil, err
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	id := newCString(sessionID)
@@ -547,6 +584,9 @@ func (c *Client) UpdateSession(sessionID, body string) (*Session, error) {
 
 // RetrieveToken runs Retrieve Token: the details stored against token, card number masked.
 func (c *Client) RetrieveToken(token string) (*Token, error) {
+	if err := noNUL("token", token); err != nil {
+		return nil, err
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	tk := newCString(token)
@@ -561,6 +601,9 @@ func (c *Client) RetrieveToken(token string) (*Token, error) {
 
 // DeleteToken runs Delete Token: the token is then unknown to the gateway.
 func (c *Client) DeleteToken(token string) (*DeleteResult, error) {
+	if err := noNUL("token", token); err != nil {
+		return nil, err
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	tk := newCString(token)
@@ -605,6 +648,9 @@ func (c *Client) CheckGateway() (*GatewayInfo, error) {
 
 // CreateToken runs Create or Update Token with body, a JSON request in the gateway's shape.
 func (c *Client) CreateToken(body string) (*Token, error) {
+	if err := noNUL("json", body); err != nil {
+		return nil, err
+	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	b := newCString(body)
@@ -661,6 +707,9 @@ func Validate(op Operation, body string) error {
 	if err := checkVersion(); err != nil {
 		return err
 	}
+	if err := noNUL("json", body); err != nil {
+		return err
+	}
 	b := newCString(body)
 	defer b.free()
 	var e *C.mpgs_error
@@ -674,6 +723,9 @@ func Validate(op Operation, body string) error {
 // one) and level would before sending it.
 func ValidateAt(op Operation, apiVersion uint32, level ValidationLevel, body string) error {
 	if err := checkVersion(); err != nil {
+		return err
+	}
+	if err := noNUL("json", body); err != nil {
 		return err
 	}
 	b := newCString(body)

@@ -5,8 +5,11 @@ package mpgs_test
 // without answering). tests/languages/run.sh starts both.
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"log"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -453,6 +456,187 @@ func TestUniqueCardRepeatsAToken(t *testing.T) {
 		tok, err := c.CreateToken(cardToken)
 		if err != nil || tok.Attempts != want {
 			t.Fatalf("token %d: %v %+v", want, err, tok)
+		}
+	}
+}
+
+// noSecretIn checks that no way of printing an event shows a secret.
+func noSecretIn(t *testing.T, e mpgs.CallEvent) {
+	t.Helper()
+	for _, text := range []string{fmt.Sprintf("%+v", e), fmt.Sprintf("%#v", e)} {
+		for _, s := range secrets {
+			if strings.Contains(text, s) {
+				t.Errorf("event holds secret %q: %s", s, text)
+			}
+		}
+	}
+}
+
+func TestOnCallSeesEveryCallWithoutASecret(t *testing.T) {
+	var mu sync.Mutex
+	var events []mpgs.CallEvent
+	onCall := func(e mpgs.CallEvent) { mu.Lock(); events = append(events, e); mu.Unlock() }
+	last := func() mpgs.CallEvent {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(events) != 1 {
+			t.Fatalf("want one event, got %d: %+v", len(events), events)
+		}
+		e := events[0]
+		events = nil
+		noSecretIn(t, e)
+		return e
+	}
+	retries := 0
+	merchant := env(t, "MPGS_MERCHANT_ID")
+	c, err := mpgs.NewClient(mpgs.Config{MerchantID: merchant, Password: env(t, "MPGS_PASSWORD"),
+		BaseURL: env(t, "MPGS_BASE_URL"), CAFile: env(t, "MPGS_CA_FILE"), Timeout: 5 * time.Second, MaxRetries: &retries, OnCall: onCall})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	tk, err := c.CreateToken(cardToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := last()
+	want := "/api/rest/version/38/merchant/" + merchant + "/token"
+	if e.Operation != mpgs.CreateToken || e.OperationName != "Create or Update Token" || e.Method != "POST" || e.Path != want ||
+		e.APIVersion != 38 || e.HTTPStatus != 201 || e.Attempts != 1 || e.Elapsed <= 0 || e.OutcomeUnknown ||
+		e.Status != mpgs.StatusOK || e.Stage != mpgs.StageUnknown || !e.OK() {
+		t.Fatalf("success: %+v", e)
+	}
+	if _, err := c.DeleteToken(tk.Token); err != nil {
+		t.Fatal(err)
+	}
+	if e := last(); e.Operation != mpgs.DeleteToken || e.Method != "DELETE" || !strings.HasPrefix(e.Path, want+"/") {
+		t.Fatalf("delete: %+v", e)
+	}
+	_, err = c.RetrieveToken(tk.Token)
+	asError(t, err, mpgs.StatusGateway)
+	if e := last(); e.Operation != mpgs.RetrieveToken || e.HTTPStatus != 400 || e.Status != mpgs.StatusGateway ||
+		e.Stage != mpgs.StageAnswered || e.OK() {
+		t.Fatalf("gateway error: %+v", e)
+	}
+	_, err = c.CreateToken(`{"sourceOfFunds": {"type": "CARD", "provided": {"card": {"number": "5123450000000009", "expiry": {"month": "13", "year": "30"}}}}}`)
+	asError(t, err, mpgs.StatusValidation)
+	if e := last(); e.Attempts != 0 || e.HTTPStatus != 0 || e.Status != mpgs.StatusValidation || e.Stage != mpgs.StageNotSent {
+		t.Fatalf("refused before sending: %+v", e)
+	}
+
+	f, err := mpgs.NewClient(mpgs.Config{MerchantID: merchant, Password: env(t, "MPGS_PASSWORD"),
+		BaseURL: env(t, "MPGS_FAULT_URL"), CAFile: env(t, "MPGS_FAULT_CA"), Timeout: 5 * time.Second, MaxRetries: &retries, OnCall: onCall})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	_, err = f.CreateToken(cardToken)
+	asError(t, err, mpgs.StatusIO)
+	if e := last(); !e.OutcomeUnknown || e.Stage != mpgs.StageUnanswered || e.HTTPStatus != 0 || e.Attempts != 1 {
+		t.Fatalf("unanswered: %+v", e)
+	}
+}
+
+func TestOnCallPanicNeverBreaksTheCall(t *testing.T) {
+	var logged strings.Builder
+	log.SetOutput(&logged)
+	defer log.SetOutput(os.Stderr)
+	c, err := mpgs.NewClient(mpgs.Config{MerchantID: env(t, "MPGS_MERCHANT_ID"), Password: env(t, "MPGS_PASSWORD"),
+		BaseURL: env(t, "MPGS_BASE_URL"), CAFile: env(t, "MPGS_CA_FILE"), OnCall: func(mpgs.CallEvent) { panic("hook bug") }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	s, err := c.CreateSession("")
+	if err != nil || s.HTTPStatus != 201 {
+		t.Fatalf("the call broke: %v %+v", err, s)
+	}
+	if !strings.Contains(logged.String(), "OnCall") || !strings.Contains(logged.String(), "hook bug") {
+		t.Fatalf("the panic was not logged: %q", logged.String())
+	}
+}
+
+func TestCertificateNotAfter(t *testing.T) {
+	certFile := env(t, "MPGS_CLIENT_CERT")
+	c, err := mpgs.NewClient(mpgs.Config{MerchantID: env(t, "MPGS_CERT_MERCHANT_ID"), CertFile: certFile,
+		KeyFile: env(t, "MPGS_CLIENT_KEY"), BaseURL: env(t, "MPGS_BASE_URL"), CAFile: env(t, "MPGS_CA_FILE")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	pemText, err := os.ReadFile(certFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, _ := pem.Decode(pemText)
+	cert, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := c.CertificateNotAfter()
+	if err != nil || !ok || !got.Equal(cert.NotAfter) {
+		t.Fatalf("CertificateNotAfter: %v %v %v, want %v", got, ok, err, cert.NotAfter)
+	}
+	p := sandbox(t)
+	defer p.Close()
+	if got, ok, err := p.CertificateNotAfter(); err != nil || ok || !got.IsZero() {
+		t.Fatalf("with a password: %v %v %v", got, ok, err)
+	}
+}
+
+func TestANULIsRefusedNamingItAndNeverTruncated(t *testing.T) {
+	c := sandbox(t)
+	defer c.Close()
+	tk, err := c.CreateToken(cardToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DeleteToken(tk.Token + "\x00/../x")
+	if e := asError(t, err, mpgs.StatusInvalidArgument); e.Field != "token" || e.Stage != mpgs.StageNotSent ||
+		!strings.Contains(e.Message, "NUL") {
+		t.Fatalf("DeleteToken: %+v", e)
+	}
+	_, err = c.RetrieveToken(tk.Token + "\x00")
+	asError(t, err, mpgs.StatusInvalidArgument)
+	if again, err := c.RetrieveToken(tk.Token); err != nil || again.Token != tk.Token {
+		t.Fatalf("the token did not survive: %v", err)
+	}
+	s, err := c.CreateSession("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range map[string]func() error{
+		"sessionId":       func() error { _, err := c.UpdateSession(s.ID+"\x00x", "{}"); return err },
+		"expectedVersion": func() error { _, err := c.RetrieveSession(s.ID, "v\x00"); return err },
+		"json":            func() error { _, err := c.CreateSession(`{"correlationId": "a"}` + "\x00{"); return err },
+	} {
+		if e := asError(t, f(), mpgs.StatusInvalidArgument); e.Field != name {
+			t.Fatalf("%s: %+v", name, e)
+		}
+	}
+	if e := asError(t, mpgs.Validate(mpgs.CreateSession, "{}\x00x"), mpgs.StatusInvalidArgument); e.Field != "json" {
+		t.Fatalf("Validate: %+v", e)
+	}
+	if _, err := c.DeleteToken(tk.Token); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"merchantId", "password", "baseUrl", "caFile"} {
+		cfg := mpgs.Config{MerchantID: env(t, "MPGS_MERCHANT_ID"), Password: env(t, "MPGS_PASSWORD"),
+			BaseURL: env(t, "MPGS_BASE_URL"), CAFile: env(t, "MPGS_CA_FILE")}
+		switch name {
+		case "merchantId":
+			cfg.MerchantID += "\x00x"
+		case "password":
+			cfg.Password += "\x00x"
+		case "baseUrl":
+			cfg.BaseURL += "\x00x"
+		case "caFile":
+			cfg.CAFile += "\x00x"
+		}
+		_, err := mpgs.NewClient(cfg)
+		if e := asError(t, err, mpgs.StatusInvalidArgument); e.Field != name {
+			t.Fatalf("%s: %+v", name, e)
 		}
 	}
 }

@@ -13,8 +13,11 @@ export type Status = (typeof Status)[keyof typeof Status];
 export declare const Stage: Readonly<{ UNKNOWN: 0; NOT_SENT: 1; ANSWERED: 2; UNANSWERED: 3 }>;
 export type Stage = (typeof Stage)[keyof typeof Stage];
 
-/** The operations with a body, for validate(). */
-export declare const Operation: Readonly<{ CREATE_SESSION: 1; CREATE_TOKEN: 2; UPDATE_SESSION: 3 }>;
+/** The operations (a CallEvent's operation); validate() takes the three with a body. */
+export declare const Operation: Readonly<{
+  CREATE_SESSION: 1; CREATE_TOKEN: 2; UPDATE_SESSION: 3; RETRIEVE_SESSION: 4; RETRIEVE_TOKEN: 5;
+  DELETE_TOKEN: 6; CHECK_GATEWAY: 7;
+}>;
 export type Operation = (typeof Operation)[keyof typeof Operation];
 
 /** Whether a session can be tokenized (the core's rule). */
@@ -51,6 +54,12 @@ export interface Config {
   trust?: Trust;
   /** The merchant's token repository is "Unique Card": Create Token may then be resent after a dropped reused connection. */
   tokenRepositoryUniqueCard?: boolean;
+  /**
+   * Called once after every call (success, failure, or refusal before sending) with its event,
+   * on the main thread, before the call returns or its Promise settles. It must not call the
+   * client. What it throws is printed (console.error) and the call goes on unchanged.
+   */
+  onCall?: (event: CallEvent) => void;
 }
 
 export interface FieldError {
@@ -157,6 +166,33 @@ export interface GatewayInfo {
   json: string | null;
 }
 
+/**
+ * One call, after it ended: the onCall hook's argument, frozen. Never a body, a header or a
+ * secret.
+ */
+export declare class CallEvent {
+  private constructor();
+  readonly operation: number;
+  /** The operation's name in the gateway's documentation ('Create Session'). */
+  readonly operationName: string;
+  readonly method: string;
+  /** The path after the base URL's own, merchant included, ids as sent (a card-like token masked 6.4). */
+  readonly path: string;
+  readonly apiVersion: number;
+  /** 0 when no answer was read. */
+  readonly httpStatus: number;
+  /** 0 when refused before sending. */
+  readonly attempts: number;
+  readonly elapsedUs: number;
+  readonly outcomeUnknown: boolean;
+  /** Status.OK for a success, else the status of the MpgsError thrown. */
+  readonly status: Status;
+  readonly statusName: string;
+  /** Stage.UNKNOWN for a success. */
+  readonly stage: Stage;
+  readonly ok: boolean;
+}
+
 /** A libmpgs client; thread-safe: one per process is enough. Release it with close(). */
 export declare class Client {
   /** @throws MpgsError (CONFIG, INVALID_ARGUMENT) or TypeError for an unknown validationLevel/trust name. */
@@ -172,6 +208,8 @@ export declare class Client {
   deleteToken(token: string): DeleteResult;
   /** Sends no credentials. */
   checkGateway(): GatewayInfo;
+  /** When the client certificate expires; null with a password. */
+  certificateNotAfter(): Date | null;
   createSessionAsync(json?: Body | null): Promise<Session>;
   createTokenAsync(json: Body): Promise<Token>;
   retrieveSessionAsync(sessionId: string, expectedVersion?: string | null): Promise<Session>;

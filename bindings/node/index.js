@@ -37,6 +37,21 @@ koffi.opaque('mpgs_session');
 koffi.opaque('mpgs_token');
 koffi.opaque('mpgs_delete_result');
 koffi.opaque('mpgs_gateway_info');
+koffi.struct('mpgs_call_event', {
+  operation: 'uint32_t',
+  operation_name: 'const char *',
+  method: 'const char *',
+  path: 'const char *',
+  api_version: 'uint32_t',
+  http_status: 'uint16_t',
+  attempts: 'uint32_t',
+  elapsed_us: 'uint64_t',
+  outcome_unknown: 'bool',
+  status: 'uint32_t',
+  stage: 'uint32_t',
+});
+// The observer's C type; user_data carries a number (an id into `observers`), as intptr_t.
+const CallObserver = koffi.proto('void mpgs_call_observer(const mpgs_call_event *event, intptr_t user_data)');
 koffi.struct('mpgs_field_error', {
   field: 'const char *',
   validation_type: 'const char *',
@@ -63,6 +78,7 @@ for (const decl of [
   'uint32_t mpgs_config_set_validation_level(mpgs_config *config, uint32_t level, _Out_ mpgs_error **err)',
   'uint32_t mpgs_config_set_trust(mpgs_config *config, uint32_t trust, _Out_ mpgs_error **err)',
   'uint32_t mpgs_config_set_token_repository_unique_card(mpgs_config *config, bool enabled, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_config_set_observer(mpgs_config *config, mpgs_call_observer *callback, intptr_t user_data, _Out_ mpgs_error **err)',
   'void mpgs_config_free(mpgs_config *config)',
   'uint32_t mpgs_client_new(const mpgs_config *config, _Out_ mpgs_client **client_out, _Out_ mpgs_error **err)',
   'void mpgs_client_free(mpgs_client *client)',
@@ -74,6 +90,7 @@ for (const decl of [
   'uint32_t mpgs_client_update_session(const mpgs_client *client, const char *session_id, const char *json, _Out_ mpgs_session **session_out, _Out_ mpgs_error **err)',
   'uint32_t mpgs_client_retrieve_token(const mpgs_client *client, const char *token, _Out_ mpgs_token **token_out, _Out_ mpgs_error **err)',
   'uint32_t mpgs_client_delete_token(const mpgs_client *client, const char *token, _Out_ mpgs_delete_result **result_out, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_client_certificate_not_after(const mpgs_client *client, _Out_ int64_t *unix_seconds_out, _Out_ mpgs_error **err)',
   'uint32_t mpgs_client_check_gateway(const mpgs_client *client, _Out_ mpgs_gateway_info **info_out, _Out_ mpgs_error **err)',
   'uint32_t mpgs_session_ready_for_token(const mpgs_session *session, const char *expected_version)',
   'const char *mpgs_readiness_name(uint32_t readiness)',
@@ -186,8 +203,14 @@ const Status = Object.freeze({
 });
 /** Where a call failed. */
 const Stage = Object.freeze({ UNKNOWN: 0, NOT_SENT: 1, ANSWERED: 2, UNANSWERED: 3 });
-/** The operations with a body, for validate(). */
-const Operation = Object.freeze({ CREATE_SESSION: 1, CREATE_TOKEN: 2, UPDATE_SESSION: 3 });
+/**
+ * The operations (the C library's mpgs_operation, a CallEvent's operation); validate() takes
+ * the three with a body.
+ */
+const Operation = Object.freeze({
+  CREATE_SESSION: 1, CREATE_TOKEN: 2, UPDATE_SESSION: 3, RETRIEVE_SESSION: 4, RETRIEVE_TOKEN: 5,
+  DELETE_TOKEN: 6, CHECK_GATEWAY: 7,
+});
 /** Whether a session can be tokenized (the C library's mpgs_readiness, the core's rule). */
 const Readiness = Object.freeze({ READY: 0, NOT_UPDATED: 1, NO_CARD_DETAILS: 2, VERSION_DIFFERS: 3 });
 /** The config's validationLevel names and the C library's mpgs_validation_level numbers. */
@@ -230,9 +253,66 @@ function takeError(status, err) {
   }
 }
 
-function body(json) {
-  return json == null || typeof json === 'string' ? json : JSON.stringify(json);
+// A string for C, refused when it holds a U+0000: C would read it only up to there (a token
+// "<token>\0/../x" would name "<token>"), so it is never truncated, and nothing is sent.
+function cstr(name, value) {
+  if (typeof value === 'string' && value.includes('\0')) {
+    const e = new MpgsError(Status.INVALID_ARGUMENT, null);
+    e.message = `mpgs: ${name} contains a NUL character (U+0000), which a C string cannot hold`;
+    e.stage = Stage.NOT_SENT;
+    e.field = name;
+    throw e;
+  }
+  return value;
 }
+
+function body(json, name = 'json') {
+  return cstr(name, json == null || typeof json === 'string' ? json : JSON.stringify(json));
+}
+
+/**
+ * One call, after it ended (the onCall hook's argument), frozen. Never a body, a header or a
+ * secret.
+ */
+class CallEvent {
+  constructor(e) {
+    this.operation = e.operation;
+    this.operationName = e.operation_name;
+    this.method = e.method;
+    this.path = e.path;
+    this.apiVersion = e.api_version;
+    this.httpStatus = e.http_status;
+    this.attempts = e.attempts;
+    this.elapsedUs = Number(e.elapsed_us);
+    this.outcomeUnknown = e.outcome_unknown;
+    this.status = e.status;
+    this.statusName = c.mpgs_status_name(e.status);
+    this.stage = e.stage;
+    this.ok = e.status === Status.OK;
+    Object.freeze(this);
+  }
+}
+
+// The clients' hooks: id -> WeakRef of the Client (whose _onCall is the user's function), so
+// that a hook closing over its client does not keep it alive. One registered trampoline serves
+// every client (koffi has a limited number of slots); the C library calls it on the calling
+// thread: the main thread for the plain calls, and for the ...Async calls a libuv worker, where
+// koffi queues it to the main thread and the worker waits for it (the event is read there,
+// while it is valid).
+const observers = new Map();
+let nextObserver = 1;
+const trampoline = koffi.register((event, id) => {
+  try {
+    const client = observers.get(Number(id));
+    const hook = client && client.deref() && client.deref()._onCall;
+    if (hook) hook(new CallEvent(koffi.decode(event, 'mpgs_call_event')));
+  } catch (e) {
+    // The hook's failure never breaks the call: said, and the call goes on.
+    try {
+      console.error(`mpgs: the onCall hook threw (the call goes on): ${e && e.stack ? e.stack : e}`);
+    } catch (_) { /* nothing left to say it with */ }
+  }
+}, koffi.pointer(CallObserver));
 
 // `expected`: the version the session's readiness is judged against (null: none).
 function readSession(s, expected = null) {
@@ -290,7 +370,10 @@ function readToken(t) {
   }
 }
 
-const finalizer = new FinalizationRegistry((ptr) => c.mpgs_client_free(ptr));
+const finalizer = new FinalizationRegistry(({ ptr, observer }) => {
+  c.mpgs_client_free(ptr);
+  observers.delete(observer);
+});
 
 /**
  * A libmpgs client. `config`: { merchantId, password | certFile + keyFile, baseUrl | region,
@@ -304,6 +387,12 @@ class Client {
   constructor(config) {
     const out = [null];
     const err = [null];
+    if (config.onCall != null && typeof config.onCall !== 'function') {
+      throw new TypeError('mpgs: onCall must be a function');
+    }
+    for (const key of ['merchantId', 'password', 'certFile', 'keyFile', 'baseUrl', 'region', 'caFile', 'proxy']) {
+      cstr(key, config[key]);
+    }
     let st = c.mpgs_config_new(config.merchantId, out, err);
     if (st !== Status.OK) throw takeError(st, err[0]);
     const cfg = out[0];
@@ -343,11 +432,20 @@ class Client {
         st = set(config[key]);
         if (st !== Status.OK) throw takeError(st, err[0]);
       }
+      let observer = 0;
+      if (config.onCall != null) {
+        observer = nextObserver++;
+        st = c.mpgs_config_set_observer(cfg, trampoline, observer, err);
+        if (st !== Status.OK) throw takeError(st, err[0]);
+        this._onCall = config.onCall;
+      }
       const client = [null];
       st = c.mpgs_client_new(cfg, client, err);
       if (st !== Status.OK) throw takeError(st, err[0]);
       this._ptr = client[0];
-      finalizer.register(this, this._ptr, this);
+      this._observer = observer;
+      if (observer) observers.set(observer, new WeakRef(this));
+      finalizer.register(this, { ptr: this._ptr, observer }, this);
     } finally {
       c.mpgs_config_free(cfg);
     }
@@ -360,6 +458,7 @@ class Client {
     finalizer.unregister(this);
     c.mpgs_client_free(this._ptr);
     this._ptr = null;
+    observers.delete(this._observer);
   }
 
   /** Create Session; `json`: an object or JSON text in the gateway's shape (null: empty). */
@@ -388,16 +487,16 @@ class Client {
   retrieveSession(sessionId, expectedVersion = null) {
     const out = [null];
     const err = [null];
-    const st = c.mpgs_client_retrieve_session(this._ptr, sessionId, out, err);
+    const st = c.mpgs_client_retrieve_session(this._ptr, cstr('sessionId', sessionId), out, err);
     if (st !== Status.OK) throw takeError(st, err[0]);
-    return readSession(out[0], expectedVersion);
+    return readSession(out[0], cstr('expectedVersion', expectedVersion));
   }
 
   /** Update Session: stores `json`'s fields (object or JSON text, nested or dotted). */
   updateSession(sessionId, json = null) {
     const out = [null];
     const err = [null];
-    const st = c.mpgs_client_update_session(this._ptr, sessionId, body(json), out, err);
+    const st = c.mpgs_client_update_session(this._ptr, cstr('sessionId', sessionId), body(json), out, err);
     if (st !== Status.OK) throw takeError(st, err[0]);
     return readSession(out[0]);
   }
@@ -406,7 +505,7 @@ class Client {
   retrieveToken(token) {
     const out = [null];
     const err = [null];
-    const st = c.mpgs_client_retrieve_token(this._ptr, token, out, err);
+    const st = c.mpgs_client_retrieve_token(this._ptr, cstr('token', token), out, err);
     if (st !== Status.OK) throw takeError(st, err[0]);
     return readToken(out[0]);
   }
@@ -415,9 +514,25 @@ class Client {
   deleteToken(token) {
     const out = [null];
     const err = [null];
-    const st = c.mpgs_client_delete_token(this._ptr, token, out, err);
+    const st = c.mpgs_client_delete_token(this._ptr, cstr('token', token), out, err);
     if (st !== Status.OK) throw takeError(st, err[0]);
     return readDeleted(out[0]);
+  }
+
+  /**
+   * When the client certificate expires (its notAfter) as a Date, so that a till can warn before
+   * the gateway refuses it; null with a password.
+   */
+  certificateNotAfter() {
+    const out = [0];
+    const err = [null];
+    const st = c.mpgs_client_certificate_not_after(this._ptr, out, err);
+    if (st === Status.NOT_FOUND) {
+      c.mpgs_error_free(err[0]);
+      return null;
+    }
+    if (st !== Status.OK) throw takeError(st, err[0]);
+    return new Date(Number(out[0]) * 1000);
   }
 
   /** Check Gateway: sends no credentials (it needs none), so it proves nothing about them. */
@@ -431,40 +546,51 @@ class Client {
 
   /** createSession on libuv's thread pool: a Promise of the session. */
   createSessionAsync(json = null) {
-    return this._async(c.mpgs_client_create_session, [body(json)], readSession);
+    return this._async(c.mpgs_client_create_session, () => [body(json)], readSession);
   }
 
   /** createToken on libuv's thread pool: a Promise of the token. */
   createTokenAsync(json) {
-    return this._async(c.mpgs_client_create_token, [body(json)], readToken);
+    return this._async(c.mpgs_client_create_token, () => [body(json)], readToken);
   }
 
   /** retrieveSession on libuv's thread pool: a Promise of the session. */
   retrieveSessionAsync(sessionId, expectedVersion = null) {
-    return this._async(c.mpgs_client_retrieve_session, [sessionId], (s) => readSession(s, expectedVersion));
+    return this._async(c.mpgs_client_retrieve_session, () => {
+      cstr('expectedVersion', expectedVersion);
+      return [cstr('sessionId', sessionId)];
+    },
+      (s) => readSession(s, expectedVersion));
   }
 
   /** updateSession on libuv's thread pool: a Promise of the session. */
   updateSessionAsync(sessionId, json = null) {
-    return this._async(c.mpgs_client_update_session, [sessionId, body(json)], readSession);
+    return this._async(c.mpgs_client_update_session, () => [cstr('sessionId', sessionId), body(json)], readSession);
   }
 
   /** retrieveToken on libuv's thread pool: a Promise of the token. */
   retrieveTokenAsync(token) {
-    return this._async(c.mpgs_client_retrieve_token, [token], readToken);
+    return this._async(c.mpgs_client_retrieve_token, () => [cstr('token', token)], readToken);
   }
 
   /** deleteToken on libuv's thread pool: a Promise of the result. */
   deleteTokenAsync(token) {
-    return this._async(c.mpgs_client_delete_token, [token], readDeleted);
+    return this._async(c.mpgs_client_delete_token, () => [cstr('token', token)], readDeleted);
   }
 
   /** checkGateway on libuv's thread pool: a Promise of the gateway's information. */
   checkGatewayAsync() {
-    return this._async(c.mpgs_client_check_gateway, [], readGatewayInfo);
+    return this._async(c.mpgs_client_check_gateway, () => [], readGatewayInfo);
   }
 
+  // `args`: a function giving the arguments after the client (checked first: a Promise rejected
+  // when one is refused).
   _async(fn, args, read) {
+    try {
+      args = args();
+    } catch (e) {
+      return Promise.reject(e);
+    }
     const out = [null];
     const err = [null];
     this._pending = (this._pending || 0) + 1;
@@ -500,5 +626,5 @@ function validate(operation, json, apiVersion = null, validationLevel = null) {
 }
 
 module.exports = {
-  Client, MpgsError, Status, Stage, Operation, Readiness, validate, version: () => c.mpgs_version(),
+  Client, CallEvent, MpgsError, Status, Stage, Operation, Readiness, validate, version: () => c.mpgs_version(),
 };

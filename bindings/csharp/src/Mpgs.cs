@@ -32,8 +32,58 @@ namespace Mpgs
     /// <summary>Where a call failed.</summary>
     public enum Stage : uint { Unknown = 0, NotSent = 1, Answered = 2, Unanswered = 3 }
 
-    /// <summary>The gateway operations with a body (for Validate).</summary>
-    public enum Operation : uint { CreateSession = 1, CreateToken = 2, UpdateSession = 3 }
+    /// <summary>The gateway operations (mpgs_operation, a CallEvent's); Validate takes the three with a body.</summary>
+    public enum Operation : uint
+    {
+        CreateSession = 1, CreateToken = 2, UpdateSession = 3, RetrieveSession = 4, RetrieveToken = 5, DeleteToken = 6,
+        CheckGateway = 7,
+    }
+
+    /// <summary>One call, after it ended: what Config.OnCall receives. Immutable; it never holds a body, a
+    /// header or a secret.</summary>
+    public sealed class CallEvent
+    {
+        public Operation Operation { get; private set; }
+        /// <summary>The operation's name in the gateway's documentation ("Create Session").</summary>
+        public string OperationName { get; private set; }
+        public string Method { get; private set; }
+        /// <summary>The path after the base URL's own, merchant included, session and token ids as sent (a token
+        /// that could be a card number masked 6.4).</summary>
+        public string Path { get; private set; }
+        public int ApiVersion { get; private set; }
+        /// <summary>0 when no answer was read.</summary>
+        public int HttpStatus { get; private set; }
+        /// <summary>0 when refused before sending.</summary>
+        public int Attempts { get; private set; }
+        public TimeSpan Elapsed { get; private set; }
+        public bool OutcomeUnknown { get; private set; }
+        /// <summary>Status.Ok for a success, else the MpgsException's Status.</summary>
+        public Status Status { get; private set; }
+        /// <summary>Stage.Unknown for a success.</summary>
+        public Stage Stage { get; private set; }
+        public bool Ok { get { return Status == Status.Ok; } }
+
+        internal CallEvent(Native.CallEventStruct e)
+        {
+            Operation = (Operation)e.operation;
+            OperationName = Native.Str(e.operation_name);
+            Method = Native.Str(e.method);
+            Path = Native.Str(e.path);
+            ApiVersion = (int)e.api_version;
+            HttpStatus = e.http_status;
+            Attempts = (int)e.attempts;
+            Elapsed = TimeSpan.FromTicks((long)e.elapsed_us * 10);
+            OutcomeUnknown = e.outcome_unknown != 0;
+            Status = (Status)e.status;
+            Stage = (Stage)e.stage;
+        }
+
+        public override string ToString()
+        {
+            return OperationName + " " + Method + " " + Path + " -> " + HttpStatus + " " + Status + " (" + Stage + ", "
+                + Attempts + " attempts, " + Elapsed.TotalMilliseconds + " ms" + (OutcomeUnknown ? ", outcome unknown" : "") + ")";
+        }
+    }
 
     /// <summary>Whether a session can be tokenized (mpgs_readiness, stable numbers; the core's rule).</summary>
     public enum Readiness : uint { Ready = 0, NotUpdated = 1, NoCardDetails = 2, VersionDiffers = 3, InvalidArgument = 4 }
@@ -88,6 +138,13 @@ namespace Mpgs
         public IReadOnlyList<FieldError> FieldErrors { get; private set; }
 
         private MpgsException(string message) : base(message) { }
+
+        // A string refused before it reaches C: it holds a U+0000, where C would cut it.
+        internal static MpgsException Nul(string field)
+        {
+            return new MpgsException("mpgs: " + field + " contains a NUL character (U+0000), which a C string cannot hold")
+            { Status = Status.InvalidArgument, Stage = Stage.NotSent, Field = field, FieldErrors = new FieldError[0] };
+        }
 
         // Copies the C error into an exception and releases it.
         internal static MpgsException From(Status status, Native.ErrorHandle err)
@@ -160,6 +217,10 @@ namespace Mpgs
         /// with a card already held returns the same token), so a Create Token cut off on a reused connection
         /// before any answer byte may be sent again (default false).</summary>
         public bool? TokenRepositoryUniqueCard { get; set; }
+        /// <summary>Called once after every call of the clients made from this config (a success, a failure, or a
+        /// call refused before sending), on the thread that made the call, before it returns. Keep it short; it
+        /// must not call the client. What it throws is written to Console.Error and the call goes on unchanged.</summary>
+        public Action<CallEvent> OnCall { get; set; }
     }
 
     /// <summary>A created session.</summary>
@@ -225,6 +286,12 @@ namespace Mpgs
             Native.CheckVersion();
             Native.ConfigHandle cfg;
             Native.ErrorHandle err;
+            foreach (var named in new[] {
+                new KeyValuePair<string, string>("merchantId", config.MerchantId), new KeyValuePair<string, string>("password", config.Password),
+                new KeyValuePair<string, string>("certFile", config.CertFile), new KeyValuePair<string, string>("keyFile", config.KeyFile),
+                new KeyValuePair<string, string>("baseUrl", config.BaseUrl), new KeyValuePair<string, string>("region", config.Region),
+                new KeyValuePair<string, string>("caFile", config.CaFile), new KeyValuePair<string, string>("proxy", config.Proxy) })
+                Utf8.RefuseNul(named.Key, named.Value);
             using (var id = new Utf8(config.MerchantId))
                 MpgsException.Check(Native.mpgs_config_new(id.Bytes, out cfg, out err), err);
             using (cfg)
@@ -260,13 +327,42 @@ namespace Mpgs
                     MpgsException.Check(Native.mpgs_config_set_trust(cfg, (uint)config.Trust.Value, out err), err);
                 if (config.TokenRepositoryUniqueCard.HasValue)
                     MpgsException.Check(Native.mpgs_config_set_token_repository_unique_card(cfg, config.TokenRepositoryUniqueCard.Value, out err), err);
-                MpgsException.Check(Native.mpgs_client_new(cfg, out handle, out err), err);
+                GCHandle observer = default(GCHandle);
+                if (config.OnCall != null)
+                {
+                    observer = GCHandle.Alloc(config.OnCall);
+                    var st = Native.mpgs_config_set_observer(cfg, Native.Observer, GCHandle.ToIntPtr(observer), out err);
+                    if (st != Status.Ok) observer.Free();
+                    MpgsException.Check(st, err);
+                }
+                var made = Native.mpgs_client_new(cfg, out handle, out err);
+                if (made != Status.Ok && observer.IsAllocated) observer.Free();
+                MpgsException.Check(made, err);
+                // The hook lives as long as the C client: the handle frees it after mpgs_client_free.
+                handle.Observer = observer;
             }
+        }
+
+        /// <summary>When the client certificate expires (its notAfter), so that a till can warn before the gateway
+        /// refuses it; null with a password.</summary>
+        public DateTimeOffset? CertificateNotAfter()
+        {
+            long seconds;
+            Native.ErrorHandle err;
+            var st = Native.mpgs_client_certificate_not_after(Live(), out seconds, out err);
+            if (st == Status.NotFound)
+            {
+                err.Dispose();
+                return null;
+            }
+            MpgsException.Check(st, err);
+            return DateTimeOffset.FromUnixTimeSeconds(seconds);
         }
 
         /// <summary>Create Session with a JSON body in the gateway's shape (null: an empty one).</summary>
         public Session CreateSession(string json = null)
         {
+            Utf8.RefuseNul("json", json);
             Native.SessionHandle s;
             Native.ErrorHandle err;
             using (var body = new Utf8(json))
@@ -278,6 +374,8 @@ namespace Mpgs
         /// sent (an MpgsException naming sessionId); Readiness is judged against expectedVersion (null: none).</summary>
         public Session RetrieveSession(string sessionId, string expectedVersion = null)
         {
+            Utf8.RefuseNul("sessionId", sessionId);
+            Utf8.RefuseNul("expectedVersion", expectedVersion);
             Native.SessionHandle s;
             Native.ErrorHandle err;
             using (var id = new Utf8(sessionId))
@@ -288,6 +386,8 @@ namespace Mpgs
         /// <summary>Update Session: stores the JSON body's fields (nested or dotted) in the session.</summary>
         public Session UpdateSession(string sessionId, string json)
         {
+            Utf8.RefuseNul("sessionId", sessionId);
+            Utf8.RefuseNul("json", json);
             Native.SessionHandle s;
             Native.ErrorHandle err;
             using (var id = new Utf8(sessionId)) using (var body = new Utf8(json))
@@ -298,6 +398,7 @@ namespace Mpgs
         /// <summary>Retrieve Token: the details stored against token, card number masked.</summary>
         public Token RetrieveToken(string token)
         {
+            Utf8.RefuseNul("token", token);
             Native.TokenHandle t;
             Native.ErrorHandle err;
             using (var v = new Utf8(token))
@@ -308,6 +409,7 @@ namespace Mpgs
         /// <summary>Delete Token: the token is then unknown to the gateway.</summary>
         public DeleteResult DeleteToken(string token)
         {
+            Utf8.RefuseNul("token", token);
             Native.DeleteResultHandle d;
             Native.ErrorHandle err;
             using (var v = new Utf8(token))
@@ -374,6 +476,7 @@ namespace Mpgs
         /// <summary>Create or Update Token with a JSON body in the gateway's shape.</summary>
         public Token CreateToken(string json)
         {
+            Utf8.RefuseNul("json", json);
             Native.TokenHandle t;
             Native.ErrorHandle err;
             using (var body = new Utf8(json))
@@ -425,6 +528,7 @@ namespace Mpgs
         /// <summary>Checks a body against every rule of op without sending it.</summary>
         public static void Validate(Operation op, string json)
         {
+            Utf8.RefuseNul("json", json);
             Native.CheckVersion();
             Native.ErrorHandle err;
             using (var body = new Utf8(json))
@@ -435,6 +539,7 @@ namespace Mpgs
         /// before sending it.</summary>
         public static void Validate(Operation op, string json, uint apiVersion, ValidationLevel level)
         {
+            Utf8.RefuseNul("json", json);
             Native.CheckVersion();
             Native.ErrorHandle err;
             using (var body = new Utf8(json))
@@ -483,6 +588,13 @@ namespace Mpgs
             Encoding.UTF8.GetBytes(s, 0, s.Length, Bytes, 0);
         }
         public void Dispose() { if (Bytes != null) Array.Clear(Bytes, 0, Bytes.Length); }
+
+        // Refuses a string holding a U+0000: C would read it only up to there (DeleteToken("<token>\0/../x")
+        // would delete "<token>"), so it is never cut, and nothing is sent.
+        public static void RefuseNul(string name, string s)
+        {
+            if (s != null && s.IndexOf('\0') >= 0) throw MpgsException.Nul(name);
+        }
     }
 
     internal static class Native
@@ -494,7 +606,17 @@ namespace Mpgs
             protected Handle() : base(true) { }
         }
         internal sealed class ConfigHandle : Handle { protected override bool ReleaseHandle() { mpgs_config_free(handle); return true; } }
-        internal sealed class ClientHandle : Handle { protected override bool ReleaseHandle() { mpgs_client_free(handle); return true; } }
+        internal sealed class ClientHandle : Handle
+        {
+            // The OnCall hook's GCHandle (user_data of the C observer), freed after the C client.
+            internal GCHandle Observer;
+            protected override bool ReleaseHandle()
+            {
+                mpgs_client_free(handle);
+                if (Observer.IsAllocated) Observer.Free();
+                return true;
+            }
+        }
         internal sealed class ErrorHandle : Handle { protected override bool ReleaseHandle() { mpgs_error_free(handle); return true; } }
         internal sealed class SessionHandle : Handle { protected override bool ReleaseHandle() { mpgs_session_free(handle); return true; } }
         internal sealed class TokenHandle : Handle { protected override bool ReleaseHandle() { mpgs_token_free(handle); return true; } }
@@ -503,6 +625,51 @@ namespace Mpgs
 
         [StructLayout(LayoutKind.Sequential)]
         internal struct FieldErrorStruct { public IntPtr field, validation_type, explanation; }
+
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct CallEventStruct
+        {
+            public uint operation;
+            public IntPtr operation_name, method, path;
+            public uint api_version;
+            public ushort http_status;
+            public uint attempts;
+            public ulong elapsed_us;
+            public byte outcome_unknown;
+            public uint status, stage;
+        }
+
+        // mpgs_call_observer.
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void CallObserver(IntPtr ev, IntPtr userData);
+
+        // Mono's AOT needs a static method so marked for a delegate called from C; Mono matches the attribute
+        // by name (JIT Mono and .NET ignore it).
+        [AttributeUsage(AttributeTargets.Method)]
+        private sealed class MonoPInvokeCallbackAttribute : Attribute
+        {
+            public MonoPInvokeCallbackAttribute(Type t) { }
+        }
+
+        // The one C observer of every client, kept alive for the process by this static field; user_data is a
+        // GCHandle of the client's hook (an Action<CallEvent>). Nothing thrown crosses into C.
+        internal static readonly CallObserver Observer = Observe;
+
+        [MonoPInvokeCallback(typeof(CallObserver))]
+        private static void Observe(IntPtr ev, IntPtr userData)
+        {
+            try
+            {
+                var hook = (Action<CallEvent>)GCHandle.FromIntPtr(userData).Target;
+                var e = (CallEventStruct)Marshal.PtrToStructure(ev, typeof(CallEventStruct));
+                hook(new CallEvent(e));
+            }
+            catch (Exception x)
+            {
+                try { Console.Error.WriteLine("mpgs: the OnCall hook threw (the call goes on): " + x); }
+                catch (Exception) { /* nothing left to report it with */ }
+            }
+        }
 
         // A borrowed NUL-terminated UTF-8 string (null for NULL).
         internal static string Str(IntPtr p)
@@ -563,6 +730,8 @@ namespace Mpgs
         [DllImport(Lib)] internal static extern Status mpgs_config_set_validation_level(ConfigHandle c, uint level, out ErrorHandle err);
         [DllImport(Lib)] internal static extern Status mpgs_config_set_trust(ConfigHandle c, uint trust, out ErrorHandle err);
         [DllImport(Lib)] internal static extern void mpgs_config_free(IntPtr c);
+        [DllImport(Lib)] internal static extern Status mpgs_config_set_observer(ConfigHandle c, CallObserver callback, IntPtr userData, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_client_certificate_not_after(ClientHandle c, out long unixSeconds, out ErrorHandle err);
         [DllImport(Lib)] internal static extern Status mpgs_client_new(ConfigHandle c, out ClientHandle client, out ErrorHandle err);
         [DllImport(Lib)] internal static extern void mpgs_client_free(IntPtr c);
         [DllImport(Lib)] internal static extern Status mpgs_client_create_session(ClientHandle c, byte[] json, out SessionHandle s, out ErrorHandle err);

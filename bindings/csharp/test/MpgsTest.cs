@@ -299,6 +299,125 @@ static class MpgsTest
         }
     }
 
+    static void NoSecretIn(CallEvent e)
+    {
+        foreach (var text in new[] { e.ToString(), e.Path, e.OperationName, e.Method })
+            foreach (var s in Secrets)
+                Check(!text.Contains(s), "event holds " + s + ": " + text);
+    }
+
+    static CallEvent One(ConcurrentQueue<CallEvent> events)
+    {
+        Check(events.Count == 1, "want one event, got " + events.Count);
+        CallEvent e;
+        events.TryDequeue(out e);
+        NoSecretIn(e);
+        return e;
+    }
+
+    static void OnCallSeesEveryCallWithoutASecret()
+    {
+        var events = new ConcurrentQueue<CallEvent>();
+        var merchant = Env("MPGS_MERCHANT_ID");
+        Func<string, string, Config> config = (url, ca) => new Config
+        {
+            MerchantId = merchant, Password = Env("MPGS_PASSWORD"), BaseUrl = url, CaFile = ca, TimeoutMs = 5000, MaxRetries = 0,
+            OnCall = ev => events.Enqueue(ev),
+        };
+        using (var c = new Client(config(Env("MPGS_BASE_URL"), Env("MPGS_CA_FILE"))))
+        {
+            // The hook outlives collections: the client's handle holds it.
+            for (int i = 0; i < 3; i++) { GC.Collect(); GC.WaitForPendingFinalizers(); }
+            var t = c.CreateToken(CardToken);
+            var e = One(events);
+            var want = "/api/rest/version/38/merchant/" + merchant + "/token";
+            Check(e.Operation == Operation.CreateToken && e.OperationName == "Create or Update Token" && e.Method == "POST" && e.Path == want
+                && e.ApiVersion == 38 && e.HttpStatus == 201 && e.Attempts == 1 && e.Elapsed > TimeSpan.Zero && !e.OutcomeUnknown
+                && e.Status == Status.Ok && e.Stage == Stage.Unknown && e.Ok, "success " + e);
+            c.DeleteToken(t.Value);
+            e = One(events);
+            Check(e.Operation == Operation.DeleteToken && e.Method == "DELETE" && e.Path.StartsWith(want + "/"), "delete " + e);
+            Refused(() => c.RetrieveToken(t.Value), Status.Gateway);
+            e = One(events);
+            Check(e.Operation == Operation.RetrieveToken && e.HttpStatus == 400 && e.Status == Status.Gateway && e.Stage == Stage.Answered
+                && !e.Ok, "gateway error " + e);
+            Refused(() => c.CreateToken("{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {\"number\": \"5123450000000009\"," +
+                " \"expiry\": {\"month\": \"13\", \"year\": \"30\"}}}}}"), Status.Validation);
+            e = One(events);
+            Check(e.Attempts == 0 && e.HttpStatus == 0 && e.Status == Status.Validation && e.Stage == Stage.NotSent, "refused " + e);
+            c.CreateSessionAsync().Wait();
+            Check(One(events).Operation == Operation.CreateSession, "async");
+        }
+        using (var f = new Client(config(Env("MPGS_FAULT_URL"), Env("MPGS_FAULT_CA"))))
+        {
+            Refused(() => f.CreateToken(CardToken), Status.Io);
+            var e = One(events);
+            Check(e.OutcomeUnknown && e.Stage == Stage.Unanswered && e.HttpStatus == 0 && e.Attempts == 1, "unanswered " + e);
+        }
+    }
+
+    static void OnCallThrowingNeverBreaksTheCall()
+    {
+        var said = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(said);
+        try
+        {
+            using (var c = new Client(new Config
+            {
+                MerchantId = Env("MPGS_MERCHANT_ID"), Password = Env("MPGS_PASSWORD"), BaseUrl = Env("MPGS_BASE_URL"), CaFile = Env("MPGS_CA_FILE"),
+                OnCall = ev => { throw new InvalidOperationException("hook bug"); },
+            }))
+            {
+                Check(c.CreateSession().HttpStatus == 201, "the call went on");
+                Check(c.CreateSessionAsync().Result.HttpStatus == 201, "the async call went on");
+            }
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+        Check(said.ToString().Contains("OnCall") && said.ToString().Contains("hook bug"), "reported: " + said);
+    }
+
+    static void CertificateNotAfter()
+    {
+        var certFile = Env("MPGS_CLIENT_CERT");
+        using (var c = new Client(new Config
+        {
+            MerchantId = Env("MPGS_CERT_MERCHANT_ID"), CertFile = certFile, KeyFile = Env("MPGS_CLIENT_KEY"),
+            BaseUrl = Env("MPGS_BASE_URL"), CaFile = Env("MPGS_CA_FILE"),
+        }))
+        {
+            var want = new DateTimeOffset(new System.Security.Cryptography.X509Certificates.X509Certificate2(certFile).NotAfter.ToUniversalTime());
+            var got = c.CertificateNotAfter();
+            Check(got.HasValue && got.Value == want, "notAfter " + got + " want " + want);
+        }
+        using (var p = NewClient())
+            Check(p.CertificateNotAfter() == null, "none with a password");
+    }
+
+    static void ANulIsRefusedNamingItAndNeverTruncated()
+    {
+        using (var c = NewClient())
+        {
+            var token = c.CreateToken(CardToken).Value;
+            var e = Refused(() => c.DeleteToken(token + "\0/../x"), Status.InvalidArgument);
+            Check(e.Field == "token" && e.Stage == Stage.NotSent && e.Message.Contains("NUL"), "DeleteToken " + e);
+            Refused(() => c.RetrieveToken(token + "\0"), Status.InvalidArgument);
+            Check(c.RetrieveToken(token).Value == token, "the token survives");
+            var id = c.CreateSession().Id;
+            Check(Refused(() => c.UpdateSession(id + "\0x", "{}"), Status.InvalidArgument).Field == "sessionId", "sessionId");
+            Check(Refused(() => c.RetrieveSession(id, "v\0"), Status.InvalidArgument).Field == "expectedVersion", "expectedVersion");
+            Check(Refused(() => c.CreateSession("{}\0{"), Status.InvalidArgument).Field == "json", "json");
+            Check(Refused(() => Client.Validate(Operation.CreateSession, "{}\0x"), Status.InvalidArgument).Field == "json", "Validate");
+            c.DeleteToken(token);
+        }
+        Check(Refused(() => NewClient(password: Env("MPGS_PASSWORD") + "\0x"), Status.InvalidArgument).Field == "password", "password");
+        Check(Refused(() => NewClient(url: Env("MPGS_BASE_URL") + "\0x"), Status.InvalidArgument).Field == "baseUrl", "baseUrl");
+        Check(Refused(() => NewClient(ca: Env("MPGS_CA_FILE") + "\0x"), Status.InvalidArgument).Field == "caFile", "caFile");
+    }
+
     static void Run(string name, Action test)
     {
         try
@@ -328,6 +447,10 @@ static class MpgsTest
         Run("the Hosted Session flow", HostedSessionFlow);
         Run("the package: its library, Tasks, verbatim on request", ThePackage);
         Run("TokenRepositoryUniqueCard sends a cut-off Create Token again", UniqueCardRepeatsAToken);
+        Run("OnCall sees every call without a secret", OnCallSeesEveryCallWithoutASecret);
+        Run("an OnCall hook that throws never breaks the call", OnCallThrowingNeverBreaksTheCall);
+        Run("CertificateNotAfter: the certificate's notAfter, null with a password", CertificateNotAfter);
+        Run("a NUL is refused naming it and never truncated", ANulIsRefusedNamingItAndNeverTruncated);
         Console.WriteLine("csharp: {0} passed, {1} failed", passed, failed);
         return failed == 0 ? 0 : 1;
     }

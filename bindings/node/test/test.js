@@ -7,7 +7,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const util = require('node:util');
-const { Client, MpgsError, Status, Stage, Operation, Readiness, validate } = require('mpgs');
+const crypto = require('node:crypto');
+const { Client, CallEvent, MpgsError, Status, Stage, Operation, Readiness, validate } = require('mpgs');
 
 const CARD_TOKEN = {
   sourceOfFunds: { type: 'CARD', provided: { card: { number: '5123450000000008', expiry: { month: '5', year: '30' }, securityCode: '123' } } },
@@ -304,6 +305,167 @@ test('tokenRepositoryUniqueCard: a Create Token cut off on a reused connection i
   try {
     assert.equal(c.createToken(CARD_TOKEN).attempts, 1);
     assert.equal(c.createToken(CARD_TOKEN).attempts, 2);
+  } finally {
+    c.close();
+  }
+});
+
+// Every printable form of an event, which must hold no secret.
+function noSecretIn(event) {
+  for (const text of [JSON.stringify(event), util.inspect(event), String(Object.values(event))]) {
+    for (const s of SECRETS) assert.ok(!text.includes(s), `event holds ${s}: ${text}`);
+  }
+}
+
+test('onCall: one frozen event per call (success, gateway error, refused before sending, unanswered), no secret', async () => {
+  const events = [];
+  const onCall = (e) => events.push(e);
+  const c = new Client({ merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_BASE_URL'),
+    caFile: env('MPGS_CA_FILE'), timeoutMs: 5000, maxRetries: 0, onCall });
+  try {
+    const token = c.createToken(CARD_TOKEN).token;
+    let e = events.pop();
+    assert.ok(e instanceof CallEvent);
+    assert.ok(Object.isFrozen(e));
+    assert.equal(e.operation, Operation.CREATE_TOKEN);
+    assert.equal(e.operationName, 'Create or Update Token');
+    assert.equal(e.method, 'POST');
+    assert.equal(e.path, `/api/rest/version/38/merchant/${env('MPGS_MERCHANT_ID')}/token`);
+    assert.equal(e.apiVersion, 38);
+    assert.equal(e.httpStatus, 201);
+    assert.equal(e.attempts, 1);
+    assert.ok(e.elapsedUs > 0);
+    assert.equal(e.outcomeUnknown, false);
+    assert.equal(e.status, Status.OK);
+    assert.equal(e.stage, Stage.UNKNOWN);
+    assert.equal(e.ok, true);
+    noSecretIn(e);
+
+    c.deleteToken(token);
+    // The token as sent, or masked 6.4 when it could be a card number (the sandbox's can).
+    const masked = `${token.slice(0, 6)}${'x'.repeat(token.length - 10)}${token.slice(-4)}`;
+    const path = events.pop().path;
+    assert.ok([token, masked].map((t) => `/api/rest/version/38/merchant/${env('MPGS_MERCHANT_ID')}/token/${t}`).includes(path), path);
+    refused(() => c.retrieveToken(token), Status.GATEWAY);
+    e = events.pop();
+    assert.equal(e.operation, Operation.RETRIEVE_TOKEN);
+    assert.equal(e.httpStatus, 400);
+    assert.equal(e.status, Status.GATEWAY);
+    assert.equal(e.stage, Stage.ANSWERED);
+    assert.equal(e.ok, false);
+
+    const bad = { sourceOfFunds: { type: 'CARD', provided: { card: { number: '5123450000000009', expiry: { month: '13', year: '30' } } } } };
+    refused(() => c.createToken(bad), Status.VALIDATION);
+    e = events.pop();
+    assert.equal(e.attempts, 0);
+    assert.equal(e.httpStatus, 0);
+    assert.equal(e.status, Status.VALIDATION);
+    assert.equal(e.stage, Stage.NOT_SENT);
+    noSecretIn(e);
+
+    // An ...Async call: its event comes on the main thread, before the Promise settles.
+    await c.createSessionAsync();
+    e = events.pop();
+    assert.equal(e.operation, Operation.CREATE_SESSION);
+    assert.equal(e.httpStatus, 201);
+    assert.equal(events.length, 0);
+  } finally {
+    c.close();
+  }
+
+  const f = new Client({ merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_FAULT_URL'),
+    caFile: env('MPGS_FAULT_CA'), timeoutMs: 5000, maxRetries: 0, onCall });
+  try {
+    refused(() => f.createToken(CARD_TOKEN), Status.IO);
+    const e = events.pop();
+    assert.equal(e.outcomeUnknown, true);
+    assert.equal(e.stage, Stage.UNANSWERED);
+    assert.equal(e.httpStatus, 0);
+    assert.equal(e.attempts, 1);
+    noSecretIn(e);
+    await assert.rejects(f.createTokenAsync(CARD_TOKEN), (err) => checked(err, Status.IO) && true);
+    assert.equal(events.pop().stage, Stage.UNANSWERED);
+  } finally {
+    f.close();
+  }
+});
+
+test('onCall: a hook that throws is reported and never breaks the call', async () => {
+  const said = [];
+  const original = console.error;
+  console.error = (...args) => said.push(args.join(' '));
+  const c = new Client({ merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_BASE_URL'),
+    caFile: env('MPGS_CA_FILE'), timeoutMs: 5000, maxRetries: 0, onCall: () => { throw new Error('hook bug'); } });
+  try {
+    assert.equal(c.createSession().httpStatus, 201);
+    assert.equal((await c.createSessionAsync()).httpStatus, 201);
+  } finally {
+    console.error = original;
+    c.close();
+  }
+  assert.equal(said.length, 2);
+  assert.ok(said.every((s) => s.includes('onCall') && s.includes('hook bug')), said.join('\n'));
+  assert.throws(() => new Client({ merchantId: 'M', password: 'p', onCall: 'not a function' }), TypeError);
+});
+
+test('certificateNotAfter: the client certificate\'s notAfter, null with a password', () => {
+  const certFile = env('MPGS_CLIENT_CERT');
+  const c = new Client({ merchantId: env('MPGS_CERT_MERCHANT_ID'), certFile, keyFile: env('MPGS_CLIENT_KEY'),
+    baseUrl: env('MPGS_BASE_URL'), caFile: env('MPGS_CA_FILE') });
+  try {
+    const want = new Date(new crypto.X509Certificate(fs.readFileSync(certFile)).validTo);
+    const got = c.certificateNotAfter();
+    assert.ok(got instanceof Date);
+    assert.equal(got.getTime(), want.getTime());
+  } finally {
+    c.close();
+  }
+  const p = client();
+  assert.equal(p.certificateNotAfter(), null);
+  p.close();
+});
+
+test('a NUL (U+0000) in any string is refused naming it, never truncated: the token survives', async () => {
+  const c = client();
+  try {
+    const token = c.createToken(CARD_TOKEN).token;
+    for (const f of [() => c.deleteToken(`${token}\0/../x`), () => c.retrieveToken(`${token}\0`)]) {
+      const e = refused(f, Status.INVALID_ARGUMENT);
+      assert.equal(e.field, 'token');
+      assert.ok(e.message.includes('token') && e.message.includes('NUL'), e.message);
+      assert.equal(e.stage, Stage.NOT_SENT);
+    }
+    await assert.rejects(c.deleteTokenAsync(`${token}\0/../x`), (e) => checked(e, Status.INVALID_ARGUMENT).field === 'token');
+    assert.equal(c.retrieveToken(token).token, token);
+    const id = c.createSession().id;
+    assert.equal(refused(() => c.updateSession(`${id}\0x`, {}), Status.INVALID_ARGUMENT).field, 'sessionId');
+    assert.equal(refused(() => c.retrieveSession(id, 'v\0'), Status.INVALID_ARGUMENT).field, 'expectedVersion');
+    assert.equal(refused(() => c.createSession('{"correlationId": "a"}\0{'), Status.INVALID_ARGUMENT).field, 'json');
+    assert.equal(refused(() => validate(Operation.CREATE_SESSION, '{}\0x'), Status.INVALID_ARGUMENT).field, 'json');
+    c.deleteToken(token);
+  } finally {
+    c.close();
+  }
+  for (const key of ['merchantId', 'password', 'baseUrl', 'caFile']) {
+    const config = { merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_BASE_URL'), caFile: env('MPGS_CA_FILE') };
+    config[key] = `${config[key]}\0x`;
+    assert.equal(refused(() => new Client(config), Status.INVALID_ARGUMENT).field, key);
+  }
+});
+
+test('onCall with 32 ...Async calls at once and sync calls on the main thread meanwhile: every event, on the main thread', { timeout: 60000 }, async () => {
+  const { isMainThread } = require('node:worker_threads');
+  const events = [];
+  const c = new Client({ merchantId: env('MPGS_MERCHANT_ID'), password: env('MPGS_PASSWORD'), baseUrl: env('MPGS_BASE_URL'),
+    caFile: env('MPGS_CA_FILE'), timeoutMs: 5000, maxRetries: 0, onCall: (e) => { assert.ok(isMainThread); events.push(e); } });
+  try {
+    const pending = [];
+    for (let i = 0; i < 32; i++) pending.push(c.createSessionAsync({ correlationId: `async-${i}` }));
+    for (let i = 0; i < 4; i++) assert.equal(c.createSession().httpStatus, 201);
+    const sessions = await Promise.all(pending);
+    assert.equal(sessions.length, 32);
+    assert.equal(events.length, 36);
+    assert.ok(events.every((e) => e.ok && e.operation === Operation.CREATE_SESSION));
   } finally {
     c.close();
   }

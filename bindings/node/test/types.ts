@@ -1,9 +1,14 @@
 // The TypeScript declarations (index.d.ts) as a user's code sees them: make dist-test compiles
 // this file with `tsc --strict --noEmit` against the installed package (no @types/node needed).
-import { Client, MpgsError, Status, Stage, Operation, Readiness, validate, version, Session, Token, DeleteResult, GatewayInfo } from 'mpgs';
+import { Client, CallEvent, MpgsError, Status, Stage, Operation, Readiness, validate, version, Session, Token, DeleteResult, GatewayInfo } from 'mpgs';
+
+let last = '';
 
 async function till(password: string): Promise<string> {
-  const client = new Client({ merchantId: 'TESTMERCHANT', password, region: 'mtf', timeoutMs: 5000, trust: 'system', validationLevel: 'strict', tokenRepositoryUniqueCard: true });
+  const client = new Client({ merchantId: 'TESTMERCHANT', password, region: 'mtf', timeoutMs: 5000, trust: 'system', validationLevel: 'strict', tokenRepositoryUniqueCard: true,
+    onCall: (e: CallEvent) => { last = `${e.operationName} ${e.path} ${e.httpStatus} ${e.stage} ${e.elapsedUs / 1000} ${e.ok}`; } });
+  const expires: Date | null = client.certificateNotAfter();
+  if (expires !== null && expires.getTime() < Date.now()) return 'expired';
   try {
     const s: Session = await client.createSessionAsync({ session: { authenticationLimit: 5 } });
     const t: Token = client.createToken({ session: { id: s.id }, sourceOfFunds: { type: 'CARD' } });

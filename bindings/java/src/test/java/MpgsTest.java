@@ -303,6 +303,137 @@ public final class MpgsTest {
         }
     }
 
+    // Every printable form of an event, which must hold no secret.
+    static void noSecretIn(MpgsClient.CallEvent e) {
+        for (String text : new String[] {e.toString(), e.path, e.operationName, e.method}) {
+            for (String s : SECRETS) check(!text.contains(s), "event holds " + s + ": " + text);
+        }
+    }
+
+    static MpgsClient.CallEvent one(List<MpgsClient.CallEvent> events) {
+        synchronized (events) {
+            check(events.size() == 1, "want one event, got " + events);
+            MpgsClient.CallEvent e = events.remove(0);
+            noSecretIn(e);
+            return e;
+        }
+    }
+
+    static void onCallSeesEveryCallWithoutASecret() throws Exception {
+        List<MpgsClient.CallEvent> events = new ArrayList<>();
+        java.util.function.Consumer<MpgsClient.CallEvent> hook = e -> {
+            synchronized (events) {
+                events.add(e);
+            }
+        };
+        String merchant = env("MPGS_MERCHANT_ID");
+        try (MpgsClient c = new MpgsClient(new MpgsClient.Config(merchant).password(env("MPGS_PASSWORD"))
+                .baseUrl(env("MPGS_BASE_URL")).caFile(env("MPGS_CA_FILE")).timeoutMs(5000).maxRetries(0).onCall(hook))) {
+            // The observer outlives collections: the client holds it (JNA keeps only a weak reference).
+            for (int i = 0; i < 3; i++) System.gc();
+            MpgsClient.Token t = c.createToken(CARD_TOKEN);
+            MpgsClient.CallEvent e = one(events);
+            String want = "/api/rest/version/38/merchant/" + merchant + "/token";
+            check(e.operation == Operation.CREATE_TOKEN && "Create or Update Token".equals(e.operationName) && "POST".equals(e.method)
+                    && want.equals(e.path) && e.apiVersion == 38 && e.httpStatus == 201 && e.attempts == 1
+                    && !e.elapsed.isZero() && !e.outcomeUnknown && e.status == Status.OK && e.stage == Stage.UNKNOWN && e.ok(),
+                    "success " + e);
+            c.deleteToken(t.token);
+            e = one(events);
+            check(e.operation == Operation.DELETE_TOKEN && "DELETE".equals(e.method) && e.path.startsWith(want + "/"), "delete " + e);
+            refused(() -> c.retrieveToken(t.token), Status.GATEWAY);
+            e = one(events);
+            check(e.operation == Operation.RETRIEVE_TOKEN && e.httpStatus == 400 && e.status == Status.GATEWAY
+                    && e.stage == Stage.ANSWERED && !e.ok(), "gateway error " + e);
+            refused(() -> c.createToken("{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {\"number\": \"5123450000000009\","
+                    + " \"expiry\": {\"month\": \"13\", \"year\": \"30\"}}}}}"), Status.VALIDATION);
+            e = one(events);
+            check(e.attempts == 0 && e.httpStatus == 0 && e.status == Status.VALIDATION && e.stage == Stage.NOT_SENT, "refused " + e);
+            // An ...Async call: the event on the executor's thread, before the future completes.
+            c.createSessionAsync(null).get();
+            check(one(events).operation == Operation.CREATE_SESSION, "async");
+        }
+        try (MpgsClient f = new MpgsClient(new MpgsClient.Config(merchant).password(env("MPGS_PASSWORD"))
+                .baseUrl(env("MPGS_FAULT_URL")).caFile(env("MPGS_FAULT_CA")).timeoutMs(5000).maxRetries(0).onCall(hook))) {
+            refused(() -> f.createToken(CARD_TOKEN), Status.IO);
+            MpgsClient.CallEvent e = one(events);
+            check(e.outcomeUnknown && e.stage == Stage.UNANSWERED && e.httpStatus == 0 && e.attempts == 1, "unanswered " + e);
+        }
+    }
+
+    static void onCallThrowingNeverBreaksTheCall() {
+        List<String> logged = new ArrayList<>();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger("io.mpgs");
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                synchronized (logged) {
+                    logged.add(r.getMessage() + " " + r.getThrown());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        log.setUseParentHandlers(false);
+        try (MpgsClient c = new MpgsClient(new MpgsClient.Config(env("MPGS_MERCHANT_ID")).password(env("MPGS_PASSWORD"))
+                .baseUrl(env("MPGS_BASE_URL")).caFile(env("MPGS_CA_FILE")).onCall(e -> {
+                    throw new IllegalStateException("hook bug");
+                }))) {
+            check(c.createSession(null).httpStatus == 201, "the call went on");
+        } finally {
+            log.removeHandler(handler);
+            log.setUseParentHandlers(true);
+        }
+        check(logged.size() == 1 && logged.get(0).contains("onCall") && logged.get(0).contains("hook bug"), "logged " + logged);
+    }
+
+    static void certificateNotAfter() throws Exception {
+        String certFile = env("MPGS_CLIENT_CERT");
+        try (MpgsClient c = new MpgsClient(new MpgsClient.Config(env("MPGS_CERT_MERCHANT_ID"))
+                .certificateFiles(certFile, env("MPGS_CLIENT_KEY")).baseUrl(env("MPGS_BASE_URL")).caFile(env("MPGS_CA_FILE")))) {
+            java.security.cert.X509Certificate cert;
+            try (java.io.InputStream in = Files.newInputStream(Path.of(certFile))) {
+                cert = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(in);
+            }
+            check(c.certificateNotAfter().equals(java.util.Optional.of(cert.getNotAfter().toInstant())),
+                    "notAfter " + c.certificateNotAfter() + " want " + cert.getNotAfter());
+        }
+        try (MpgsClient p = sandbox()) {
+            check(p.certificateNotAfter().isEmpty(), "none with a password");
+        }
+    }
+
+    static void aNulIsRefusedNamingItAndNeverTruncated() {
+        try (MpgsClient c = sandbox()) {
+            String token = c.createToken(CARD_TOKEN).token;
+            MpgsException e = refused(() -> c.deleteToken(token + "\0/../x"), Status.INVALID_ARGUMENT);
+            check("token".equals(e.field) && e.stage == Stage.NOT_SENT && e.getMessage().contains("NUL"), "deleteToken " + e);
+            refused(() -> c.retrieveToken(token + "\0"), Status.INVALID_ARGUMENT);
+            check(token.equals(c.retrieveToken(token).token), "the token survives");
+            String id = c.createSession(null).id;
+            check("sessionId".equals(refused(() -> c.updateSession(id + "\0x", "{}"), Status.INVALID_ARGUMENT).field), "sessionId");
+            check("expectedVersion".equals(refused(() -> c.retrieveSession(id, "v\0"), Status.INVALID_ARGUMENT).field), "expectedVersion");
+            check("json".equals(refused(() -> c.createSession("{}\0{"), Status.INVALID_ARGUMENT).field), "json");
+            check("json".equals(refused(() -> MpgsClient.validate(Operation.CREATE_SESSION, "{}\0x"), Status.INVALID_ARGUMENT).field),
+                    "validate");
+            c.deleteToken(token);
+        }
+        check("password".equals(refused(() -> client(env("MPGS_BASE_URL"), env("MPGS_PASSWORD") + "\0x", env("MPGS_CA_FILE")),
+                Status.INVALID_ARGUMENT).field), "password");
+        check("baseUrl".equals(refused(() -> client(env("MPGS_BASE_URL") + "\0x", env("MPGS_PASSWORD"), env("MPGS_CA_FILE")),
+                Status.INVALID_ARGUMENT).field), "baseUrl");
+        check("merchantId".equals(refused(() -> new MpgsClient(new MpgsClient.Config("M\0x").password("p").region("mtf")),
+                Status.INVALID_ARGUMENT).field), "merchantId");
+    }
+
     static void run(String name, Test test) {
         try {
             test.run();
@@ -328,6 +459,10 @@ public final class MpgsTest {
         run("the Hosted Session flow", MpgsTest::hostedSessionFlow);
         run("the package: its library, CompletableFuture, verbatim on request", MpgsTest::thePackage);
         run("tokenRepositoryUniqueCard sends a cut-off Create Token again", MpgsTest::uniqueCardRepeatsAToken);
+        run("onCall sees every call without a secret", MpgsTest::onCallSeesEveryCallWithoutASecret);
+        run("an onCall hook that throws never breaks the call", MpgsTest::onCallThrowingNeverBreaksTheCall);
+        run("certificateNotAfter: the certificate's notAfter, empty with a password", MpgsTest::certificateNotAfter);
+        run("a NUL is refused naming it and never truncated", MpgsTest::aNulIsRefusedNamingItAndNeverTruncated);
         System.out.printf("java: %d passed, %d failed%n", passed, failed);
         System.exit(failed == 0 ? 0 : 1);
     }

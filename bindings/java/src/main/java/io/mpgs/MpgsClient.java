@@ -2,14 +2,19 @@ package io.mpgs;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -23,14 +28,77 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link MpgsException} carrying every field of the C error.
  */
 public final class MpgsClient implements AutoCloseable {
-    /** The gateway operations with a body, for {@link #validate}. */
+    /** The gateway operations (mpgs_operation, a {@link CallEvent}'s); {@link #validate} takes the three with a body. */
     public enum Operation {
-        CREATE_SESSION(1), CREATE_TOKEN(2), UPDATE_SESSION(3);
+        CREATE_SESSION(1), CREATE_TOKEN(2), UPDATE_SESSION(3), RETRIEVE_SESSION(4), RETRIEVE_TOKEN(5), DELETE_TOKEN(6),
+        CHECK_GATEWAY(7), UNKNOWN(0);
 
         final int value;
 
         Operation(int value) {
             this.value = value;
+        }
+
+        static Operation of(int n) {
+            for (Operation o : values()) if (o.value == n) return o;
+            return UNKNOWN;
+        }
+    }
+
+    /**
+     * One call, after it ended: what {@link Config#onCall} receives. Immutable; it never holds a
+     * body, a header or a secret.
+     */
+    public static final class CallEvent {
+        public final Operation operation;
+        /** The operation's name in the gateway's documentation ({@code "Create Session"}). */
+        public final String operationName;
+        public final String method;
+        /**
+         * The path after the base URL's own, merchant included, session and token ids as sent (a
+         * token that could be a card number masked 6.4).
+         */
+        public final String path;
+        public final int apiVersion;
+        /** 0 when no answer was read. */
+        public final int httpStatus;
+        /** 0 when refused before sending. */
+        public final int attempts;
+        public final Duration elapsed;
+        public final boolean outcomeUnknown;
+        /** {@code OK} for a success, else the status of the {@link MpgsException} thrown. */
+        public final MpgsException.Status status;
+        /** {@code UNKNOWN} for a success. */
+        public final MpgsException.Stage stage;
+
+        CallEvent(Native.CallEventStruct e) {
+            operation = Operation.of(e.operation);
+            operationName = text(e.operation_name);
+            method = text(e.method);
+            path = text(e.path);
+            apiVersion = e.api_version;
+            httpStatus = Short.toUnsignedInt(e.http_status);
+            attempts = e.attempts;
+            elapsed = Duration.ofNanos(e.elapsed_us * 1000);
+            outcomeUnknown = e.outcome_unknown != 0;
+            status = MpgsException.Status.of(e.status);
+            stage = MpgsException.Stage.of(e.stage);
+        }
+
+        private static String text(Pointer p) {
+            return p == null ? null : p.getString(0, "UTF-8");
+        }
+
+        /** Whether the call succeeded. */
+        public boolean ok() {
+            return status == MpgsException.Status.OK;
+        }
+
+        @Override
+        public String toString() {
+            return operationName + " " + method + " " + path + " -> " + httpStatus + " " + status + " (" + stage + ", "
+                    + attempts + " attempts, " + elapsed.toNanos() / 1000 + " us"
+                    + (outcomeUnknown ? ", outcome unknown" : "") + ")";
         }
     }
 
@@ -77,6 +145,7 @@ public final class MpgsClient implements AutoCloseable {
         Integer connectTimeoutMs, timeoutMs, maxRetries, sessionApiVersion, tokenApiVersion;
         Boolean proxyFromEnv, tokenRepositoryUniqueCard;
         Executor executor;
+        Consumer<CallEvent> onCall;
         ValidationLevel validationLevel;
         Trust trust;
 
@@ -111,6 +180,13 @@ public final class MpgsClient implements AutoCloseable {
         public Config tokenRepositoryUniqueCard(boolean v) { tokenRepositoryUniqueCard = v; return this; }
         /** Where the {@code ...Async} calls run (default: a shared pool of daemon threads). */
         public Config executor(Executor v) { executor = v; return this; }
+        /**
+         * Called once after every call of the clients made from this config (a success, a failure,
+         * or a call refused before sending), on the thread that made the call, before it returns.
+         * Keep it short; it must not call the client. What it throws is logged ({@code
+         * System.Logger} "io.mpgs") and the call goes on unchanged.
+         */
+        public Config onCall(Consumer<CallEvent> v) { onCall = v; return this; }
     }
 
     /** A created session. */
@@ -197,11 +273,23 @@ public final class MpgsClient implements AutoCloseable {
     });
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private final Executor executor;
+    private static final System.Logger LOG = System.getLogger("io.mpgs");
+    // The C observer: held here as long as the C client (JNA keeps only a weak reference).
+    private final Native.CallObserver observer;
     private Pointer client;
 
     /** Checks every setting and makes a client. */
     public MpgsClient(Config config) {
         executor = config.executor != null ? config.executor : SHARED;
+        MpgsException.refuseNul("merchantId", config.merchantId);
+        MpgsException.refuseNul("password", config.password);
+        MpgsException.refuseNul("certFile", config.certFile);
+        MpgsException.refuseNul("keyFile", config.keyFile);
+        MpgsException.refuseNul("baseUrl", config.baseUrl);
+        MpgsException.refuseNul("region", config.region);
+        MpgsException.refuseNul("caFile", config.caFile);
+        MpgsException.refuseNul("proxy", config.proxy);
+        observer = config.onCall == null ? null : observerOf(config.onCall);
         PointerByReference out = new PointerByReference();
         PointerByReference err = new PointerByReference();
         check(C.mpgs_config_new(utf8(config.merchantId), out, err), err);
@@ -249,6 +337,7 @@ public final class MpgsClient implements AutoCloseable {
                 byte on = (byte) (config.tokenRepositoryUniqueCard ? 1 : 0);
                 check(C.mpgs_config_set_token_repository_unique_card(cfg, on, err), err);
             }
+            if (observer != null) check(C.mpgs_config_set_observer(cfg, observer, Pointer.NULL, err), err);
             check(C.mpgs_client_new(cfg, out, err), err);
             client = out.getValue();
         } finally {
@@ -256,8 +345,46 @@ public final class MpgsClient implements AutoCloseable {
         }
     }
 
+    // The C observer over the user's hook: the event copied while valid; nothing thrown crosses into C.
+    private static Native.CallObserver observerOf(Consumer<CallEvent> hook) {
+        return (event, userData) -> {
+            try {
+                hook.accept(new CallEvent(new Native.CallEventStruct(event)));
+            } catch (Throwable t) {
+                try {
+                    LOG.log(System.Logger.Level.WARNING, "mpgs: the onCall hook threw (the call goes on)", t);
+                } catch (Throwable ignored) {
+                    // nothing left to report it with
+                }
+            }
+        };
+    }
+
+    /**
+     * When the client certificate expires (its notAfter), so that a till can warn before the
+     * gateway refuses it; empty with a password.
+     */
+    public Optional<Instant> certificateNotAfter() {
+        LongByReference out = new LongByReference();
+        PointerByReference err = new PointerByReference();
+        int st;
+        lock.readLock().lock();
+        try {
+            st = C.mpgs_client_certificate_not_after(client, out, err);
+        } finally {
+            lock.readLock().unlock();
+        }
+        if (st == MpgsException.Status.NOT_FOUND.ordinal()) {
+            C.mpgs_error_free(err.getValue());
+            return Optional.empty();
+        }
+        check(st, err);
+        return Optional.of(Instant.ofEpochSecond(out.getValue()));
+    }
+
     /** Create Session with a JSON body in the gateway's shape (null: an empty one). */
     public Session createSession(String json) {
+        MpgsException.refuseNul("json", json);
         PointerByReference out = new PointerByReference();
         call(json, (body, err) -> C.mpgs_client_create_session(client, body, out, err));
         return readSession(out.getValue(), null);
@@ -273,6 +400,8 @@ public final class MpgsClient implements AutoCloseable {
 
     /** Retrieve Session, its readiness judged against {@code expectedVersion} (the page's version). */
     public Session retrieveSession(String sessionId, String expectedVersion) {
+        MpgsException.refuseNul("sessionId", sessionId);
+        MpgsException.refuseNul("expectedVersion", expectedVersion);
         PointerByReference out = new PointerByReference();
         call(sessionId, null, (id, unused, err) -> C.mpgs_client_retrieve_session(client, id, out, err));
         return readSession(out.getValue(), expectedVersion);
@@ -280,6 +409,8 @@ public final class MpgsClient implements AutoCloseable {
 
     /** Update Session: stores the JSON body's fields (nested or dotted) in the session. */
     public Session updateSession(String sessionId, String json) {
+        MpgsException.refuseNul("sessionId", sessionId);
+        MpgsException.refuseNul("json", json);
         PointerByReference out = new PointerByReference();
         call(sessionId, json, (id, body, err) -> C.mpgs_client_update_session(client, id, body, out, err));
         return readSession(out.getValue(), null);
@@ -287,6 +418,7 @@ public final class MpgsClient implements AutoCloseable {
 
     /** Retrieve Token: the details stored against {@code token}, card number masked. */
     public Token retrieveToken(String token) {
+        MpgsException.refuseNul("token", token);
         PointerByReference out = new PointerByReference();
         call(token, null, (t, unused, err) -> C.mpgs_client_retrieve_token(client, t, out, err));
         return readToken(out.getValue());
@@ -294,6 +426,7 @@ public final class MpgsClient implements AutoCloseable {
 
     /** Delete Token: the token is then unknown to the gateway. */
     public DeleteResult deleteToken(String token) {
+        MpgsException.refuseNul("token", token);
         PointerByReference out = new PointerByReference();
         call(token, null, (t, unused, err) -> C.mpgs_client_delete_token(client, t, out, err));
         Pointer d = out.getValue();
@@ -358,6 +491,7 @@ public final class MpgsClient implements AutoCloseable {
 
     /** Create or Update Token with a JSON body in the gateway's shape. */
     public Token createToken(String json) {
+        MpgsException.refuseNul("json", json);
         PointerByReference out = new PointerByReference();
         call(json, (body, err) -> C.mpgs_client_create_token(client, body, out, err));
         return readToken(out.getValue());
@@ -405,6 +539,7 @@ public final class MpgsClient implements AutoCloseable {
 
     /** Checks a body against every rule of {@code op} without sending it. */
     public static void validate(Operation op, String json) {
+        MpgsException.refuseNul("json", json);
         byte[] body = utf8(json);
         try {
             PointerByReference err = new PointerByReference();
@@ -419,6 +554,7 @@ public final class MpgsClient implements AutoCloseable {
      * {@code level} would before sending it.
      */
     public static void validate(Operation op, String json, int apiVersion, ValidationLevel level) {
+        MpgsException.refuseNul("json", json);
         byte[] body = utf8(json);
         try {
             PointerByReference err = new PointerByReference();

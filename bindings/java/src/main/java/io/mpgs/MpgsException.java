@@ -85,6 +85,34 @@ public final class MpgsException extends RuntimeException {
         this.fieldErrors = Collections.unmodifiableList(list);
     }
 
+    // A string refused before it reaches C (a U+0000 in it): INVALID_ARGUMENT, naming it.
+    private MpgsException(String field, String message) {
+        super(message);
+        this.status = Status.INVALID_ARGUMENT;
+        this.stage = Stage.NOT_SENT;
+        this.httpStatus = 0;
+        this.outcomeUnknown = false;
+        this.attempts = 0;
+        this.gatewayCause = null;
+        this.field = field;
+        this.validationType = null;
+        this.explanation = null;
+        this.supportCode = null;
+        this.gatewayJson = null;
+        this.fieldErrors = Collections.emptyList();
+    }
+
+    /**
+     * Refuses a string holding a U+0000: C would read it only up to there
+     * ({@code deleteToken("<token>\0/../x")} would delete {@code <token>}), so it is never cut,
+     * and nothing is sent.
+     */
+    static void refuseNul(String field, String value) {
+        if (value != null && value.indexOf('\0') >= 0) {
+            throw new MpgsException(field, "mpgs: " + field + " contains a NUL character (U+0000), which a C string cannot hold");
+        }
+    }
+
     /** Copies the C error into an exception and releases it. */
     static MpgsException take(int status, Pointer e) {
         try {

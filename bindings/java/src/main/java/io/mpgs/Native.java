@@ -1,10 +1,12 @@
 package io.mpgs;
 
+import com.sun.jna.Callback;
 import com.sun.jna.IntegerType;
 import com.sun.jna.Library;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.io.File;
 import java.io.IOException;
@@ -79,6 +81,33 @@ interface Native extends Library {
         public String explanation;
     }
 
+    /** struct mpgs_call_event, read from the pointer an observer receives. */
+    @Structure.FieldOrder({"operation", "operation_name", "method", "path", "api_version", "http_status", "attempts",
+            "elapsed_us", "outcome_unknown", "status", "stage"})
+    final class CallEventStruct extends Structure {
+        public int operation;
+        public Pointer operation_name;
+        public Pointer method;
+        public Pointer path;
+        public int api_version;
+        public short http_status;
+        public int attempts;
+        public long elapsed_us;
+        public byte outcome_unknown;
+        public int status;
+        public int stage;
+
+        public CallEventStruct(Pointer p) {
+            super(p);
+            read();
+        }
+    }
+
+    /** mpgs_call_observer: called on the thread that made the call, with the event and user_data. */
+    interface CallObserver extends Callback {
+        void invoke(Pointer event, Pointer userData);
+    }
+
     String mpgs_version();
     String mpgs_status_name(int status);
 
@@ -98,6 +127,7 @@ interface Native extends Library {
     int mpgs_config_set_validation_level(Pointer config, int level, PointerByReference err);
     int mpgs_config_set_trust(Pointer config, int trust, PointerByReference err);
     int mpgs_config_set_token_repository_unique_card(Pointer config, byte enabled, PointerByReference err);
+    int mpgs_config_set_observer(Pointer config, CallObserver callback, Pointer userData, PointerByReference err);
     void mpgs_config_free(Pointer config);
 
     int mpgs_client_new(Pointer config, PointerByReference client, PointerByReference err);
@@ -112,6 +142,7 @@ interface Native extends Library {
     int mpgs_client_retrieve_token(Pointer client, byte[] token, PointerByReference out, PointerByReference err);
     int mpgs_client_delete_token(Pointer client, byte[] token, PointerByReference out, PointerByReference err);
     int mpgs_client_check_gateway(Pointer client, PointerByReference out, PointerByReference err);
+    int mpgs_client_certificate_not_after(Pointer client, LongByReference unixSecondsOut, PointerByReference err);
     int mpgs_session_ready_for_token(Pointer session, byte[] expectedVersion);
     String mpgs_readiness_name(int readiness);
 
