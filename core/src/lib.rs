@@ -36,6 +36,7 @@
 mod answer;
 mod client;
 pub mod config;
+pub mod diagnose;
 pub mod error;
 pub mod model;
 pub mod number;

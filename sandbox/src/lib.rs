@@ -67,6 +67,8 @@ pub struct Config {
     /// Close a connection idle this long, and say so in every answer (`Keep-Alive: timeout=S`);
     /// without it, idle connections are closed after 60 s and answers say nothing.
     pub keepalive_timeout: Option<Duration>,
+    /// Days until the generated client certificate expires (default: far in the future).
+    pub client_cert_days: Option<u32>,
 }
 
 impl Default for Config {
@@ -84,6 +86,7 @@ impl Default for Config {
             server_names: vec!["localhost".into(), "127.0.0.1".into(), "::1".into()],
             require_client_cert: false,
             keepalive_timeout: None,
+            client_cert_days: None,
         }
     }
 }
@@ -113,7 +116,8 @@ impl Sandbox {
             None
         } else {
             let names: Vec<&str> = config.server_names.iter().map(String::as_str).collect();
-            Some(TlsFiles::generate_for(&config.tls_dir.clone().unwrap_or_else(fresh_temp_dir), &names)?)
+            let dir = config.tls_dir.clone().unwrap_or_else(fresh_temp_dir);
+            Some(TlsFiles::generate_with(&dir, &names, config.client_cert_days)?)
         };
         let server_config =
             tls.as_ref().map(|t| t.server_config_with(config.require_client_cert)).transpose()?;
