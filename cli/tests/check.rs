@@ -175,3 +175,28 @@ fn missing_credentials_are_a_configuration_error_with_exit_2() {
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stdout.contains("no API password"), "{}", r.stdout);
 }
+
+#[test]
+fn the_tcp_step_goes_through_the_proxy_and_a_refused_tunnel_is_unreachable() {
+    let s = sandbox();
+    let proxy = mpgs_sandbox::TunnelProxy::start(mpgs_sandbox::ProxyMode::Tunnel).unwrap();
+    let mut env = env_for(&s);
+    set(&mut env, "MPGS_PROXY", proxy.url());
+    let r = check(&env, &[]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(
+        r.stdout.contains(&format!("through the proxy {}", proxy.url().trim_start_matches("http://"))),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        proxy.seen().iter().any(|c| c.target == s.url().trim_start_matches("https://")),
+        "the proxy saw no tunnel"
+    );
+
+    let refusing = mpgs_sandbox::TunnelProxy::start(mpgs_sandbox::ProxyMode::Refuse(403)).unwrap();
+    set(&mut env, "MPGS_PROXY", refusing.url());
+    let r = check(&env, &["--json"]);
+    assert_eq!(r.code, 4, "{}", r.all());
+    assert!(r.stdout.contains("refused the tunnel (HTTP 403)"), "{}", r.stdout);
+}

@@ -34,7 +34,7 @@ wheel=dist/mpgs-$version-cp310-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.w
 sdist=dist/mpgs-$version.tar.gz
 tarball=dist/libmpgs-$version-linux-x86_64.tar.gz
 for f in "$wheel" "$sdist" "$tarball" dist/SHA256SUMS; do [ -f "$f" ] || fail "missing $f (ls dist: $(ls dist 2>&1 | tr '\n' ' '))"; done
-[ "$(ls dist | wc -l)" = 4 ] || fail "dist/ holds more than the four artefacts: $(ls dist | tr '\n' ' ')"
+[ "$(ls dist | grep -cv '^mpgs_\(cli\|sandbox\)-')" = 4 ] || fail "dist/ holds more than the four artefacts: $(ls dist | tr '\n' ' ')"
 [ "$(awk '{print $2}' dist/SHA256SUMS | sort | tr '\n' ' ')" = "$(cd dist && ls -- *.whl *.tar.gz | sort | tr '\n' ' ')" ] ||
   fail "SHA256SUMS does not list exactly the wheel, the sdist and the tarball"
 (cd dist && sha256sum --quiet -c SHA256SUMS) || fail "SHA256SUMS does not match"
@@ -122,7 +122,7 @@ ok "the Python quickstart ran from the wheel against the sandbox (password and c
 
 echo "== the C tarball: contents, SONAME, exports, glibc ceiling"
 name=libmpgs-$version-linux-x86_64
-expected="$name/ $name/LICENSE $name/README.md $name/include/ $name/include/mpgs.h $name/include/mpgs.hpp $name/lib/ $name/lib/libmpgs.a $name/lib/libmpgs.so $name/lib/$soname $name/lib/libmpgs.so.$version $name/lib/pkgconfig/ $name/lib/pkgconfig/mpgs.pc"
+expected="$name/ $name/LICENSE $name/README.md $name/bin/ $name/bin/mpgs $name/bin/mpgs-sandbox $name/include/ $name/include/mpgs.h $name/include/mpgs.hpp $name/lib/ $name/lib/libmpgs.a $name/lib/libmpgs.so $name/lib/$soname $name/lib/libmpgs.so.$version $name/lib/pkgconfig/ $name/lib/pkgconfig/mpgs.pc"
 [ "$(tar tzf "$tarball" | sort | tr '\n' ' ')" = "$(tr ' ' '\n' <<<"$expected" | sort | tr '\n' ' ')" ] ||
   fail "the tarball holds: $(tar tzf "$tarball" | tr '\n' ' ')"
 mkdir -p "$work/opt"
@@ -191,3 +191,4 @@ done
 cat "$work/quickstart_cpp.txt"
 ok "pos.c and quickstart.cpp ran against the sandbox, shared and static"
 echo "dist-test: $checks passed, 0 failed"
+source tests/dist/cli.sh
