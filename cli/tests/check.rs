@@ -200,3 +200,12 @@ fn the_tcp_step_goes_through_the_proxy_and_a_refused_tunnel_is_unreachable() {
     assert_eq!(r.code, 4, "{}", r.all());
     assert!(r.stdout.contains("refused the tunnel (HTTP 403)"), "{}", r.stdout);
 }
+
+#[test]
+fn a_gateway_that_is_not_operating_gives_exit_9() {
+    let s = sandbox();
+    s.faults().push("shutdown".parse().unwrap(), 1);
+    let r = check(&env_for(&s), &[]);
+    assert_eq!(r.code, 9, "{}", r.all());
+    assert!(r.stdout.contains("✗ Check Gateway: SHUTDOWN"), "{}", r.stdout);
+}
