@@ -13,16 +13,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const CREDENTIALS_HELP: &str = "\
 Credentials and settings (flags win over the environment):
-  --merchant-id / MPGS_MERCHANT_ID     the merchant (TEST prefix for the test gateway)
-  MPGS_PASSWORD, --password-file FILE  the API password; without either, a prompt when on a terminal.
-                                       Never as a flag: other users of the machine can read argv.
-  --cert-file / MPGS_CERT_FILE         client certificate chain (PEM) for certificate authentication,
-  --key-file / MPGS_KEY_FILE           with its private key (PEM)
-  --base-url / MPGS_BASE_URL           the gateway, or --region / MPGS_REGION (na, eu, ap, in, cn, ksa, mtf)
-  --ca-file / MPGS_CA_FILE             an extra CA to trust (PEM); --trust / MPGS_TRUST: mozilla, system,
-                                       ca-files-only
-  --proxy / MPGS_PROXY                 an HTTP CONNECT proxy; else HTTPS_PROXY / NO_PROXY are honoured.
-                                       Put proxy credentials in the environment, not in a flag.";
+  --merchant-id        MPGS_MERCHANT_ID   the merchant (TEST prefix for the test gateway)
+  --password-file F    MPGS_PASSWORD      the API password; without either, a prompt on a
+                                          terminal. Never a flag: argv is readable by others.
+  --cert-file F        MPGS_CERT_FILE     client certificate chain (PEM), with its key:
+  --key-file F         MPGS_KEY_FILE      certificate authentication instead of the password
+  --base-url URL       MPGS_BASE_URL      the gateway, or a region preset:
+  --region R           MPGS_REGION        na, eu, ap, in, cn, ksa, mtf
+  --ca-file F          MPGS_CA_FILE       an extra CA to trust (PEM)
+  --trust T            MPGS_TRUST         mozilla (default), system, ca-files-only
+  --proxy URL          MPGS_PROXY         an HTTP CONNECT proxy (else HTTPS_PROXY, NO_PROXY);
+                                          proxy credentials belong in the environment";
 
 const MAIN_HELP: &str = "\
 Examples:
