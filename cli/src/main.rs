@@ -274,6 +274,12 @@ struct Conn {
 }
 
 fn main() -> ExitCode {
+    // A closed pipe (`mpgs token retrieve T | head -1`) ends the program quietly, as it does
+    // other Unix tools, instead of a panic in `println!`.
+    // SAFETY: setting a signal's disposition to its default, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check { conn, json } => check::run(&conn, json),

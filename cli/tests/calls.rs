@@ -245,3 +245,19 @@ fn help_shows_examples_for_every_command() {
         );
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_program_quietly() {
+    let exe = env!("CARGO_BIN_EXE_mpgs");
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            &format!("for i in 1 2 3 4 5; do '{exe}' validate --operation session </dev/null | true; done"),
+        ])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+}
