@@ -28,6 +28,8 @@ struct Step {
     mark: Mark,
     detail: String,
     problem: Option<Problem>,
+    /// Facts for `--json` (certificate dates, protocol), when the step has any.
+    data: Value,
 }
 
 struct Report {
@@ -45,7 +47,7 @@ impl Report {
         detail: impl Into<String>,
         problem: Option<Problem>,
     ) {
-        let step = Step { id, title: title.into(), mark, detail: detail.into(), problem };
+        let step = Step { id, title: title.into(), mark, detail: detail.into(), problem, data: Value::Null };
         if !self.json {
             let mut line =
                 format!("{} {}", out::mark(step.mark, self.colour), out::bold(&step.title, self.colour));
@@ -59,6 +61,13 @@ impl Report {
             }
         }
         self.steps.push(step);
+    }
+
+    /// Attaches `--json` facts to the last step.
+    fn data(&mut self, data: Value) {
+        if let Some(last) = self.steps.last_mut() {
+            last.data = data;
+        }
     }
 
     fn failed(&self) -> Option<Problem> {
@@ -83,6 +92,7 @@ impl Report {
                         "detail": s.detail,
                         "problem": s.problem.map(Problem::as_str),
                         "advice": s.problem.map(Problem::advice),
+                        "data": s.data,
                     })
                 })
                 .collect();
@@ -100,6 +110,17 @@ impl Report {
         }
         code
     }
+}
+
+fn cert_json(c: &CertificateInfo) -> Value {
+    json!({
+        "subject": c.subject,
+        "issuer": c.issuer,
+        "not_before": c.not_before,
+        "not_after": c.not_after,
+        "expires": c.expiry_date(),
+        "days_left": c.days_left(),
+    })
 }
 
 fn cert_line(c: &CertificateInfo) -> String {
@@ -176,7 +197,12 @@ pub fn run(conn: &Conn, as_json: bool) -> u8 {
                 for c in tls.chain.iter().skip(1) {
                     detail.push_str(&format!("; chain: {} (expires {})", c.subject, c.expiry_date()));
                 }
-                r.add("tls", "TLS", mark, detail, None)
+                r.add("tls", "TLS", mark, detail, None);
+                r.data(json!({
+                    "protocol": tls.protocol,
+                    "cipher": tls.cipher,
+                    "chain": tls.chain.iter().map(cert_json).collect::<Vec<_>>(),
+                }));
             }
             Ok(None) => r.add("tls", "TLS", Mark::Skip, "plain HTTP", None),
             Err(e) => {
@@ -218,7 +244,8 @@ pub fn run(conn: &Conn, as_json: bool) -> u8 {
                 detail
                     .push_str(&format!("; renew it: fewer than {} days left", diagnose::EXPIRY_WARNING_DAYS));
             }
-            r.add("client_certificate", "client certificate", mark, detail, None)
+            r.add("client_certificate", "client certificate", mark, detail, None);
+            r.data(json!({ "chain": chain.iter().map(cert_json).collect::<Vec<_>>() }));
         }
     }
     let client = match builder.max_retries(0).build() {

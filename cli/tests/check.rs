@@ -128,6 +128,15 @@ fn a_client_certificate_that_expires_within_30_days_warns_with_exit_1() {
     assert!(r.stdout.contains("⚠ client certificate: CN=mpgs-sandbox client"), "{}", r.stdout);
     assert!(r.stdout.contains("(10 days left)") && r.stdout.contains("renew it"), "{}", r.stdout);
     assert!(r.stdout.contains("✓ authenticated call"), "{}", r.stdout);
+    // For monitoring: the dates as numbers.
+    let v: Value = serde_json::from_str(&check(&env, &["--json"]).stdout).unwrap();
+    let step =
+        v["steps"].as_array().unwrap().iter().find(|s| s["step"] == "client_certificate").unwrap().clone();
+    assert_eq!(step["status"], "warning");
+    assert_eq!(step["data"]["chain"][0]["days_left"], 10, "{step}");
+    let tls = v["steps"].as_array().unwrap().iter().find(|s| s["step"] == "tls").unwrap().clone();
+    assert_eq!(tls["data"]["protocol"], "TLSv1_3");
+    assert_eq!(tls["data"]["chain"][0]["subject"], "CN=mpgs-sandbox");
 }
 
 #[test]
