@@ -165,7 +165,8 @@ pub fn run(conn: &Conn, as_json: bool) -> u8 {
     match probe.resolve() {
         Ok(addrs) => {
             let list: Vec<String> = addrs.iter().map(|a| a.ip().to_string()).collect();
-            r.add("resolve", resolve_title, Mark::Pass, format!("{host} → {}", list.join(", ")), None)
+            let looked_up = probe.first_hop().0;
+            r.add("resolve", resolve_title, Mark::Pass, format!("{looked_up} → {}", list.join(", ")), None)
         }
         Err(e) => {
             r.add("resolve", resolve_title, Mark::Fail, e, Some(Problem::NameNotFound));

@@ -202,6 +202,7 @@ fn the_tcp_step_goes_through_the_proxy_and_a_refused_tunnel_is_unreachable() {
         proxy.seen().iter().any(|c| c.target == s.url().trim_start_matches("https://")),
         "the proxy saw no tunnel"
     );
+    assert!(r.stdout.contains("✓ name resolution (proxy 127.0.0.1:"), "{}", r.stdout);
 
     let refusing = mpgs_sandbox::TunnelProxy::start(mpgs_sandbox::ProxyMode::Refuse(403)).unwrap();
     set(&mut env, "MPGS_PROXY", refusing.url());

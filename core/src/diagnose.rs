@@ -172,6 +172,12 @@ impl Probe {
         (&t.host, t.port)
     }
 
+    /// The host and port the first connection goes to: the proxy's when there is one, else
+    /// the gateway's.
+    pub fn first_hop(&self) -> (&str, u16) {
+        self.transport.first_hop()
+    }
+
     /// The proxy's `host:port`, when connections go through one.
     pub fn proxy(&self) -> Option<String> {
         self.transport.proxy_address()
