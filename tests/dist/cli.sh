@@ -23,6 +23,7 @@ for dist_name in mpgs_cli mpgs_sandbox; do
   ! readelf -S --wide "$program" | grep -qE '\.symtab|\.debug_' || fail "$program is not stripped"
 done
 "$work/mpgs_cli/mpgs_cli-$version.data/scripts/mpgs" --version | grep -qx "mpgs $version" || fail "mpgs --version is not $version"
+grep -qx 'version.workspace = true' cli/Cargo.toml || fail "cli/Cargo.toml does not take the workspace's version"
 for extra in "testing = \[\"mpgs-sandbox==$version\"\]" "cli = \[\"mpgs-cli==$version\"\]"; do
   grep -q "^$extra\$" python/pyproject.toml || fail "python/pyproject.toml: the extra '$extra' does not pin version $version"
 done
