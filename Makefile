@@ -33,7 +33,7 @@ python-test: python
 	$(CARGO) build -q -p mpgs-sandbox
 	$(PY) -m pytest tests/python -q
 	cd /tmp && $(abspath $(PY)) -m mypy.stubtest mpgs._native
-	$(PY) -m mypy --strict examples/quickstart.py examples/quickstart_async.py examples/hosted_session.py examples/opentelemetry.py
+	$(PY) -m mypy --strict examples/quickstart.py examples/quickstart_async.py examples/hosted_session.py examples/opentelemetry.py tests/dist/testkit/test_user.py
 
 lint:
 	$(CARGO) fmt --all -- --check

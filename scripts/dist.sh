@@ -54,5 +54,6 @@ tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@$SOURCE_DATE_EPOCH
 (cd dist && sha256sum -- *.whl *.tar.gz >SHA256SUMS)
 echo "== dist/"
 ls -l dist
+scripts/dist-cli.sh
 scripts/dist-languages.sh
 scripts/dist-php-ruby.sh

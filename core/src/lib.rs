@@ -37,6 +37,7 @@ mod answer;
 mod certificate;
 mod client;
 pub mod config;
+pub mod diagnose;
 pub mod error;
 pub mod model;
 pub mod number;

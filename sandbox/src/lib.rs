@@ -78,6 +78,8 @@ pub struct Config {
     /// is delayed by half of it, per connection, and a new connection's first bytes also by the
     /// TCP handshake's round trip (see `delay.rs`).
     pub rtt: Duration,
+    /// Days until the generated client certificate expires (default: far in the future).
+    pub client_cert_days: Option<u32>,
 }
 
 impl Default for Config {
@@ -97,6 +99,7 @@ impl Default for Config {
             keepalive_timeout: None,
             keepalive_announced: None,
             rtt: Duration::ZERO,
+            client_cert_days: None,
         }
     }
 }
@@ -148,7 +151,8 @@ impl Sandbox {
             None
         } else {
             let names: Vec<&str> = config.server_names.iter().map(String::as_str).collect();
-            Some(TlsFiles::generate_for(&config.tls_dir.clone().unwrap_or_else(fresh_temp_dir), &names)?)
+            let dir = config.tls_dir.clone().unwrap_or_else(fresh_temp_dir);
+            Some(TlsFiles::generate_with(&dir, &names, config.client_cert_days)?)
         };
         let server_config =
             tls.as_ref().map(|t| t.server_config_with(config.require_client_cert)).transpose()?;

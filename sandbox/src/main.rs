@@ -10,7 +10,8 @@ const USAGE: &str =
     "usage: mpgs-sandbox [--listen 127.0.0.1:PORT] [--tls-dir DIR] [--merchant ID:PASSWORD]...
        [--cert-merchant ID]... [--plain-http] [--token-strategy random-luhn|preserve-6-4]
        [--token-management unique-card|unique-token] [--latency-ms N] [--fault KIND[=ARG][xCOUNT]]...
-       [--server-name NAME]... [--require-client-cert] [--keepalive-timeout S] [--rtt-ms N] [--ready-file PATH]";
+       [--server-name NAME]... [--require-client-cert] [--keepalive-timeout S] [--rtt-ms N] [--ready-file PATH]
+       [--client-cert-days N]";
 
 /// What to do besides serving: where to say that the sandbox is ready.
 struct Run {
@@ -82,6 +83,9 @@ fn parse(args: &[String]) -> Result<Run, String> {
                 c.rtt = Duration::from_millis(value()?.parse().map_err(|e| format!("--rtt-ms: {e}"))?)
             }
             "--ready-file" => ready_file = Some(PathBuf::from(value()?)),
+            "--client-cert-days" => {
+                c.client_cert_days = Some(value()?.parse().map_err(|e| format!("--client-cert-days: {e}"))?)
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }

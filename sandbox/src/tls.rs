@@ -46,6 +46,16 @@ impl TlsFiles {
     /// addresses): a certificate for other names than the one a client dials fails its host
     /// name check.
     pub fn generate_for(dir: &Path, server_names: &[&str]) -> std::io::Result<Self> {
+        Self::generate_with(dir, server_names, None)
+    }
+
+    /// As [`TlsFiles::generate_for`]; with `client_cert_days`, the client certificate expires
+    /// that many days from now (a till's certificate about to run out).
+    pub fn generate_with(
+        dir: &Path,
+        server_names: &[&str],
+        client_cert_days: Option<u32>,
+    ) -> std::io::Result<Self> {
         let ca_key = KeyPair::generate().map_err(err)?;
         let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
         ca_params.distinguished_name.push(DnType::CommonName, "mpgs-sandbox CA");
@@ -64,6 +74,12 @@ impl TlsFiles {
         let mut cp = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
         cp.distinguished_name.push(DnType::CommonName, "mpgs-sandbox client");
         cp.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        if let Some(days) = client_cert_days {
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(err)?;
+            cp.not_before = rcgen::date_time_ymd(1970, 1, 1) + (now - std::time::Duration::from_secs(3600));
+            cp.not_after = rcgen::date_time_ymd(1970, 1, 1)
+                + (now + std::time::Duration::from_secs(u64::from(days) * 86_400 + 3600));
+        }
         let client = cp.signed_by(&client_key, &ca).map_err(err)?;
 
         let files = Self {

@@ -26,6 +26,29 @@ fn acquirer_verification_follows_the_test_card_expiry_table() {
 }
 
 #[test]
+fn a_test_merchants_credentials_with_the_live_merchant_id_are_refused_as_another_merchant() {
+    // The client sends `merchant.<id>` with the id of the URL: a TEST/live mix-up reaches the
+    // gateway as the live id with the TEST merchant's password, and the other way round.
+    let s = sandbox_with(|c| c.merchants.push(("LIVESHOP".into(), "live-pw".into())));
+    for (id, password) in [("MERCHANT", "sandbox-password"), ("TESTLIVESHOP", "live-pw")] {
+        let c = mpgs::Client::builder(id)
+            .password(password)
+            .base_url(s.url())
+            .add_ca_file(s.tls().unwrap().ca_path());
+        let e = c.build().unwrap().create_session(&CreateSessionRequest::new()).unwrap_err();
+        assert_eq!(e.http_status(), Some(400), "{id}: {e}");
+        assert!(e.to_string().contains("not authorised to perform operation for target entity"), "{id}: {e}");
+    }
+    // A wrong password for the twin is still a 401.
+    let c = mpgs::Client::builder("MERCHANT")
+        .password("wrong")
+        .base_url(s.url())
+        .add_ca_file(s.tls().unwrap().ca_path());
+    let e = c.build().unwrap().create_session(&CreateSessionRequest::new()).unwrap_err();
+    assert_eq!(e.http_status(), Some(401), "{e}");
+}
+
+#[test]
 fn a_merchant_other_than_the_authenticated_one_is_refused() {
     let s = sandbox_with(|c| c.merchants.push(("OTHER".into(), "pw".into())));
     let (status, answer) = raw(&s, "POST", "/api/rest/version/58/merchant/OTHER/session", &json!({}));

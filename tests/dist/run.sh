@@ -121,7 +121,7 @@ ok "the Python quickstart ran from the wheel against the sandbox (password and c
 
 echo "== the C tarball: contents, SONAME, exports, glibc ceiling"
 name=libmpgs-$version-linux-x86_64
-expected="$name/ $name/LICENSE $name/README.md $name/include/ $name/include/mpgs.h $name/include/mpgs.hpp $name/lib/ $name/lib/libmpgs.a $name/lib/libmpgs.so $name/lib/$soname $name/lib/libmpgs.so.$version $name/lib/pkgconfig/ $name/lib/pkgconfig/mpgs.pc $name/lib/cmake/ $name/lib/cmake/mpgs/ $name/lib/cmake/mpgs/mpgsConfig.cmake $name/lib/cmake/mpgs/mpgsConfigVersion.cmake"
+expected="$name/ $name/LICENSE $name/README.md $name/bin/ $name/bin/mpgs $name/bin/mpgs-sandbox $name/include/ $name/include/mpgs.h $name/include/mpgs.hpp $name/lib/ $name/lib/libmpgs.a $name/lib/libmpgs.so $name/lib/$soname $name/lib/libmpgs.so.$version $name/lib/pkgconfig/ $name/lib/pkgconfig/mpgs.pc $name/lib/cmake/ $name/lib/cmake/mpgs/ $name/lib/cmake/mpgs/mpgsConfig.cmake $name/lib/cmake/mpgs/mpgsConfigVersion.cmake"
 [ "$(tar tzf "$tarball" | sort | tr '\n' ' ')" = "$(tr ' ' '\n' <<<"$expected" | sort | tr '\n' ' ')" ] ||
   fail "the tarball holds: $(tar tzf "$tarball" | tr '\n' ' ')"
 mkdir -p "$work/opt"
@@ -193,3 +193,4 @@ echo "dist-test: $checks passed, 0 failed"
 tests/dist/languages.sh
 tests/dist/php-ruby.sh
 tests/dist/cmake.sh
+source tests/dist/cli.sh

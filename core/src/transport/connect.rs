@@ -201,7 +201,7 @@ impl Transport {
     /// `CONNECT host:port` through the proxy. A refusal or a dropped tunnel is a connect failure:
     /// nothing of the request has been written.
     /// Bounded by `connect_deadline`; a timeout at the call's `deadline` is [`Failure::Expired`].
-    fn tunnel(
+    pub(super) fn tunnel(
         &self,
         conn: &mut Conn,
         proxy: &Proxy,

@@ -13,6 +13,7 @@ mod deadline;
 mod dial;
 mod fork;
 mod http;
+mod probe;
 mod resolver;
 mod tls;
 mod trust;

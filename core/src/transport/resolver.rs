@@ -22,6 +22,10 @@ const LOOKUP_STACK: usize = 256 * 1024;
 type Lookup = fn(&str, u16) -> io::Result<Vec<SocketAddr>>;
 
 fn system_lookup(host: &str, port: u16) -> io::Result<Vec<SocketAddr>> {
+    if is_invalid_tld(host) {
+        // RFC 6761 §6.4: never asked of the system, so that no query leaves the machine.
+        return Err(io::Error::new(io::ErrorKind::NotFound, "names under .invalid never resolve"));
+    }
     (host, port).to_socket_addrs().map(Iterator::collect)
 }
 
@@ -65,6 +69,14 @@ impl Default for Resolver {
     fn default() -> Self {
         Self { state: Arc::default(), lookup: system_lookup, stack: LOOKUP_STACK }
     }
+}
+
+/// `invalid` and names under it (RFC 6761 §6.4): resolution APIs "SHOULD always return
+/// immediately with a negative response".
+fn is_invalid_tld(host: &str) -> bool {
+    let h = host.strip_suffix('.').unwrap_or(host);
+    h.eq_ignore_ascii_case("invalid")
+        || h.len() > 8 && h.is_char_boundary(h.len() - 8) && h[h.len() - 8..].eq_ignore_ascii_case(".invalid")
 }
 
 fn loopback(port: u16) -> Vec<SocketAddr> {
@@ -231,6 +243,17 @@ mod tests {
         let local = r.resolve("LocalHost", 80, far()).unwrap();
         assert_eq!(local, vec!["127.0.0.1:80".parse().unwrap(), "[::1]:80".parse().unwrap()]);
         assert!(r.state.lock().cache.is_empty(), "nothing was looked up");
+    }
+
+    #[test]
+    fn names_under_invalid_fail_at_once_without_asking_the_system() {
+        for host in ["nonexistent.invalid", "a.b.INVALID", "invalid", "x.invalid."] {
+            let e = system_lookup(host, 443).expect_err(host);
+            assert_eq!(e.kind(), io::ErrorKind::NotFound, "{host}");
+            let e = Resolver::default().resolve(host, 443, far()).expect_err(host);
+            assert!(e.0.contains("not found") && !e.1, "{host}: {e:?}");
+        }
+        assert!(!is_invalid_tld("invalid.example.com") && !is_invalid_tld("notinvalid"));
     }
 
     #[test]

@@ -268,10 +268,28 @@ impl Gateway {
             let decoded = String::from_utf8(decoded).ok()?;
             let (user, password) = decoded.split_once(':')?;
             let id = user.strip_prefix("merchant.")?;
+            if let Some(twin) = self.test_live_twin(id, password) {
+                // The gateway authenticates the credentials' own merchant and then refuses the
+                // other one ("not authorised … for target entity"): a TEST/live mix-up.
+                return Some(twin);
+            }
             return (self.behaviour.merchants.get(id)? == password).then(|| id.to_owned());
         }
         (peer.client_cert == Some(true) && self.behaviour.cert_merchants.contains(url_merchant))
             .then(|| url_merchant.to_owned())
+    }
+
+    /// For an unknown merchant `id`, its TEST/live counterpart (`TESTX` for `X`, `X` for
+    /// `TESTX`) when that merchant is known and `password` is its password.
+    fn test_live_twin(&self, id: &str, password: &str) -> Option<String> {
+        if self.behaviour.merchants.contains_key(id) {
+            return None;
+        }
+        let twin = match id.strip_prefix("TEST") {
+            Some(live) => live.to_owned(),
+            None => format!("TEST{id}"),
+        };
+        (self.behaviour.merchants.get(&twin).map(String::as_str) == Some(password)).then_some(twin)
     }
 
     fn create_session(&self, merchant: &str, version: u32, body: Value) -> Response {
