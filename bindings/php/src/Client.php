@@ -283,6 +283,22 @@ final class Client
     }
 
     /**
+     * Warm-up: opens a connection to the gateway (TCP, the proxy tunnel if any, the TLS
+     * handshake) and keeps it, so that the next call pays only its own round trip; nothing if an
+     * idle connection is fit for reuse already. Sends no request, so it proves nothing about the
+     * credentials, and no `onCall` event. The connection is kept as any idle one (15 s until the
+     * server has said how long it keeps connections): call it when a call is near. Bounded by
+     * `timeoutMs`; throws the exception a call would have met (ConnectException, TlsException or
+     * TimeoutException, `outcomeUnknown` false: nothing was sent).
+     */
+    public function connect(): void
+    {
+        $ffi = Native::ffi();
+        $err = $ffi->new('mpgs_error*');
+        Native::check($ffi->mpgs_client_connect($this->handle(), \FFI::addr($err)), $err);
+    }
+
+    /**
      * When the client certificate (the leaf of `certFile`) expires, its `notAfter` in UTC, so
      * that a till can warn before the gateway starts refusing it; null with password
      * authentication. Reads the certificate loaded when the client was made: sends nothing.

@@ -9,6 +9,7 @@ use Mpgs\AnsweredException;
 use Mpgs\AuthenticationException;
 use Mpgs\Client;
 use Mpgs\ConfigException;
+use Mpgs\ConnectException;
 use Mpgs\Exception as MpgsException;
 use Mpgs\GatewayException;
 use Mpgs\InvalidArgumentException;
@@ -269,6 +270,46 @@ final class TillTest extends TestCase
         // A proxy that refuses the tunnel: nothing was sent.
         $refusing = new Client(self::options(['proxy' => 'http://user:pr0xy-secret@127.0.0.1:1', 'baseUrl' => 'https://localhost:1']));
         self::refused(fn () => $refusing->createSession(), UnansweredException::class);
+    }
+
+    /** The sandbox's `GET /_sandbox/stats` (loopback only): connections accepted, handshakes. */
+    private static function sandboxStats(): array
+    {
+        $context = stream_context_create([
+            'ssl' => ['cafile' => self::env('MPGS_CA_FILE'), 'verify_peer' => true, 'verify_peer_name' => true],
+            'http' => ['header' => "Connection: close\r\n", 'protocol_version' => 1.1, 'timeout' => 5],
+        ]);
+        $text = file_get_contents(rtrim(self::env('MPGS_BASE_URL'), '/') . '/_sandbox/stats', false, $context);
+        self::assertIsString($text);
+        return json_decode($text, true, flags: JSON_THROW_ON_ERROR);
+    }
+
+    public function testConnectWarmsTheConnectionTheNextCallUses(): void
+    {
+        $c = new Client(self::options());
+        $c->connect();
+        $c->connect(); // an idle connection is fit already: nothing more
+        $before = self::sandboxStats(); // counts its own connection
+        $session = $c->createSession();
+        self::assertSame(1, $session->attempts);
+        $after = self::sandboxStats();
+        // Only the second stats request's connection is new: the call went on the warm one.
+        self::assertSame($before['connections'] + 1, $after['connections'], json_encode([$before, $after]));
+        self::assertSame($before['full_handshakes'] + 1, $after['full_handshakes'], json_encode([$before, $after]));
+        $c->close();
+        self::refused(fn () => $c->connect(), InvalidArgumentException::class);
+    }
+
+    public function testConnectToAClosedPortIsAConnectErrorNothingSent(): void
+    {
+        $probe = stream_socket_server('tcp://127.0.0.1:0');
+        $port = (int) substr(strrchr(stream_socket_get_name($probe, false), ':'), 1);
+        fclose($probe);
+        $c = new Client(self::options(['baseUrl' => "https://127.0.0.1:$port"]));
+        $e = self::refused(fn () => $c->connect(), ConnectException::class);
+        self::assertInstanceOf(UnansweredException::class, $e);
+        self::assertFalse($e->outcomeUnknown);
+        self::assertSame(Status::Connect, $e->status);
     }
 
     public function testClosedClientFailsCleanly(): void

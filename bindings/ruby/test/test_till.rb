@@ -7,6 +7,9 @@
 #   ruby -Ilib test/test_till.rb
 require "minitest/autorun"
 require "json"
+require "net/http"
+require "openssl"
+require "socket"
 require "mpgs"
 
 class TillTest < Minitest::Test
@@ -196,6 +199,47 @@ class TillTest < Minitest::Test
     assert_equal :not_sent, p.stage
     refusing = Mpgs::Client.new(**options(proxy: "http://user:pr0xy-secret@127.0.0.1:1", base_url: "https://localhost:1"))
     refused(Mpgs::UnansweredError) { refusing.create_session }
+  end
+
+  # The sandbox's GET /_sandbox/stats (loopback only): connections accepted, TLS handshakes.
+  def sandbox_stats
+    uri = URI("#{env('MPGS_BASE_URL').chomp('/')}/_sandbox/stats")
+    http = Net::HTTP.new(uri.host, uri.port)
+    http.use_ssl = true
+    http.ca_file = env("MPGS_CA_FILE")
+    http.verify_mode = OpenSSL::SSL::VERIFY_PEER
+    http.open_timeout = http.read_timeout = 5
+    response = http.start { |h| h.get(uri.path, "Connection" => "close") }
+    assert_equal "200", response.code, response.body
+    JSON.parse(response.body)
+  end
+
+  def test_connect_warms_the_connection_the_next_call_uses
+    c = Mpgs::Client.new(**options)
+    assert_nil c.connect
+    c.connect # an idle connection is fit already: nothing more
+    before = sandbox_stats # counts its own connection
+    assert_equal 1, c.create_session.attempts
+    after = sandbox_stats
+    # Only the second stats request's connection is new: the call went on the warm one.
+    assert_equal before["connections"] + 1, after["connections"], [before, after].inspect
+    assert_equal before["full_handshakes"] + 1, after["full_handshakes"], [before, after].inspect
+    # Attached blocking: true, as every network call (the GVL released while it waits).
+    generated = $LOADED_FEATURES.find { |f| f.end_with?("mpgs/native_functions.rb") }
+    assert_match(/attach_function :mpgs_client_connect, .*blocking: true$/, File.read(generated))
+    c.close
+    refused(Mpgs::InvalidArgumentError) { c.connect }
+  end
+
+  def test_connect_to_a_closed_port_is_a_connect_error_nothing_sent
+    probe = TCPServer.new("127.0.0.1", 0)
+    port = probe.addr[1]
+    probe.close
+    c = Mpgs::Client.new(**options(base_url: "https://127.0.0.1:#{port}"))
+    e = refused(Mpgs::ConnectError) { c.connect }
+    assert_kind_of Mpgs::UnansweredError, e
+    refute e.outcome_unknown?
+    assert_equal "MPGS_STATUS_CONNECT", e.status_name
   end
 
   def test_a_closed_client_fails_cleanly

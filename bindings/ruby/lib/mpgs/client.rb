@@ -120,6 +120,17 @@ module Mpgs
       GatewayInfo.new(observed { Native.make(:mpgs_client_check_gateway, handle) })
     end
 
+    # Warm-up: opens a connection to the gateway (TCP, the proxy tunnel if any, the TLS
+    # handshake) and keeps it, so that the next call pays only its own round trip; nothing if an
+    # idle connection is fit for reuse already. Sends no request (so it proves nothing about the
+    # credentials, and makes no on_call event). The connection is kept as any idle one (15 s until
+    # the server has said how long it keeps connections): call it when a call is near. Bounded by
+    # +timeout+, the GVL released meanwhile; raises what a call would have met
+    # (Mpgs::ConnectError, TLSError or TimeoutError, outcome_unknown? false: nothing was sent).
+    def connect
+      Native.call(:mpgs_client_connect, handle)
+    end
+
     # When the client certificate (the leaf of +cert_file+) expires: its notAfter as a UTC Time,
     # so that a till can warn before the gateway starts refusing it; nil with a password. Reads
     # the certificate loaded when the client was made: sends nothing.
