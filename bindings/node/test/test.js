@@ -479,7 +479,7 @@ function sandboxConnections() {
   });
 }
 
-test('connect() and connectAsync() warm one connection that the next call uses; a closed port: CONNECT, nothing sent', { timeout: 60000 }, async () => {
+test('connect() and connectAsync() warm one connection that the next call uses; a closed port: CONNECT, outcome known', { timeout: 60000 }, async () => {
   for (const warm of [(c) => c.connect(), (c) => c.connectAsync()]) {
     const c = client();
     try {
