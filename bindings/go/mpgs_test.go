@@ -5,11 +5,15 @@ package mpgs_test
 // without answering). tests/languages/run.sh starts both.
 
 import (
+	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"log"
+	"net"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -638,5 +642,65 @@ func TestANULIsRefusedNamingItAndNeverTruncated(t *testing.T) {
 		if e := asError(t, err, mpgs.StatusInvalidArgument); e.Field != name {
 			t.Fatalf("%s: %+v", name, e)
 		}
+	}
+}
+
+// sandboxConnections is the sandbox's admin count of connections accepted (its own request is one
+// more).
+func sandboxConnections(t *testing.T) int {
+	t.Helper()
+	pool := x509.NewCertPool()
+	ca, err := os.ReadFile(env(t, "MPGS_CA_FILE"))
+	if err != nil || !pool.AppendCertsFromPEM(ca) {
+		t.Fatalf("CA file: %v", err)
+	}
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, DisableKeepAlives: true}}
+	res, err := hc.Get(env(t, "MPGS_BASE_URL") + "/_sandbox/stats")
+	if err != nil {
+		t.Fatalf("stats: %v", err)
+	}
+	defer res.Body.Close()
+	var stats struct{ Connections int }
+	if err := json.NewDecoder(res.Body).Decode(&stats); err != nil {
+		t.Fatalf("stats: %v", err)
+	}
+	return stats.Connections
+}
+
+func TestConnectWarmsTheConnectionTheNextCallUses(t *testing.T) {
+	c := sandbox(t)
+	defer c.Close()
+	before := sandboxConnections(t)
+	if err := c.Connect(); err != nil {
+		t.Fatalf("Connect: %v", err)
+	}
+	if err := c.Connect(); err != nil { // an idle connection is fit already: nothing more
+		t.Fatalf("Connect again: %v", err)
+	}
+	warm := sandboxConnections(t)
+	if warm != before+2 { // the warm one and this stats request
+		t.Fatalf("connections %d after Connect, want %d", warm, before+2)
+	}
+	s, err := c.CreateSession(`{}`)
+	if err != nil || s.Attempts != 1 {
+		t.Fatalf("CreateSession after Connect: %+v %v", s, err)
+	}
+	if after := sandboxConnections(t); after != warm+1 { // only this stats request
+		t.Fatalf("connections %d, want %d: the call did not reuse the warm connection", after, warm+1)
+	}
+}
+
+func TestConnectToAClosedPortIsAConnectErrorNothingSent(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	c := client(t, fmt.Sprintf("https://127.0.0.1:%d", port), env(t, "MPGS_PASSWORD"), env(t, "MPGS_CA_FILE"))
+	defer c.Close()
+	e := asError(t, c.Connect(), mpgs.StatusConnect)
+	if e.OutcomeUnknown {
+		t.Fatalf("want the outcome known (nothing sent): %+v", *e)
 	}
 }

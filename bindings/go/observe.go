@@ -91,6 +91,20 @@ func (c *Client) CertificateNotAfter() (notAfter time.Time, ok bool, err error) 
 	}
 }
 
+// Connect is a warm-up: it opens a connection to the gateway (TCP, the proxy tunnel if any, the
+// TLS handshake) and keeps it idle for the next call, so that call does not pay those round trips;
+// it does nothing if an idle connection is fit already, and sends no request. It fails with the
+// *Error a call would meet (StatusConnect, StatusTLS or StatusTimeout; nothing sent).
+func (c *Client) Connect() error {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	var e *C.mpgs_error
+	if st := C.mpgs_client_connect(c.ptr, &e); st != C.MPGS_STATUS_OK {
+		return takeError(st, e)
+	}
+	return nil
+}
+
 // noNUL refuses a string holding a U+0000, given as name/value pairs: C would read it only up to
 // there (DeleteToken("<token>\x00/../x") would delete "<token>"), so it is never truncated, and
 // nothing is sent.

@@ -210,6 +210,8 @@ export declare class Client {
   checkGateway(): GatewayInfo;
   /** When the client certificate expires; null with a password. */
   certificateNotAfter(): Date | null;
+  /** Warm-up: opens and keeps one idle connection; sends no request. */
+  connect(): void;
   createSessionAsync(json?: Body | null): Promise<Session>;
   createTokenAsync(json: Body): Promise<Token>;
   retrieveSessionAsync(sessionId: string, expectedVersion?: string | null): Promise<Session>;
@@ -217,6 +219,7 @@ export declare class Client {
   retrieveTokenAsync(token: string): Promise<Token>;
   deleteTokenAsync(token: string): Promise<DeleteResult>;
   checkGatewayAsync(): Promise<GatewayInfo>;
+  connectAsync(): Promise<void>;
 }
 
 /**

@@ -92,6 +92,7 @@ for (const decl of [
   'uint32_t mpgs_client_delete_token(const mpgs_client *client, const char *token, _Out_ mpgs_delete_result **result_out, _Out_ mpgs_error **err)',
   'uint32_t mpgs_client_certificate_not_after(const mpgs_client *client, _Out_ int64_t *unix_seconds_out, _Out_ mpgs_error **err)',
   'uint32_t mpgs_client_check_gateway(const mpgs_client *client, _Out_ mpgs_gateway_info **info_out, _Out_ mpgs_error **err)',
+  'uint32_t mpgs_client_connect(const mpgs_client *client, _Out_ mpgs_error **err)',
   'uint32_t mpgs_session_ready_for_token(const mpgs_session *session, const char *expected_version)',
   'const char *mpgs_readiness_name(uint32_t readiness)',
   'const char *mpgs_delete_result_result(const mpgs_delete_result *deleted)',
@@ -542,6 +543,31 @@ class Client {
     const st = c.mpgs_client_check_gateway(this._ptr, out, err);
     if (st !== Status.OK) throw takeError(st, err[0]);
     return readGatewayInfo(out[0]);
+  }
+
+  /**
+   * Warm-up: opens a connection (TCP, the proxy tunnel if any, the TLS handshake) and keeps it
+   * idle for the next call, so that call does not pay those round trips; sends no request. Throws
+   * the MpgsError a call would meet (CONNECT, TLS or TIMEOUT; nothing sent).
+   */
+  connect() {
+    const err = [null];
+    const st = c.mpgs_client_connect(this._ptr, err);
+    if (st !== Status.OK) throw takeError(st, err[0]);
+  }
+
+  /** connect on libuv's thread pool: a Promise of undefined. */
+  connectAsync() {
+    const err = [null];
+    this._pending = (this._pending || 0) + 1;
+    return new Promise((resolve, reject) => {
+      c.mpgs_client_connect.async(this._ptr, err, (e, st) => {
+        this._pending--;
+        if (e) reject(e);
+        else if (st !== Status.OK) reject(takeError(st, err[0]));
+        else resolve();
+      });
+    });
   }
 
   /** createSession on libuv's thread pool: a Promise of the session. */

@@ -359,6 +359,17 @@ namespace Mpgs
             return DateTimeOffset.FromUnixTimeSeconds(seconds);
         }
 
+        /// <summary>Warm-up: opens a connection to the gateway (TCP, the proxy tunnel if any, the TLS handshake) and
+        /// keeps it idle for the next call, so that call does not pay those round trips; does nothing if an idle
+        /// connection is fit already. Sends no request. Throws the MpgsException a call would meet (Connect, Tls or
+        /// Timeout; nothing sent).</summary>
+        public void Connect()
+        {
+            Native.ErrorHandle err;
+            var st = Native.mpgs_client_connect(Live(), out err);
+            MpgsException.Check(st, err);
+        }
+
         /// <summary>Create Session with a JSON body in the gateway's shape (null: an empty one).</summary>
         public Session CreateSession(string json = null)
         {
@@ -566,6 +577,8 @@ namespace Mpgs
         public Task<DeleteResult> DeleteTokenAsync(string token) { return Task.Run(() => DeleteToken(token)); }
         /// <summary>CheckGateway on the thread pool.</summary>
         public Task<GatewayInfo> CheckGatewayAsync() { return Task.Run(() => CheckGateway()); }
+        /// <summary>Connect on the thread pool.</summary>
+        public Task ConnectAsync() { return Task.Run(() => Connect()); }
 
         private Native.ClientHandle Live()
         {
@@ -732,6 +745,7 @@ namespace Mpgs
         [DllImport(Lib)] internal static extern void mpgs_config_free(IntPtr c);
         [DllImport(Lib)] internal static extern Status mpgs_config_set_observer(ConfigHandle c, CallObserver callback, IntPtr userData, out ErrorHandle err);
         [DllImport(Lib)] internal static extern Status mpgs_client_certificate_not_after(ClientHandle c, out long unixSeconds, out ErrorHandle err);
+        [DllImport(Lib)] internal static extern Status mpgs_client_connect(ClientHandle c, out ErrorHandle err);
         [DllImport(Lib)] internal static extern Status mpgs_client_new(ConfigHandle c, out ClientHandle client, out ErrorHandle err);
         [DllImport(Lib)] internal static extern void mpgs_client_free(IntPtr c);
         [DllImport(Lib)] internal static extern Status mpgs_client_create_session(ClientHandle c, byte[] json, out SessionHandle s, out ErrorHandle err);

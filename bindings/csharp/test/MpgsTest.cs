@@ -5,6 +5,11 @@ using System;
 using System.Collections.Concurrent;
 using System.IO;
 using System.Linq;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Mpgs;
 
@@ -73,6 +78,75 @@ static class MpgsTest
             var g = Refused(() => c.CreateToken(CardToken.Replace("5123450000000008", "5123450000000009")), Status.Gateway);
             Check(g.HttpStatus == 400 && g.Cause == "INVALID_REQUEST" && g.Field == "sourceOfFunds.provided.card.number"
                 && g.Stage == Stage.Answered && !g.OutcomeUnknown, "gateway error");
+        }
+    }
+
+    // The sandbox's admin count of connections accepted (its own request is one more). Mono cannot build an
+    // ECDSA chain (NotSupportedException on the key's OID), so the sandbox's certificate is taken on its issuer
+    // being the sandbox CA's subject; the request carries nothing secret and goes to loopback only.
+    static int SandboxConnections()
+    {
+        var url = new Uri(Env("MPGS_BASE_URL"));
+        Check(System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(url.Host)), "the sandbox is on loopback");
+        var pem = File.ReadAllText(Env("MPGS_CA_FILE"));
+        var b64 = Regex.Match(pem, "-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", RegexOptions.Singleline).Groups[1].Value;
+        var ca = new X509Certificate(Convert.FromBase64String(b64));
+        RemoteCertificateValidationCallback trust = (sender, cert, chain, errors) => cert != null && cert.Issuer == ca.Subject;
+        using (var tcp = new TcpClient(url.Host, url.Port))
+        using (var tls = new SslStream(tcp.GetStream(), false, trust))
+        {
+            tls.AuthenticateAsClient(url.Host);
+            var request = Encoding.ASCII.GetBytes("GET /_sandbox/stats HTTP/1.1\r\nHost: " + url.Authority + "\r\nConnection: close\r\n\r\n");
+            tls.Write(request, 0, request.Length);
+            var answer = new StreamReader(tls, Encoding.UTF8).ReadToEnd();
+            var m = Regex.Match(answer, "\"connections\"\\s*:\\s*(\\d+)");
+            Check(m.Success, "stats: " + answer);
+            return int.Parse(m.Groups[1].Value);
+        }
+    }
+
+    static void ConnectWarmsTheConnectionTheNextCallUses()
+    {
+        foreach (var async in new[] { false, true })
+        {
+            using (var c = NewClient())
+            {
+                int before = SandboxConnections();
+                if (async)
+                {
+                    c.ConnectAsync().Wait();
+                    c.ConnectAsync().Wait(); // an idle connection is fit already: nothing more
+                }
+                else
+                {
+                    c.Connect();
+                    c.Connect();
+                }
+                int warm = SandboxConnections();
+                Check(warm == before + 2, "connections " + warm + " after Connect, want " + (before + 2));
+                Check(c.CreateSession().Attempts == 1, "one attempt");
+                int after = SandboxConnections();
+                Check(after == warm + 1, "connections " + after + ", want " + (warm + 1) + ": the call did not reuse the warm one");
+            }
+        }
+        var probe = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        using (var c = NewClient("https://127.0.0.1:" + port))
+        {
+            var e = Refused(() => c.Connect(), Status.Connect);
+            Check(!e.OutcomeUnknown, "a refused connect leaves the outcome known");
+            try
+            {
+                c.ConnectAsync().Wait();
+                throw new Exception("ConnectAsync to a closed port succeeded");
+            }
+            catch (AggregateException x)
+            {
+                var inner = x.InnerException as MpgsException;
+                Check(inner != null && inner.Status == Status.Connect && !inner.OutcomeUnknown, "ConnectAsync: " + x.InnerException);
+            }
         }
     }
 
@@ -451,6 +525,7 @@ static class MpgsTest
         Run("an OnCall hook that throws never breaks the call", OnCallThrowingNeverBreaksTheCall);
         Run("CertificateNotAfter: the certificate's notAfter, null with a password", CertificateNotAfter);
         Run("a NUL is refused naming it and never truncated", ANulIsRefusedNamingItAndNeverTruncated);
+        Run("Connect() and ConnectAsync() warm the connection the next call uses; a closed port: Connect", ConnectWarmsTheConnectionTheNextCallUses);
         Console.WriteLine("csharp: {0} passed, {1} failed", passed, failed);
         return failed == 0 ? 0 : 1;
     }

@@ -10,6 +10,8 @@ async function till(password: string): Promise<string> {
   const expires: Date | null = client.certificateNotAfter();
   if (expires !== null && expires.getTime() < Date.now()) return 'expired';
   try {
+    client.connect();
+    const warmed: void = await client.connectAsync();
     const s: Session = await client.createSessionAsync({ session: { authenticationLimit: 5 } });
     const t: Token = client.createToken({ session: { id: s.id }, sourceOfFunds: { type: 'CARD' } });
     const again: Session = await client.retrieveSessionAsync(s.id ?? '', s.version);
@@ -18,7 +20,7 @@ async function till(password: string): Promise<string> {
     const d: DeleteResult = await client.deleteTokenAsync(t.token ?? '');
     const g: GatewayInfo = client.checkGateway();
     validate(Operation.UPDATE_SESSION, '{"order.currency": "USD"}', 0, 'auto');
-    return `${version()} ${t.cardNumber} ${d.result} ${g.operating} ${verbatim === null}`;
+    return `${version()} ${warmed} ${t.cardNumber} ${d.result} ${g.operating} ${verbatim === null}`;
   } catch (e) {
     if (e instanceof MpgsError) {
       if (e.status === Status.VALIDATION) return e.fieldErrors.map((fe) => `${fe.field}: ${fe.explanation}`).join('\n');

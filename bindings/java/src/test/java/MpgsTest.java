@@ -6,6 +6,7 @@ import io.mpgs.MpgsClient.Operation;
 import io.mpgs.MpgsException;
 import io.mpgs.MpgsException.Stage;
 import io.mpgs.MpgsException.Status;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -16,7 +17,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 public final class MpgsTest {
     static final String CARD_TOKEN = "{\"sourceOfFunds\": {\"type\": \"CARD\", \"provided\": {\"card\": {\"number\": \"5123450000000008\","
@@ -434,6 +438,68 @@ public final class MpgsTest {
                 Status.INVALID_ARGUMENT).field), "merchantId");
     }
 
+    // The sandbox's admin count of connections accepted (its own request is one more).
+    static int sandboxConnections() throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(Path.of(env("MPGS_CA_FILE")))) {
+            trust.setCertificateEntry("sandbox", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, tmf.getTrustManagers(), null);
+        javax.net.ssl.HttpsURLConnection http = (javax.net.ssl.HttpsURLConnection)
+                java.net.URI.create(env("MPGS_BASE_URL") + "/_sandbox/stats").toURL().openConnection();
+        http.setSSLSocketFactory(tls.getSocketFactory());
+        http.setRequestProperty("Connection", "close");
+        String body;
+        try (InputStream in = http.getInputStream()) {
+            body = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } finally {
+            http.disconnect();
+        }
+        Matcher m = Pattern.compile("\"connections\"\\s*:\\s*(\\d+)").matcher(body);
+        check(m.find(), "stats: " + body);
+        return Integer.parseInt(m.group(1));
+    }
+
+    static void connectWarmsTheConnectionTheNextCallUses() throws Exception {
+        for (boolean async : new boolean[] {false, true}) {
+            try (MpgsClient c = sandbox()) {
+                int before = sandboxConnections();
+                if (async) {
+                    check(c.connectAsync().get() == null, "connectAsync completes with null");
+                    c.connectAsync().get(); // an idle connection is fit already: nothing more
+                } else {
+                    c.connect();
+                    c.connect();
+                }
+                int warm = sandboxConnections();
+                check(warm == before + 2, "connections " + warm + " after connect, want " + (before + 2));
+                check(c.createSession(null).attempts == 1, "one attempt");
+                int after = sandboxConnections();
+                check(after == warm + 1, "connections " + after + ", want " + (warm + 1) + ": the call did not reuse the warm one");
+            }
+        }
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        try (MpgsClient c = client("https://127.0.0.1:" + port, env("MPGS_PASSWORD"), env("MPGS_CA_FILE"))) {
+            MpgsException e = refused(c::connect, Status.CONNECT);
+            check(!e.outcomeUnknown, "a refused connect leaves the outcome known");
+            try {
+                c.connectAsync().get();
+                throw new AssertionError("connectAsync to a closed port succeeded");
+            } catch (ExecutionException x) {
+                check(x.getCause() instanceof MpgsException && ((MpgsException) x.getCause()).status == Status.CONNECT
+                        && !((MpgsException) x.getCause()).outcomeUnknown, "connectAsync: " + x.getCause());
+            }
+        }
+    }
+
     static void run(String name, Test test) {
         try {
             test.run();
@@ -463,6 +529,7 @@ public final class MpgsTest {
         run("an onCall hook that throws never breaks the call", MpgsTest::onCallThrowingNeverBreaksTheCall);
         run("certificateNotAfter: the certificate's notAfter, empty with a password", MpgsTest::certificateNotAfter);
         run("a NUL is refused naming it and never truncated", MpgsTest::aNulIsRefusedNamingItAndNeverTruncated);
+        run("connect() and connectAsync() warm the connection the next call uses; a closed port: CONNECT", MpgsTest::connectWarmsTheConnectionTheNextCallUses);
         System.out.printf("java: %d passed, %d failed%n", passed, failed);
         System.exit(failed == 0 ? 0 : 1);
     }

@@ -382,6 +382,24 @@ public final class MpgsClient implements AutoCloseable {
         return Optional.of(Instant.ofEpochSecond(out.getValue()));
     }
 
+    /**
+     * Warm-up: opens a connection to the gateway (TCP, the proxy tunnel if any, the TLS handshake)
+     * and keeps it idle for the next call, so that call does not pay those round trips; does
+     * nothing if an idle connection is fit already. Sends no request. Throws the MpgsException a
+     * call would meet (CONNECT, TLS or TIMEOUT; nothing sent).
+     */
+    public void connect() {
+        PointerByReference err = new PointerByReference();
+        int st;
+        lock.readLock().lock();
+        try {
+            st = C.mpgs_client_connect(client, err);
+        } finally {
+            lock.readLock().unlock();
+        }
+        check(st, err);
+    }
+
     /** Create Session with a JSON body in the gateway's shape (null: an empty one). */
     public Session createSession(String json) {
         MpgsException.refuseNul("json", json);
@@ -597,6 +615,14 @@ public final class MpgsClient implements AutoCloseable {
     /** {@link #checkGateway} on the client's executor. */
     public CompletableFuture<GatewayInfo> checkGatewayAsync() {
         return async(this::checkGateway);
+    }
+
+    /** {@link #connect} on the client's executor. */
+    public CompletableFuture<Void> connectAsync() {
+        return async(() -> {
+            connect();
+            return null;
+        });
     }
 
     // The future completes exceptionally with the MpgsException itself (not wrapped).

@@ -143,6 +143,7 @@ interface Native extends Library {
     int mpgs_client_delete_token(Pointer client, byte[] token, PointerByReference out, PointerByReference err);
     int mpgs_client_check_gateway(Pointer client, PointerByReference out, PointerByReference err);
     int mpgs_client_certificate_not_after(Pointer client, LongByReference unixSecondsOut, PointerByReference err);
+    int mpgs_client_connect(Pointer client, PointerByReference err);
     int mpgs_session_ready_for_token(Pointer session, byte[] expectedVersion);
     String mpgs_readiness_name(int readiness);
 
