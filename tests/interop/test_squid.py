@@ -21,12 +21,17 @@ def through(sandbox: Any, proxy: str, **kw: Any) -> mpgs.Client:
 
 
 def denied_407(work: Path, at_least: int = 0) -> int:
-    """How many 407s Squid's access log holds, once it holds `at_least` (Squid writes its line
-    as the transaction ends, just after its answer)."""
+    """How many 407s Squid's access log holds, once it holds `at_least` and has not changed for
+    half a second (Squid writes its line as the transaction ends, after its answer, and may be
+    late with the lines of an earlier test's refusals)."""
     deadline = time.monotonic() + 5
+    last, since = -1, time.monotonic()
     while True:
         n = (work / "squid" / "access.log").read_text().count("TCP_DENIED/407")
-        if n >= at_least or time.monotonic() > deadline:
+        now = time.monotonic()
+        if n != last:
+            last, since = n, now
+        if (n >= at_least and now - since >= 0.5) or now > deadline:
             return n
         time.sleep(0.05)
 
