@@ -256,6 +256,23 @@ type Config struct {
 	OnCall func(CallEvent)
 }
 
+// String is the text of %v and %+v: the merchant and where calls go, never the password or the
+// proxy's credentials.
+func (c Config) String() string {
+	where := c.BaseURL
+	if where == "" {
+		where = c.Region
+	}
+	auth := "password"
+	if c.Password == "" {
+		auth = "certificate"
+	}
+	return "mpgs.Config{MerchantID: " + c.MerchantID + ", " + where + ", " + auth + " auth}"
+}
+
+// GoString is %#v's text: as String.
+func (c Config) GoString() string { return c.String() }
+
 // Client is a libmpgs client. Safe for concurrent use; Close releases it.
 type Client struct {
 	mu       sync.RWMutex // Close waits for calls under way
@@ -422,7 +439,7 @@ func (c *Client) Close() error {
 // Session is a created session.
 type Session struct {
 	ID                  string
-	AES256Key           string // a secret: never log it
+	AES256Key           string `json:"-"` // a secret: never log it (left out of JSON)
 	Version             string
 	UpdateStatus        string
 	Merchant            string

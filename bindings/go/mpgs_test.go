@@ -409,7 +409,14 @@ func TestThePackage(t *testing.T) {
 	if err != nil || !strings.Contains(s.JSONVerbatim(), s.ID) || s.AES256Key == "" {
 		t.Fatalf("session verbatim: %v", err)
 	}
-	for _, text := range []string{fmt.Sprint(s), fmt.Sprintf("%+v", *s), fmt.Sprintf("%#v", s), fmt.Sprintf("%v", []*mpgs.Session{s})} {
+	marshalled, _ := json.Marshal(s)
+	cfg := mpgs.Config{MerchantID: "TESTMERCHANT", Password: "Go-Secret-Pw-77", Proxy: "http://u:Proxy-Pw-88@127.0.0.1:1"}
+	for _, shown := range []string{fmt.Sprint(cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%v", []mpgs.Config{cfg})} {
+		if strings.Contains(shown, "Go-Secret-Pw-77") || strings.Contains(shown, "Proxy-Pw-88") {
+			t.Fatalf("a printed config shows a secret: %s", shown)
+		}
+	}
+	for _, text := range []string{fmt.Sprint(s), fmt.Sprintf("%+v", *s), fmt.Sprintf("%#v", s), fmt.Sprintf("%v", []*mpgs.Session{s}), string(marshalled)} {
 		if strings.Contains(text, s.AES256Key) {
 			t.Fatalf("a printed session shows the AES key: %s", text)
 		}

@@ -320,6 +320,9 @@ function readSession(s, expected = null) {
   try {
     const out = {};
     for (const [key, fn] of Object.entries(SESSION_FIELDS)) out[key] = c[fn](s);
+    // The AES key is read on request only: not enumerable, so console.log, util.inspect and
+    // JSON.stringify of a session never show it.
+    Object.defineProperty(out, 'aes256Key', { value: out.aes256Key, enumerable: false });
     const limit = [0];
     out.authenticationLimit = c.mpgs_session_authentication_limit(s, limit) ? limit[0] : null;
     out.httpStatus = c.mpgs_session_http_status(s);
@@ -488,9 +491,11 @@ class Client {
   retrieveSession(sessionId, expectedVersion = null) {
     const out = [null];
     const err = [null];
-    const st = c.mpgs_client_retrieve_session(this._ptr, cstr('sessionId', sessionId), out, err);
+    const id = cstr('sessionId', sessionId);
+    const expected = cstr('expectedVersion', expectedVersion); // refused before anything is sent
+    const st = c.mpgs_client_retrieve_session(this._ptr, id, out, err);
     if (st !== Status.OK) throw takeError(st, err[0]);
-    return readSession(out[0], cstr('expectedVersion', expectedVersion));
+    return readSession(out[0], expected);
   }
 
   /** Update Session: stores `json`'s fields (object or JSON text, nested or dotted). */

@@ -33,7 +33,12 @@ pub fn builder(c: &Conn) -> Result<ClientBuilder, String> {
         (None, None) => b = b.password(password(c, merchant)?),
     }
     b = match (&c.base_url, &c.region) {
-        (Some(url), _) => b.base_url(url.as_str()),
+        (Some(_), Some(_)) => {
+            return Err("give either a base URL or a region, not both (--base-url / MPGS_BASE_URL, \
+                        --region / MPGS_REGION): one of them may come from the environment"
+                .into())
+        }
+        (Some(url), None) => b.base_url(url.as_str()),
         (None, Some(region)) => b.region(region.as_str()),
         (None, None) => {
             return Err("no gateway: give --base-url or --region (MPGS_BASE_URL, MPGS_REGION)".into())

@@ -12,7 +12,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const CREDENTIALS_HELP: &str = "\
-Credentials and settings (flags win over the environment):
+Credentials and settings (a flag wins over its own variable; a password and a client certificate,
+or a base URL and a region, are refused together wherever each comes from):
   --merchant-id        MPGS_MERCHANT_ID   the merchant (TEST prefix for the test gateway)
   --password-file F    MPGS_PASSWORD      the API password; without either, a prompt on a
                                           terminal. Never a flag: argv is readable by others.
@@ -22,7 +23,8 @@ Credentials and settings (flags win over the environment):
   --region R           MPGS_REGION        na, eu, ap, in, cn, ksa, mtf
   --ca-file F          MPGS_CA_FILE       an extra CA to trust (PEM)
   --trust T            MPGS_TRUST         mozilla (default), system, ca-files-only
-  --proxy URL          MPGS_PROXY         an HTTP CONNECT proxy (else HTTPS_PROXY, NO_PROXY);
+  --proxy URL          MPGS_PROXY         an HTTP CONNECT proxy (else HTTPS_PROXY, ALL_PROXY,
+                                          NO_PROXY);
                                           proxy credentials belong in the environment";
 
 const MAIN_HELP: &str = "\
@@ -63,7 +65,7 @@ Examples:
 
 const VALIDATE_HELP: &str = "\
 Offline: nothing is sent. Each problem is a line in the gateway's vocabulary:
-  INVALID sourceOfFunds.provided.card.expiry.month: must be 1 to 12 (got 13) (v38)
+  INVALID sourceOfFunds.provided.card.expiry.month: must be a number from 1 to 12 written in digits, got \"13\" (v38)
 
 Exit codes: 0 valid, 1 refused (every problem printed), 2 usage error or unreadable file.
 

@@ -20,8 +20,13 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// A field error; a digit run in `why` that could be a card number (a card number put into
+    /// the wrong field and quoted back) is masked 6.4.
     pub(crate) fn new(field: impl Into<String>, vt: ValidationType, why: impl Into<String>) -> Self {
-        Self { field: field.into(), validation_type: vt, explanation: why.into() }
+        let why = why.into();
+        let explanation = crate::secret::mask_digit_runs(&why);
+        zeroize::Zeroize::zeroize(&mut { why });
+        Self { field: field.into(), validation_type: vt, explanation }
     }
 }
 

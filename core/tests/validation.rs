@@ -571,3 +571,21 @@ fn a_whole_number_written_as_a_float_is_sent_as_an_integer_and_a_fraction_is_ref
     let e = validate::prepare(op, body_with(op, "session.authenticationLimit", half)).unwrap_err();
     assert!(e.to_string().contains("whole number"), "{e}");
 }
+
+#[test]
+fn a_card_number_put_into_the_wrong_field_is_masked_in_the_message() {
+    let body = json!({
+        "sourceOfFunds": {"type": "CARD", "provided": {"card": {
+            "number": "5123450000000008", "expiry": {"month": "5123450000000008", "year": "30"}}}},
+    });
+    let e = validate::validate(Operation::CreateToken, &body).unwrap_err();
+    let text = format!("{e} {e:?}");
+    assert!(!text.contains("5123450000000008"), "{text}");
+    assert!(text.contains("512345xxxxxx0008"), "{text}");
+    let limit = validate::validate(
+        Operation::CreateSession,
+        &json!({"session": {"authenticationLimit": 5123450000000008u64}}),
+    )
+    .unwrap_err();
+    assert!(!format!("{limit}").contains("5123450000000008"), "{limit}");
+}

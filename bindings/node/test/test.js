@@ -52,6 +52,9 @@ test('till flow: session, token, every field error, the gateway refusal', () => 
     const s = c.createSession({ session: { authenticationLimit: 5 }, correlationId: 'till-1' });
     assert.ok(s.id);
     assert.ok(s.aes256Key);
+    for (const shown of [util.inspect(s, { depth: 5 }), JSON.stringify(s), String(Object.keys(s))]) {
+      assert.ok(!shown.includes(s.aes256Key), 'a printed session shows the AES key');
+    }
     assert.equal(s.result, 'SUCCESS');
     assert.equal(s.httpStatus, 201);
     assert.equal(s.correlationId, 'till-1');
