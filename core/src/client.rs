@@ -452,13 +452,14 @@ impl Client {
     }
 }
 
-/// The path as logs and call events show it: an id in it masked like a card number when it could
-/// be one (a token may keep a card's first 6 and last 4 digits; a card number passed by mistake as
-/// a session id is hidden too); any other id as it is.
+/// The path as logs and call events show it: a token id in it masked like a card number when it
+/// could be one (a token may keep a card's first 6 and last 4 digits); a session id as it is (it
+/// is 31 to 35 characters, so a card number cannot be one, while a real id's digit run may pass
+/// the Luhn check by chance and must not be masked).
 fn shown_path(op: Operation, path: &str) -> String {
     match op.url_parameter() {
-        Some(_) => mask_digit_runs(path),
-        None => path.to_owned(),
+        Some(_) if op.is_token_operation() => mask_digit_runs(path),
+        _ => path.to_owned(),
     }
 }
 
